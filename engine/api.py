@@ -1,0 +1,404 @@
+"""The engine's public face: deploy, start, complete, message, show, list, claim, retry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from . import clock, deploy as _deploy
+from .config import Settings, load_settings
+from .db import Database
+from .errors import Conflict, InvalidData, NotFound, PermissionDenied, TaskNotReady
+from .forms import validate_submission
+from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
+from .runtime import Runtime, ServiceHandler, StepContext
+from .spiff import SpecCache, to_plain
+from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
+
+
+class Engine:
+    """The BPMN runtime over one database. Thread-safe; one per process is enough."""
+
+    def __init__(self, db: Database, settings: Settings | None = None):
+        self.db = db
+        self.settings = settings or load_settings()
+        self.runtime = Runtime(db, SpecCache())
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, create_schema: bool = True) -> Engine:
+        """An engine on the configured database; creates the schema when asked (SQLite default)."""
+        settings = settings or load_settings()
+        db = Database(settings.database_url)
+        if create_schema:
+            db.create_schema()
+        return cls(db, settings)
+
+    # -- services -----------------------------------------------------------------------------
+
+    def register_service(self, name: str, handler: ServiceHandler) -> None:
+        """Make `name` callable from BPMN service tasks (spiffworkflow:serviceTaskOperator)."""
+        self.runtime.services[name] = handler
+
+    # -- definitions ----------------------------------------------------------------------------
+
+    def deploy(self, files: dict[str, bytes | str], *, deployed_by: str | None = None) -> list[_deploy.DeployResult]:
+        """Deploy a bundle of BPMN/DMN/form files; identical content is a no-op.
+
+        Raises DeploymentError with every problem found; nothing is stored then.
+        """
+        raw = {Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()}
+        texts, parsed = _deploy.check_bundle(raw)
+        with self.db.write() as session:
+            results = _deploy.store(session, texts, parsed, deployed_by)
+        content_hash = _deploy.bundle_hash(texts)
+        for key, definition in parsed.items():
+            self.runtime.specs._items[(content_hash, key)] = definition
+        return results
+
+    def deploy_paths(self, paths: Iterable[str | Path], *, deployed_by: str | None = None):
+        """Deploy files from disk (see `deploy`)."""
+        return self.deploy({str(p): Path(p).read_bytes() for p in paths}, deployed_by=deployed_by)
+
+    def definitions(self) -> list[dict[str, Any]]:
+        """The latest version of each process key, with version and running-instance counts."""
+        with self.db.read() as session:
+            latest = (
+                select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+                .group_by(ProcessDefinition.key)
+                .subquery()
+            )
+            rows = session.scalars(
+                select(ProcessDefinition)
+                .join(latest, (ProcessDefinition.key == latest.c.key)
+                      & (ProcessDefinition.version == latest.c.version))
+                .order_by(ProcessDefinition.key)
+            ).all()
+            running = dict(
+                session.execute(
+                    select(ProcessInstance.process_key, func.count())
+                    .where(ProcessInstance.status != "completed")
+                    .group_by(ProcessInstance.process_key)
+                ).all()
+            )
+            return [self._definition_dict(row, running=running.get(row.key, 0)) for row in rows]
+
+    def definition_versions(self, key: str) -> list[dict[str, Any]]:
+        """Every version of a process key, newest first, with running-instance counts."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(ProcessDefinition)
+                .where(ProcessDefinition.key == key)
+                .order_by(ProcessDefinition.version.desc())
+            ).all()
+            if not rows:
+                raise NotFound(f"no process is deployed with key {key!r}")
+            running = dict(
+                session.execute(
+                    select(ProcessInstance.definition_id, func.count())
+                    .where(ProcessInstance.process_key == key, ProcessInstance.status != "completed")
+                    .group_by(ProcessInstance.definition_id)
+                ).all()
+            )
+            return [self._definition_dict(row, running=running.get(row.id, 0)) for row in rows]
+
+    def definition(self, key: str, version: int | None = None) -> ProcessDefinition:
+        """A definition version (the latest when `version` is None)."""
+        with self.db.read() as session:
+            return self._definition(session, key, version)
+
+    def _definition(self, session, key: str, version: int | None) -> ProcessDefinition:
+        query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+        if version is not None:
+            query = query.where(ProcessDefinition.version == version)
+        row = session.scalars(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
+        if row is None:
+            what = f"version {version} of " if version is not None else ""
+            raise NotFound(f"{what}process {key!r} is not deployed")
+        return row
+
+    @staticmethod
+    def _definition_dict(row: ProcessDefinition, running: int = 0) -> dict[str, Any]:
+        return {
+            "id": row.id,
+            "key": row.key,
+            "version": row.version,
+            "name": row.name,
+            "content_hash": row.content_hash,
+            "files": sorted(row.files),
+            "deployed_by": row.deployed_by,
+            "deployed_at": row.deployed_at.isoformat(),
+            "running_instances": running,
+        }
+
+    # -- instances ------------------------------------------------------------------------------
+
+    def start(
+        self,
+        key: str,
+        data: dict[str, Any] | None = None,
+        *,
+        business_key: str | None = None,
+        actor: str | None = None,
+        version: int | None = None,
+    ) -> str:
+        """Start an instance of the latest (or the given) version; return its id."""
+        if data is not None and not isinstance(data, dict):
+            raise InvalidData("instance data must be a JSON object")
+        definition = self.definition(key, version)
+        return self.runtime.start_instance(definition, dict(data or {}), business_key, actor)
+
+    def complete_task(
+        self,
+        task_id: str,
+        data: dict[str, Any] | None = None,
+        *,
+        actor: str | None = None,
+        actor_groups: Iterable[str] | None = None,
+        instance_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Complete a READY user task with data, as `actor`; return the instance's view.
+
+        `actor_groups`, when given, must contain the task's candidate group. `instance_id`,
+        when given, must be the task's instance. The task's form (if any) validates `data`.
+        """
+        if data is not None and not isinstance(data, dict):
+            raise InvalidData("task data must be a JSON object")
+        with self.db.read() as session:
+            item = session.get(WorkItem, task_id)
+        if item is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if instance_id is not None and item.instance_id != instance_id:
+            raise NotFound(f"task {task_id} does not belong to instance {instance_id}")
+        if actor_groups is not None and item.candidate_group not in set(actor_groups):
+            raise PermissionDenied(f"task {task_id} is for group {item.candidate_group!r}")
+        record = {"kind": "complete_task", "task_id": task_id, "data": to_plain(data or {}),
+                  "actor": actor}
+
+        def action(ctx: StepContext):
+            task = ctx.workflow.get_task_from_id(UUID(task_id))
+            if task is None:
+                raise NotFound(f"task {task_id} does not belong to instance {ctx.instance.id}")
+            row = ctx.session.get(WorkItem, task_id)
+            # task.run() on a CANCELLED task would silently complete it: check first.
+            if task.state != TaskState.READY or not task.task_spec.manual or row.state != "open":
+                state = row.state if row.state != "open" else TaskState.get_name(task.state).lower()
+                raise TaskNotReady(f"task {task_id} is {state}, not ready to be completed")
+            if row.assignee and actor and row.assignee != actor:
+                raise Conflict(f"task {task_id} is claimed by {row.assignee}")
+            values = dict(data or {})
+            if row.form_key:
+                values = validate_submission(ctx.parsed.forms[row.form_key], values)
+            task.set_data(**values)
+            ctx.current_element = task.task_spec.bpmn_id
+            ctx.completed_task_id = task_id
+            task.run()
+            ctx.audit("task_completed", task.task_spec.bpmn_id, task_id=task_id,
+                      name=task.task_spec.bpmn_name, data=values)
+
+        self.runtime.run_step(item.instance_id, action, actor=actor, action_record=record)
+        return self.show(item.instance_id)
+
+    def send_message(
+        self, instance_id: str, name: str, data: dict[str, Any] | None = None, *, actor: str | None = None
+    ) -> dict[str, Any]:
+        """Deliver a message (for example "fee_paid") to an instance waiting for it."""
+        if data is not None and not isinstance(data, dict):
+            raise InvalidData("message data must be a JSON object")
+        record = {"kind": "message", "name": name, "data": to_plain(data or {}), "actor": actor}
+
+        def action(ctx: StepContext):
+            waiting = {
+                event.name for event in ctx.workflow.waiting_events() if event.event_type.startswith("Message")
+            }
+            if name not in waiting:
+                raise Conflict(f"instance {instance_id} is not waiting for message {name!r}")
+            ctx.workflow.catch(BpmnEvent(MessageEventDefinition(name), dict(data or {})))
+            ctx.audit("message_received", None, name=name, data=data or {})
+
+        self.runtime.run_step(instance_id, action, actor=actor, action_record=record)
+        return self.show(instance_id)
+
+    def advance(self, instance_id: str, *, actor: str | None = "scheduler") -> dict[str, Any]:
+        """Run one step with no input: fires due timers (what the scheduler does)."""
+        self.runtime.run_step(instance_id, None, actor=actor, action_record={"kind": "advance"})
+        return self.show(instance_id)
+
+    def retry_incident(self, incident_id: int, *, actor: str | None = None) -> dict[str, Any]:
+        """Retry the step an incident recorded; on success the incident is resolved."""
+        with self.db.read() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id} does not exist")
+            if incident.resolved_at is not None:
+                raise Conflict(f"incident {incident_id} is already resolved")
+            action = dict(incident.action or {})
+        kind = action.get("kind")
+        if kind == "complete_task":
+            self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))
+        elif kind == "message":
+            self.send_message(incident.instance_id, action["name"], action.get("data"),
+                              actor=action.get("actor"))
+        else:
+            self.advance(incident.instance_id, actor=actor)
+        with self.db.write() as session:
+            row = session.get(Incident, incident_id)
+            row.resolved_at = clock.now()
+            row.resolved_by = actor
+            session.add(AuditEvent(instance_id=row.instance_id, at=row.resolved_at, actor=actor,
+                                   kind="incident_resolved", element_id=row.element_id,
+                                   details={"incident_id": incident_id}))
+        return self.show(incident.instance_id)
+
+    def incidents(self, *, open_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+        """Incidents, newest first (open ones only unless told otherwise)."""
+        with self.db.read() as session:
+            query = select(Incident).order_by(Incident.id.desc()).limit(limit)
+            if open_only:
+                query = query.where(Incident.resolved_at.is_(None))
+            return [_incident_dict(row) for row in session.scalars(query)]
+
+    def show(self, instance_id: str) -> dict[str, Any]:
+        """Status, active and completed elements, data, open tasks, incidents and history."""
+        with self.db.read() as session:
+            instance = session.get(ProcessInstance, instance_id)
+            if instance is None:
+                raise NotFound(f"process instance {instance_id} does not exist")
+            definition = session.get(ProcessDefinition, instance.definition_id)
+            parsed = self.runtime.parsed(definition)
+            from .spiff import load_state
+
+            workflow = load_state(instance.state, parsed.spec, parsed.subprocess_specs, None)
+            active, completed = _elements(workflow)
+            events = session.scalars(
+                select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+            ).all()
+            tasks = session.scalars(
+                select(WorkItem).where(WorkItem.instance_id == instance_id, WorkItem.state == "open")
+            ).all()
+            incidents = session.scalars(
+                select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)
+            ).all()
+            return {
+                "id": instance.id,
+                "process_key": instance.process_key,
+                "version": definition.version,
+                "definition_id": definition.id,
+                "business_key": instance.business_key,
+                "status": instance.status,
+                "active_elements": active,
+                "completed_elements": completed,
+                "data": instance.data,
+                "next_timer_due_at": _iso(instance.next_timer_due_at),
+                "open_tasks": [work_item_dict(item) for item in tasks],
+                "incidents": [_incident_dict(row) for row in incidents],
+                "history": [_event_dict(event) for event in events],
+                "created_at": _iso(instance.created_at),
+                "updated_at": _iso(instance.updated_at),
+                "completed_at": _iso(instance.completed_at),
+                "row_version": instance.version,
+            }
+
+    def instances(self, *, key: str | None = None, business_key: str | None = None,
+                  status: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Instances, newest first, narrowed by key, business key and status."""
+        with self.db.read() as session:
+            query = select(ProcessInstance).order_by(ProcessInstance.created_at.desc())
+            if key:
+                query = query.where(ProcessInstance.process_key == key)
+            if business_key:
+                query = query.where(ProcessInstance.business_key == business_key)
+            if status:
+                query = query.where(ProcessInstance.status == status)
+            return [
+                {"id": row.id, "process_key": row.process_key, "business_key": row.business_key,
+                 "status": row.status, "created_at": _iso(row.created_at),
+                 "next_timer_due_at": _iso(row.next_timer_due_at)}
+                for row in session.scalars(query.limit(limit).offset(offset))
+            ]
+
+    # -- work items -----------------------------------------------------------------------------
+
+    def tasks(self, flt: TaskFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Open tasks matching the filter, overdue first."""
+        with self.db.read() as session:
+            items = list_work_items(session, flt or TaskFilter(), limit=limit, offset=offset)
+            return [work_item_dict(item) for item in items]
+
+    def count_tasks(self, flt: TaskFilter | None = None) -> int:
+        """How many open tasks match the filter."""
+        with self.db.read() as session:
+            return count_work_items(session, flt or TaskFilter())
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        """One work item (open or done), with the form definition it names."""
+        with self.db.read() as session:
+            item = session.get(WorkItem, task_id)
+            if item is None:
+                raise NotFound(f"task {task_id} does not exist")
+            result = work_item_dict(item)
+            if item.form_key:
+                instance = session.get(ProcessInstance, item.instance_id)
+                definition = session.get(ProcessDefinition, instance.definition_id)
+                result["form"] = self.runtime.parsed(definition).forms.get(item.form_key)
+            return result
+
+    def claim(self, task_id: str, actor: str, *, actor_groups: Iterable[str] | None = None) -> dict[str, Any]:
+        """Assign an open task to `actor` (who must be in its group when groups are given)."""
+        with self.db.write() as session:
+            item = session.get(WorkItem, task_id)
+            if item is not None and actor_groups is not None and item.candidate_group not in set(actor_groups):
+                raise PermissionDenied(f"task {task_id} is for group {item.candidate_group!r}")
+            return work_item_dict(claim(session, task_id, actor))
+
+    def unclaim(self, task_id: str, actor: str, *, force: bool = False) -> dict[str, Any]:
+        """Release a task claimed by `actor` (or by anyone, with `force`)."""
+        with self.db.write() as session:
+            return work_item_dict(unclaim(session, task_id, actor, force=force))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _incident_dict(row: Incident) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "instance_id": row.instance_id,
+        "element_id": row.element_id,
+        "message": row.message,
+        "created_at": _iso(row.created_at),
+        "resolved_at": _iso(row.resolved_at),
+        "resolved_by": row.resolved_by,
+    }
+
+
+def _event_dict(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": _iso(event.at),
+        "actor": event.actor,
+        "kind": event.kind,
+        "element_id": event.element_id,
+        "details": event.details,
+    }
+
+
+def _elements(workflow) -> tuple[list[str], list[str]]:
+    active, completed = [], []
+    for task in workflow.get_tasks():
+        bpmn_id = task.task_spec.bpmn_id
+        if bpmn_id is None:
+            continue
+        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+            if bpmn_id not in active:
+                active.append(bpmn_id)
+        elif task.state == TaskState.COMPLETED and bpmn_id not in completed:
+            completed.append(bpmn_id)
+    return active, completed

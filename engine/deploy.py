@@ -1,0 +1,320 @@
+"""Deploy BPMN, DMN and form files as immutable, numbered versions of process keys.
+
+A bundle is checked as a whole before anything is stored: safe XML, the BPMN XSD,
+elements we do not execute, dangling sequence flows, executability, every script,
+condition, timer and DMN cell, and the forms user tasks name. Any problem refuses
+the whole bundle with file, line and element id. Identical content is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import clock
+from .errors import DeployProblem, DeploymentError
+from .forms import FormError, check_form
+from .models import ProcessDefinition
+from .scripting import ScriptError, check_expression, check_script
+from .spiff import ParsedDefinition, parse_files
+from .xmlcheck import element_at_line, owning_id, read_xml
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+
+# Elements the engine does not execute, with the reason given to the designer.
+UNSUPPORTED = {
+    ".//bpmn:compensateEventDefinition": "compensation events are not supported",
+    ".//*[@isForCompensation='true']": "compensation activities are not supported",
+    ".//bpmn:linkEventDefinition": "link events are not supported",
+    ".//bpmn:complexGateway": "complex gateways are not supported",
+    ".//bpmn:adHocSubProcess": "ad-hoc subprocesses are not supported",
+    ".//bpmn:dataStoreReference": "data stores are not supported",
+    ".//bpmn:dataStore": "data stores are not supported",
+}
+FLOW_NODES = (
+    "task userTask manualTask scriptTask serviceTask sendTask receiveTask businessRuleTask "
+    "callActivity subProcess transaction adHocSubProcess startEvent endEvent "
+    "intermediateCatchEvent intermediateThrowEvent boundaryEvent exclusiveGateway "
+    "parallelGateway inclusiveGateway eventBasedGateway complexGateway"
+).split()
+FORM_PROPERTY = "formKey"
+EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
+SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What a deployment did for one process key."""
+
+    key: str
+    version: int
+    definition_id: int
+    created: bool
+
+
+def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:
+    """Check a bundle and parse it; raise DeploymentError listing every problem found."""
+    problems: list[DeployProblem] = []
+    texts: dict[str, str] = {}
+    bpmn_roots: dict[str, etree._Element] = {}
+    for name, content in sorted(files.items()):
+        if not name.endswith(SUPPORTED_SUFFIXES):
+            problems.append(DeployProblem("unsupported file type (use .bpmn, .dmn or .form)", name))
+            continue
+        try:
+            texts[name] = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(DeployProblem(f"not UTF-8 text: {exc.reason}", name))
+            continue
+        if name.endswith((".form", ".json")):
+            problems.extend(_check_form_file(name, texts[name]))
+            continue
+        root, xml_problems = read_xml(name, content)
+        problems.extend(xml_problems)
+        if root is None:
+            continue
+        if name.endswith(".bpmn"):
+            bpmn_roots[name] = root
+            problems.extend(_check_bpmn(name, root))
+        else:
+            problems.extend(_check_dmn(name, root))
+    for name, root in bpmn_roots.items():
+        problems.extend(_check_forms_named(name, root, files))
+    if not bpmn_roots and not problems:
+        problems.append(DeployProblem("the deployment contains no .bpmn file"))
+    if problems:
+        raise DeploymentError(problems)
+    try:
+        parsed = parse_files(texts)
+    except ValidationException as exc:
+        raise DeploymentError(
+            [DeployProblem(_spiff_message(exc), exc.file_name, exc.line_number or None, exc.id)]
+        ) from None
+    except SpiffWorkflowException as exc:
+        raise DeploymentError([DeployProblem(_spiff_message(exc))]) from None
+    if not parsed:
+        raise DeploymentError([DeployProblem("the deployment contains no executable process")])
+    return texts, parsed
+
+
+def store(
+    session: Session, texts: dict[str, str], parsed: dict[str, ParsedDefinition], deployed_by: str | None
+) -> list[DeployResult]:
+    """Store a checked bundle: a new version per key whose content changed, else a no-op."""
+    content_hash = bundle_hash(texts)
+    results = []
+    for key, definition in sorted(parsed.items()):
+        latest = session.scalars(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.key == key)
+            .order_by(ProcessDefinition.version.desc())
+            .limit(1)
+        ).first()
+        if latest is not None and latest.content_hash == content_hash:
+            results.append(DeployResult(key, latest.version, latest.id, created=False))
+            continue
+        version = (
+            session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
+            or 0
+        ) + 1
+        row = ProcessDefinition(
+            key=key,
+            version=version,
+            name=definition.spec.description or key,
+            content_hash=content_hash,
+            files=texts,
+            deployed_by=deployed_by,
+            deployed_at=clock.now(),
+        )
+        session.add(row)
+        session.flush()
+        results.append(DeployResult(key, version, row.id, created=True))
+    return results
+
+
+def bundle_hash(texts: dict[str, str]) -> str:
+    """A stable hash of a bundle's file names and contents."""
+    digest = hashlib.sha256()
+    for name in sorted(texts):
+        digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _spiff_message(exc: Exception) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return message
+
+
+def _check_form_file(name: str, text: str) -> list[DeployProblem]:
+    try:
+        check_form(json.loads(text))
+    except json.JSONDecodeError as exc:
+        return [DeployProblem(f"form is not valid JSON: {exc.msg}", name, exc.lineno)]
+    except FormError as exc:
+        return [DeployProblem(f"invalid form: {exc}", name, None, exc.component_key)]
+    return []
+
+
+def _check_bpmn(name: str, root: etree._Element) -> list[DeployProblem]:
+    problems = _check_xsd(name, root)
+    if problems:
+        return problems
+    for xpath, reason in UNSUPPORTED.items():
+        for element in root.xpath(xpath, namespaces=NS):
+            problems.append(DeployProblem(reason, name, element.sourceline, owning_id(element)))
+    problems.extend(_check_executable(name, root))
+    problems.extend(_check_flows(name, root))
+    problems.extend(_check_expressions(name, root))
+    return problems
+
+
+def _check_xsd(name: str, root: etree._Element) -> list[DeployProblem]:
+    schema = VALIDATOR.validator
+    VALIDATOR.preprocess(root)
+    if schema.validate(root):
+        return []
+    return [
+        DeployProblem(f"BPMN schema: {error.message}", name, error.line, element_at_line(root, error.line))
+        for error in schema.error_log
+    ][:20]
+
+
+def _check_executable(name: str, root: etree._Element) -> list[DeployProblem]:
+    problems = []
+    executable = 0
+    for process in root.xpath("bpmn:process", namespaces=NS):
+        has_nodes = any(process.find(f"{{{BPMN_NS}}}{tag}") is not None for tag in FLOW_NODES)
+        if process.get("isExecutable") == "true":
+            executable += 1
+        elif has_nodes:
+            problems.append(
+                DeployProblem(
+                    'process is not executable: set isExecutable="true" to deploy it',
+                    name,
+                    process.sourceline,
+                    process.get("id"),
+                )
+            )
+    if executable == 0 and not problems:
+        problems.append(DeployProblem("the file contains no executable process", name))
+    return problems
+
+
+def _check_flows(name: str, root: etree._Element) -> list[DeployProblem]:
+    problems = []
+    for container in root.xpath(".//bpmn:process | .//bpmn:subProcess | .//bpmn:transaction", namespaces=NS):
+        ids = {child.get("id") for child in container if isinstance(child.tag, str)}
+        for flow in container.findall(f"{{{BPMN_NS}}}sequenceFlow"):
+            for end in ("sourceRef", "targetRef"):
+                ref = flow.get(end)
+                if ref not in ids:
+                    problems.append(
+                        DeployProblem(
+                            f"sequence flow {end} {ref!r} names no element of this process",
+                            name,
+                            flow.sourceline,
+                            flow.get("id"),
+                        )
+                    )
+    return problems
+
+
+def _expressions(root: etree._Element):
+    """Yield (element, source, kind) for every piece of Python in a BPMN document."""
+    for script in root.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=NS):
+        yield script, script.text or "", "script"
+    for script in root.xpath(".//spiffworkflow:preScript | .//spiffworkflow:postScript", namespaces=NS):
+        yield script, script.text or "", "script"
+    for tag in ("conditionExpression", "timeDate", "timeDuration", "timeCycle"):
+        for element in root.xpath(f".//bpmn:{tag}", namespaces=NS):
+            yield element, element.text or "", "expression"
+    for param in root.xpath(".//spiffworkflow:serviceTaskOperator/spiffworkflow:parameters/*", namespaces=NS):
+        if param.get("value") is not None:
+            yield param, param.get("value"), "expression"
+    for payload in root.xpath(".//spiffworkflow:messagePayload", namespaces=NS):
+        yield payload, payload.text or "", "expression"
+    for prop in root.xpath(".//spiffworkflow:property", namespaces=NS):
+        if prop.get("name") in EXPRESSION_PROPERTIES:
+            yield prop, prop.get("value") or "", "expression"
+
+
+def _check_expressions(name: str, root: etree._Element) -> list[DeployProblem]:
+    problems = []
+    for element, source, kind in _expressions(root):
+        if not source.strip():
+            if kind == "expression" and etree.QName(element).localname.startswith("time"):
+                problems.append(
+                    DeployProblem("timer has no expression", name, element.sourceline, owning_id(element))
+                )
+            continue
+        try:
+            (check_script if kind == "script" else check_expression)(source)
+        except ScriptError as exc:
+            line = element.sourceline + (exc.line - 1 if exc.line else 0)
+            what = "script" if kind == "script" else etree.QName(element).localname
+            problems.append(DeployProblem(f"{what} does not compile: {exc}", name, line, owning_id(element)))
+    return problems
+
+
+def _check_forms_named(name: str, root: etree._Element, files: dict[str, bytes]) -> list[DeployProblem]:
+    problems = []
+    for prop in root.xpath(f".//spiffworkflow:property[@name='{FORM_PROPERTY}']", namespaces=NS):
+        form = prop.get("value")
+        if form not in files:
+            problems.append(
+                DeployProblem(
+                    f"user task names form {form!r}, which is not deployed with it",
+                    name,
+                    prop.sourceline,
+                    owning_id(prop),
+                )
+            )
+    return problems
+
+
+def _check_dmn(name: str, root: etree._Element) -> list[DeployProblem]:
+    namespace = etree.QName(root).namespace
+    if namespace not in DMN_NAMESPACES:
+        return [DeployProblem(f"not a DMN document (namespace {namespace})", name, root.sourceline)]
+    ns = {"dmn": namespace}
+    problems = []
+    for text in root.xpath(".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns):
+        problems.extend(_check_dmn_cell(name, text, text.text or "", unary=False))
+    for text in root.xpath(".//dmn:inputEntry/dmn:text", namespaces=ns):
+        problems.extend(_check_dmn_cell(name, text, text.text or "", unary=True))
+    return problems
+
+
+def _check_dmn_cell(name: str, element, source: str, *, unary: bool) -> list[DeployProblem]:
+    source = source.strip()
+    if not source or (unary and source == "-"):
+        return []
+    candidates = [source]
+    if unary:
+        # An input entry is either a value compared with ==, an operator applied to the
+        # input ("> 5", "in (...)"), or a test using ? for the input.
+        replaced = source.replace("?", "dmninputexpr")
+        candidates = [replaced, f"dmninputexpr {replaced}"]
+    errors = []
+    for candidate in candidates:
+        try:
+            check_expression(candidate)
+            return []
+        except ScriptError as exc:
+            errors.append(str(exc))
+    return [DeployProblem(f"DMN cell does not compile: {errors[0]}", name, element.sourceline, owning_id(element))]

@@ -1,0 +1,93 @@
+"""The engine's exceptions: one hierarchy the web layer maps to problem+json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+class KlageflowError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(KlageflowError):
+    """The definition, instance or task does not exist."""
+
+    status = 404
+
+
+class Conflict(KlageflowError):
+    """The action clashes with the current state (already done, changed meanwhile)."""
+
+    status = 409
+
+
+class TaskNotReady(Conflict):
+    """The task exists but cannot be completed now (not READY, already completed, cancelled)."""
+
+
+class InvalidData(KlageflowError):
+    """Submitted data failed validation; `fields` maps field names to messages."""
+
+    status = 422
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class PermissionDenied(KlageflowError):
+    """The actor may not do this (for example, not in the task's candidate group)."""
+
+    status = 403
+
+
+@dataclass(frozen=True)
+class DeployProblem:
+    """One reason a deployment was refused, pinned to a file, line and element where known."""
+
+    reason: str
+    file: str | None = None
+    line: int | None = None
+    element_id: str | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        element = f" [{self.element_id}]" if self.element_id else ""
+        return f"{where}{element}: {self.reason}" if where or element else self.reason
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class DeploymentError(KlageflowError):
+    """A deployment was refused as a whole; `problems` lists every reason found."""
+
+    status = 422
+
+    def __init__(self, problems: list[DeployProblem]):
+        self.problems = problems
+        first = str(problems[0]) if problems else "deployment refused"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"Deployment refused: {first}{more}")
+
+
+class IncidentRaised(KlageflowError):
+    """A step failed inside the process (a script raised, a timer value did not parse).
+
+    The step was rolled back to the last committed state and an incident was recorded
+    on the instance; an operator can see it and retry.
+    """
+
+    status = 422
+
+    def __init__(self, instance_id: str, incident_id: int, element_id: str | None, message: str):
+        self.instance_id = instance_id
+        self.incident_id = incident_id
+        self.element_id = element_id
+        super().__init__(f"Incident on instance {instance_id} at {element_id or '?'}: {message}")

@@ -1,0 +1,378 @@
+"""The step: the only way a process instance changes, in one transaction.
+
+`run_step` loads the instance under lock (and its version), restores the workflow,
+fires due timers and runs engine steps first (a deadline that passed wins over late
+input), applies the caller's action, runs engine steps again, and writes back the
+state, `next_timer_due_at`, work items, audit events and outbox rows before one commit.
+A failure inside the process rolls everything back and records an incident instead.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import clock
+from .db import Database
+from .errors import Conflict, IncidentRaised, KlageflowError, NotFound
+from .models import AuditEvent, Incident, OutboxMail, ProcessDefinition, ProcessInstance, WorkItem
+from .spiff import ParsedDefinition, ScriptEngine, SpecCache, dump_state, load_state, to_plain
+
+T = TypeVar("T")
+MAX_TIMER_ROUNDS = 1000
+
+current_step: contextvars.ContextVar[StepContext] = contextvars.ContextVar("klageflow_step")
+
+
+@dataclass
+class StepContext:
+    """What an action sees during a step; audit and outbox rows join the step's transaction."""
+
+    session: Session
+    instance: ProcessInstance
+    definition: ProcessDefinition
+    parsed: ParsedDefinition
+    workflow: BpmnWorkflow
+    actor: str | None
+    now: datetime
+    current_element: str | None = None
+    completed_task_id: str | None = None
+    events: list[AuditEvent] = field(default_factory=list)
+
+    def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
+        """Record an audit event for this instance, committed with the step."""
+        event = AuditEvent(
+            instance_id=self.instance.id,
+            at=self.now,
+            actor=self.actor,
+            kind=kind,
+            element_id=element_id,
+            details=to_plain(details),
+        )
+        self.events.append(event)
+
+    def queue_mail(self, mail: OutboxMail) -> None:
+        """Add a mail to the outbox in this step's transaction; it is sent after commit."""
+        mail.instance_id = self.instance.id
+        self.session.add(mail)
+        self.audit("mail_queued", self.current_element, to=mail.recipients, subject=mail.subject)
+
+
+ServiceHandler = Callable[[StepContext, Any, dict[str, Any]], Any]
+
+
+class Runtime:
+    """Runs steps against one database with a shared spec cache and service registry."""
+
+    def __init__(self, db: Database, specs: SpecCache | None = None):
+        self.db = db
+        self.specs = specs or SpecCache()
+        self.services: dict[str, ServiceHandler] = {}
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def parsed(self, definition: ProcessDefinition) -> ParsedDefinition:
+        """The parsed specs of a definition version (cached by content hash)."""
+        return self.specs.get(definition.content_hash, definition.key, lambda: definition.files)
+
+    def script_engine(self) -> ScriptEngine:
+        """A script engine whose service calls reach the registered handlers for this step."""
+
+        def bind(handler: ServiceHandler):
+            return lambda task, params: handler(current_step.get(), task, params)
+
+        return ScriptEngine({name: bind(handler) for name, handler in self.services.items()})
+
+    def _lock_instance(self, session: Session, instance_id: str) -> ProcessInstance:
+        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        if not self.db.is_sqlite:
+            query = query.with_for_update()
+        instance = session.scalars(query).first()
+        if instance is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        return instance
+
+    # -- the step ---------------------------------------------------------------------------
+
+    def run_step(
+        self,
+        instance_id: str,
+        action: Callable[[StepContext], T] | None,
+        *,
+        actor: str | None,
+        action_record: dict[str, Any] | None = None,
+        expected_version: int | None = None,
+    ) -> T | None:
+        """Run one step on an instance; see the module docstring for the order of things."""
+        try:
+            with self.db.write() as session:
+                instance = self._lock_instance(session, instance_id)
+                if expected_version is not None and instance.version != expected_version:
+                    raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
+                definition = session.get(ProcessDefinition, instance.definition_id)
+                parsed = self.parsed(definition)
+                workflow = load_state(
+                    instance.state, parsed.spec, parsed.subprocess_specs, self.script_engine()
+                )
+                ctx = StepContext(session, instance, definition, parsed, workflow, actor, clock.now())
+                token = current_step.set(ctx)
+                try:
+                    self._advance(ctx)
+                    result = action(ctx) if action is not None else None
+                    self._advance(ctx)
+                finally:
+                    current_step.reset(token)
+                self._write_back(ctx)
+                return result
+        except StaleDataError:
+            raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
+        except KlageflowError:
+            raise
+        except (SpiffWorkflowException, ValueError, TypeError, KeyError, NameError,
+                AttributeError, ArithmeticError, LookupError) as exc:
+            element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
+            element = element or (ctx.current_element if "ctx" in locals() else None)
+            raise self._record_incident(instance_id, element, exc, actor, action_record) from exc
+
+    def start_instance(
+        self,
+        definition: ProcessDefinition,
+        data: dict[str, Any],
+        business_key: str | None,
+        actor: str | None,
+    ) -> str:
+        """Create an instance, run it to its first wait state and commit it."""
+        parsed = self.parsed(definition)
+        with self.db.write() as session:
+            now = clock.now()
+            workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine())
+            workflow.task_tree.data.update(data)
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(data)
+            instance = ProcessInstance(
+                definition_id=definition.id,
+                process_key=definition.key,
+                business_key=business_key,
+                status="running",
+                state=b"",
+                data={},
+                started_by=actor,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(instance)
+            session.flush()
+            ctx = StepContext(session, instance, definition, parsed, workflow, actor, now)
+            ctx.audit("instance_started", None, version=definition.version, business_key=business_key)
+            token = current_step.set(ctx)
+            try:
+                self._advance(ctx)
+            except (SpiffWorkflowException, ValueError, TypeError, KeyError, NameError,
+                    AttributeError, ArithmeticError, LookupError) as exc:
+                element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
+                from .errors import InvalidData
+
+                raise InvalidData(
+                    f"the process failed at start in {element or ctx.current_element}: {exc}"
+                ) from exc
+            finally:
+                current_step.reset(token)
+            self._write_back(ctx)
+            return instance.id
+
+    # -- inside the step --------------------------------------------------------------------
+
+    def _advance(self, ctx: StepContext) -> None:
+        """Fire due timers and run engine steps until nothing more happens."""
+        workflow = ctx.workflow
+        for _ in range(MAX_TIMER_ROUNDS):
+            before = _armed_timers(workflow)
+            mark = len(ctx.events)
+            self._refresh_timers(ctx)
+            workflow.do_engine_steps(
+                will_complete_task=lambda task: _enter(ctx, task),
+                did_complete_task=lambda task: _completed(ctx, task),
+            )
+            fired = _fired_timers(workflow, before)
+            caused = ctx.events[mark:]
+            del ctx.events[mark:]
+            for element_id, due, kind in fired:
+                late = (ctx.now - due).total_seconds() if due else None
+                ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
+            ctx.events.extend(caused)
+            if not fired:
+                return
+
+    def _refresh_timers(self, ctx: StepContext) -> None:
+        for task in list(ctx.workflow.event_manager.tasks.values()):
+            if isinstance(task.task_spec.event_definition, TimerEventDefinition):
+                ctx.current_element = task.task_spec.bpmn_id
+                task.task_spec._update(task)
+
+    def _write_back(self, ctx: StepContext) -> None:
+        instance, workflow, now = ctx.instance, ctx.workflow, ctx.now
+        instance.state = dump_state(workflow)
+        instance.data = to_plain(_process_data(workflow))
+        instance.next_timer_due_at = next_timer_due(workflow)
+        instance.updated_at = now
+        if workflow.is_completed():
+            if instance.status != "completed":
+                ctx.audit("instance_completed", None)
+            instance.status = "completed"
+            instance.completed_at = instance.completed_at or now
+            instance.next_timer_due_at = None
+        elif instance.status == "incident":
+            instance.status = "running"
+        self._sync_work_items(ctx)
+        ctx.session.add_all(ctx.events)
+        ctx.session.flush()
+
+    def _sync_work_items(self, ctx: StepContext) -> None:
+        from .worklist import work_item_for
+
+        session, instance = ctx.session, ctx.instance
+        open_items = {
+            item.id: item
+            for item in session.scalars(
+                select(WorkItem).where(WorkItem.instance_id == instance.id, WorkItem.state == "open")
+            )
+        }
+        ready = {
+            str(task.id): task
+            for task in ctx.workflow.get_tasks(state=TaskState.READY)
+            if task.task_spec.manual
+        }
+        for task_id, item in open_items.items():
+            if task_id in ready:
+                continue
+            task = ctx.workflow.get_task_from_id(_uuid(task_id))
+            completed = task is not None and task.state == TaskState.COMPLETED
+            item.state = "completed" if completed else "cancelled"
+            item.completed_at = ctx.now
+            if completed and task_id == ctx.completed_task_id:
+                item.completed_by = ctx.actor
+            if not completed:
+                ctx.audit("task_cancelled", item.element_id, task_id=task_id, name=item.name)
+        for task_id, task in ready.items():
+            if task_id not in open_items:
+                item = work_item_for(task, ctx)
+                session.add(item)
+                ctx.audit("task_created", item.element_id, task_id=task_id, name=item.name,
+                          candidate_group=item.candidate_group, due_at=item.due_at)
+
+    def _record_incident(
+        self, instance_id: str, element_id: str | None, exc: Exception, actor: str | None,
+        action_record: dict[str, Any] | None,
+    ) -> IncidentRaised:
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0][:2000]
+        with self.db.write() as session:
+            instance = session.get(ProcessInstance, instance_id)
+            now = clock.now()
+            incident = Incident(
+                instance_id=instance_id,
+                element_id=element_id,
+                message=message,
+                action=action_record or {"kind": "advance"},
+                created_at=now,
+            )
+            session.add(incident)
+            instance.status = "incident"
+            instance.updated_at = now
+            session.add(
+                AuditEvent(instance_id=instance_id, at=now, actor=actor, kind="incident",
+                           element_id=element_id, details={"message": message})
+            )
+            session.flush()
+            return IncidentRaised(instance_id, incident.id, element_id, message)
+
+
+def _uuid(task_id: str):
+    from uuid import UUID
+
+    return UUID(task_id)
+
+
+def _enter(ctx: StepContext, task) -> None:
+    ctx.current_element = task.task_spec.bpmn_id
+
+
+def _completed(ctx: StepContext, task) -> None:
+    spec = task.task_spec
+    if spec.bpmn_id is None or spec.manual:
+        return
+    ctx.audit("element_completed", spec.bpmn_id, name=spec.bpmn_name, type=type(spec).__name__)
+
+
+def _process_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    if workflow.is_completed() and workflow.last_task is not None:
+        return dict(workflow.last_task.data)
+    data: dict[str, Any] = {}
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+        data.update(task.data)
+    if not data and workflow.last_task is not None:
+        data = dict(workflow.last_task.data)
+    return data
+
+
+def _timer_due(task) -> tuple[datetime | None, str]:
+    definition = task.task_spec.event_definition
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None, type(definition).__name__
+    if isinstance(definition, CycleTimerEventDefinition):
+        if value.get("cycles") == 0:
+            return None, "cycle"
+        return datetime.fromisoformat(value["next"]), "cycle"
+    due = value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(value)
+    return due, "duration" if "Duration" in type(definition).__name__ else "date"
+
+
+def _waiting_timer_tasks(workflow: BpmnWorkflow):
+    for task in workflow.event_manager.tasks.values():
+        if task.state == TaskState.WAITING and isinstance(
+            task.task_spec.event_definition, TimerEventDefinition
+        ):
+            yield task
+
+
+def _armed_timers(workflow: BpmnWorkflow) -> dict:
+    armed = {}
+    for task in _waiting_timer_tasks(workflow):
+        due, kind = _timer_due(task)
+        cycles = (task._get_internal_data("event_value") or {}) if kind == "cycle" else {}
+        armed[task.id] = (task, due, kind, cycles.get("cycles") if isinstance(cycles, dict) else None)
+    return armed
+
+
+def _fired_timers(workflow: BpmnWorkflow, before: dict) -> list[tuple[str, datetime | None, str]]:
+    fired = []
+    for task, due, kind, cycles in before.values():
+        if kind == "cycle":
+            value = task._get_internal_data("event_value") or {}
+            now_cycles = value.get("cycles") if isinstance(value, dict) else None
+            if task.state != TaskState.WAITING or (cycles is not None and now_cycles != cycles):
+                if task.state != TaskState.CANCELLED:
+                    fired.append((task.task_spec.bpmn_id, due, kind))
+        elif task.state not in (TaskState.WAITING, TaskState.CANCELLED):
+            fired.append((task.task_spec.bpmn_id, due, kind))
+    return fired
+
+
+def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest due instant of the workflow's armed timers (None when none is armed)."""
+    dues = [due for task in _waiting_timer_tasks(workflow) if (due := _timer_due(task)[0]) is not None]
+    return min(dues) if dues else None

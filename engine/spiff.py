@@ -1,0 +1,225 @@
+"""The SpiffWorkflow adapter: the clock in timers, state (de)serialization, parsing, script engine.
+
+Known SpiffWorkflow 3.2.0 pitfalls are handled here, once:
+- timer evaluation calls `datetime.now()` itself: the timer module's `datetime` is replaced by
+  one whose `now()` reads the engine clock;
+- a naive datetime in a timer value is read in the server's local zone: we refuse it instead;
+- `PythonScriptEngine.call_service` has a NameError in its error path: `ScriptEngine` overrides it;
+- `date` and `Decimal` in task data need serializer converters: registered below.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from . import clock
+from .scripting import RestrictedEnvironment
+
+STATE_FORMAT = 1
+
+
+class _ClockDatetime(datetime):
+    """`datetime` whose `now()` is the engine clock; installed into SpiffWorkflow's timer module."""
+
+    @classmethod
+    def now(cls, tz=None):
+        instant = clock.now()
+        return instant.astimezone(tz) if tz is not None else instant.astimezone().replace(tzinfo=None)
+
+
+def _aware_datetime(expression: str | datetime) -> datetime:
+    if isinstance(expression, datetime):
+        instant = expression
+    elif isinstance(expression, str):
+        instant = datetime.fromisoformat(expression)
+    else:
+        raise ValueError(f"timer value must be an ISO 8601 string, got {type(expression).__name__}")
+    if instant.tzinfo is None:
+        raise ValueError(
+            f"timer value {expression!r} has no UTC offset; write e.g. '2025-08-08T23:59:00+02:00'"
+        )
+    return instant.astimezone(UTC)
+
+
+_timer_module.datetime = _ClockDatetime
+TimerEventDefinition.get_datetime = staticmethod(_aware_datetime)
+
+
+# --- Serialization --------------------------------------------------------------------------
+
+
+class _InstanceStateConverter(BpmnWorkflowConverter):
+    """Converts a workflow without its specs: those are stored once per definition version."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def restore(self, dct: dict, spec, subprocess_specs) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _build_registry():
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _InstanceStateConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    return registry
+
+
+_registry = _build_registry()
+_state_converter = _InstanceStateConverter(BpmnWorkflow, _registry)
+
+
+def to_plain(value: Any) -> Any:
+    """Task data as JSON-safe values (dates and instants as ISO text, Decimals as strings)."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items() if not callable(v)}
+    if isinstance(value, (list, tuple, set)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def dump_state(workflow: BpmnWorkflow) -> bytes:
+    """Serialize a workflow's runtime state (no spec) to compressed JSON."""
+    dct = _registry.convert(workflow)
+    dct.pop("typename", None)
+    dct["format"] = STATE_FORMAT
+    text = json.dumps(dct, separators=(",", ":"), default=str)
+    return zlib.compress(text.encode(), 6)
+
+
+def load_state(state: bytes, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+    """Restore a workflow from `dump_state` output and the (cached) specs of its version."""
+    dct = json.loads(zlib.decompress(state))
+    dct.pop("format", None)
+    workflow = _state_converter.restore(dct, spec, subprocess_specs)
+    workflow.script_engine = script_engine
+    return workflow
+
+
+# --- Parsing ---------------------------------------------------------------------------------
+
+SAFE_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
+)
+
+
+def new_parser(validate: bool = True) -> SpiffBpmnParser:
+    """A SpiffBpmnParser with XSD validation on (unless told otherwise)."""
+    return SpiffBpmnParser(validator=VALIDATOR if validate else None)
+
+
+class ParsedDefinition:
+    """The specs of one deployed version, parsed once and shared by every instance of it."""
+
+    def __init__(self, key: str, spec, subprocess_specs: dict, forms: dict[str, Any]):
+        self.key = key
+        self.spec = spec
+        self.subprocess_specs = subprocess_specs
+        self.forms = forms
+
+    def iter_task_specs(self):
+        yield from self.spec.task_specs.values()
+        for sub in self.subprocess_specs.values():
+            yield from sub.task_specs.values()
+
+
+def parse_files(files: dict[str, str], keys: list[str] | None = None) -> dict[str, ParsedDefinition]:
+    """Parse deployed files (already checked) into specs for each executable process key."""
+    parser = new_parser(validate=False)
+    forms: dict[str, Any] = {}
+    for name, text in sorted(files.items()):
+        if name.endswith(".bpmn"):
+            parser.add_bpmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)
+        elif name.endswith(".dmn"):
+            parser.add_dmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)
+        elif name.endswith((".form", ".json")):
+            forms[name] = json.loads(text)
+    result = {}
+    for key in keys or parser.get_process_ids():
+        result[key] = ParsedDefinition(
+            key, parser.get_spec(key), parser.get_subprocess_specs(key), forms
+        )
+    return result
+
+
+class SpecCache:
+    """Parsed specs by (content hash, key); a small LRU shared by all threads of a process."""
+
+    def __init__(self, size: int = 64):
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, str], ParsedDefinition] = OrderedDict()
+
+    def get(self, content_hash: str, key: str, files: Callable[[], dict[str, str]]) -> ParsedDefinition:
+        """Return the parsed definition, parsing `files()` on a miss."""
+        cache_key = (content_hash, key)
+        with self._lock:
+            if cache_key in self._items:
+                self._items.move_to_end(cache_key)
+                return self._items[cache_key]
+        parsed = parse_files(files(), [key])[key]
+        with self._lock:
+            self._items[cache_key] = parsed
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return parsed
+
+
+# --- The script engine ------------------------------------------------------------------------
+
+ServiceHandler = Callable[[Any, dict[str, Any]], Any]
+
+
+class ScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine over RestrictedPython, with service tasks dispatched to handlers.
+
+    A handler receives the SpiffWorkflow task and the evaluated parameters and returns a
+    JSON-serializable result, which SpiffWorkflow stores in the task's result variable.
+    """
+
+    def __init__(self, services: dict[str, ServiceHandler] | None = None):
+        super().__init__(environment=RestrictedEnvironment())
+        self.services = services or {}
+
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        handler = self.services.get(operation_name)
+        if handler is None:
+            raise WorkflowException(f"unknown service operation {operation_name!r}")
+        params = {name: param["value"] for name, param in (operation_params or {}).items()}
+        return json.dumps(to_plain(handler(task, params)))

@@ -1,0 +1,178 @@
+"""Work items: READY user tasks as rows, task-list queries, claim and unclaim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from . import clock
+from .errors import Conflict, NotFound
+from .models import AuditEvent, WorkItem
+from .spiff import TimerEventDefinition
+
+if TYPE_CHECKING:
+    from .runtime import StepContext
+
+FORM_PROPERTY = "formKey"
+
+
+def task_properties(task_spec) -> dict[str, str]:
+    """The spiffworkflow:properties of a task spec (form, candidate group, due date...)."""
+    return dict((getattr(task_spec, "extensions", None) or {}).get("properties", {}))
+
+
+def work_item_for(task, ctx: StepContext) -> WorkItem:
+    """Build the work-item row for a READY manual task, evaluating its group and due date."""
+    spec = task.task_spec
+    props = task_properties(spec)
+    engine = ctx.workflow.script_engine
+    group = props.get("candidateGroup") or spec.lane
+    if props.get("candidateGroupExpression"):
+        group = str(engine.evaluate(task, props["candidateGroupExpression"]))
+    due_at = None
+    if props.get("dueDateExpression"):
+        value = engine.evaluate(task, props["dueDateExpression"])
+        due_at = TimerEventDefinition.get_datetime(value) if value else None
+    elif props.get("dueIn"):
+        parsed = TimerEventDefinition.parse_iso_duration(props["dueIn"])
+        due_at = ctx.now + TimerEventDefinition.get_timedelta_from_start(parsed, ctx.now)
+    return WorkItem(
+        id=str(task.id),
+        instance_id=ctx.instance.id,
+        process_key=ctx.instance.process_key,
+        business_key=ctx.instance.business_key,
+        element_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        documentation=getattr(spec, "documentation", None),
+        lane=spec.lane,
+        candidate_group=group,
+        form_key=props.get(FORM_PROPERTY),
+        due_at=due_at,
+        state="open",
+        created_at=ctx.now,
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which open tasks to list; every field narrows the list."""
+
+    groups: tuple[str, ...] | None = None
+    assignee: str | None = None
+    overdue: bool | None = None
+    instance_id: str | None = None
+    business_key: str | None = None
+    search: str | None = None
+    state: str = "open"
+
+
+def list_work_items(session: Session, flt: TaskFilter, *, limit: int = 50, offset: int = 0) -> list[WorkItem]:
+    """Tasks matching the filter, overdue and soonest due first, then oldest first."""
+    now = clock.now()
+    query = select(WorkItem).where(WorkItem.state == flt.state)
+    if flt.groups is not None:
+        query = query.where(WorkItem.candidate_group.in_(flt.groups))
+    if flt.assignee is not None:
+        query = query.where(WorkItem.assignee == flt.assignee)
+    if flt.instance_id is not None:
+        query = query.where(WorkItem.instance_id == flt.instance_id)
+    if flt.business_key is not None:
+        query = query.where(WorkItem.business_key == flt.business_key)
+    if flt.overdue is True:
+        query = query.where(WorkItem.due_at < now)
+    elif flt.overdue is False:
+        query = query.where((WorkItem.due_at.is_(None)) | (WorkItem.due_at >= now))
+    if flt.search:
+        pattern = f"%{flt.search.lower()}%"
+        query = query.where(
+            func.lower(WorkItem.name).like(pattern) | func.lower(WorkItem.business_key).like(pattern)
+        )
+    query = query.order_by(
+        case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.created_at, WorkItem.id
+    )
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def count_work_items(session: Session, flt: TaskFilter) -> int:
+    """How many tasks match the filter (for pagination)."""
+    query = select(func.count()).select_from(WorkItem).where(WorkItem.state == flt.state)
+    if flt.groups is not None:
+        query = query.where(WorkItem.candidate_group.in_(flt.groups))
+    if flt.assignee is not None:
+        query = query.where(WorkItem.assignee == flt.assignee)
+    if flt.instance_id is not None:
+        query = query.where(WorkItem.instance_id == flt.instance_id)
+    if flt.overdue is True:
+        query = query.where(WorkItem.due_at < clock.now())
+    return session.scalar(query) or 0
+
+
+def claim(session: Session, task_id: str, actor: str) -> WorkItem:
+    """Assign an open task to `actor`; a task claimed by someone else is a conflict."""
+    now = clock.now()
+    result = session.execute(
+        update(WorkItem)
+        .where(
+            WorkItem.id == task_id,
+            WorkItem.state == "open",
+            (WorkItem.assignee.is_(None)) | (WorkItem.assignee == actor),
+        )
+        .values(assignee=actor, claimed_at=now)
+    )
+    item = session.get(WorkItem, task_id)
+    if item is None:
+        raise NotFound(f"task {task_id} does not exist")
+    if result.rowcount == 0:
+        if item.state != "open":
+            raise Conflict(f"task {task_id} is {item.state}; only open tasks can be claimed")
+        raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
+    session.add(AuditEvent(instance_id=item.instance_id, at=now, actor=actor, kind="task_claimed",
+                           element_id=item.element_id, details={"task_id": task_id}))
+    return item
+
+
+def unclaim(session: Session, task_id: str, actor: str, *, force: bool = False) -> WorkItem:
+    """Release a claimed task; only its assignee may, unless `force` (an administrator)."""
+    item = session.get(WorkItem, task_id)
+    if item is None:
+        raise NotFound(f"task {task_id} does not exist")
+    if item.state != "open":
+        raise Conflict(f"task {task_id} is {item.state}")
+    if item.assignee is None:
+        return item
+    if item.assignee != actor and not force:
+        raise Conflict(f"task {task_id} is claimed by {item.assignee}, not by {actor}")
+    item.assignee = None
+    item.claimed_at = None
+    session.add(AuditEvent(instance_id=item.instance_id, at=clock.now(), actor=actor,
+                           kind="task_unclaimed", element_id=item.element_id,
+                           details={"task_id": task_id}))
+    return item
+
+
+def work_item_dict(item: WorkItem, now: datetime | None = None) -> dict[str, Any]:
+    """A work item as plain data for the CLI and the API."""
+    now = now or clock.now()
+    return {
+        "id": item.id,
+        "instance_id": item.instance_id,
+        "process_key": item.process_key,
+        "business_key": item.business_key,
+        "element_id": item.element_id,
+        "name": item.name,
+        "documentation": item.documentation,
+        "lane": item.lane,
+        "candidate_group": item.candidate_group,
+        "assignee": item.assignee,
+        "form_key": item.form_key,
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "overdue": bool(item.due_at and item.due_at < now and item.state == "open"),
+        "state": item.state,
+        "created_at": item.created_at.isoformat(),
+        "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+        "completed_by": item.completed_by,
+    }
