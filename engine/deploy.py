@@ -8,12 +8,14 @@ the whole bundle with file, line and element id. Identical content is a no-op.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from dataclasses import dataclass
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import func, select
@@ -262,13 +264,40 @@ def _check_expressions(name: str, root: etree._Element) -> list[DeployProblem]:
                     DeployProblem("timer has no expression", name, element.sourceline, owning_id(element))
                 )
             continue
+        what = "script" if kind == "script" else etree.QName(element).localname
         try:
             (check_script if kind == "script" else check_expression)(source)
         except ScriptError as exc:
             line = element.sourceline + (exc.line - 1 if exc.line else 0)
-            what = "script" if kind == "script" else etree.QName(element).localname
             problems.append(DeployProblem(f"{what} does not compile: {exc}", name, line, owning_id(element)))
+            continue
+        if what in TIMER_PARSERS:
+            reason = _check_literal_timer(what, source)
+            if reason:
+                problems.append(DeployProblem(reason, name, element.sourceline, owning_id(element)))
     return problems
+
+
+TIMER_PARSERS = {
+    "timeDate": TimerEventDefinition.get_datetime,
+    "timeDuration": TimerEventDefinition.parse_iso_duration,
+    "timeCycle": TimerEventDefinition.parse_iso_recurring_interval,
+}
+
+
+def _check_literal_timer(kind: str, source: str) -> str | None:
+    """A timer written as a string literal must parse now; variables are checked at run time."""
+    try:
+        value = ast.literal_eval(source.strip())
+    except (ValueError, SyntaxError):
+        return None
+    if not isinstance(value, str):
+        return f"{kind} must be an ISO 8601 string, got {value!r}"
+    try:
+        TIMER_PARSERS[kind](value)
+    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises bare Exception here
+        return f"{kind} {value!r} is not valid ISO 8601 ({exc})"
+    return None
 
 
 def _check_forms_named(name: str, root: etree._Element, files: dict[str, bytes]) -> list[DeployProblem]:

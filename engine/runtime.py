@@ -130,14 +130,26 @@ class Runtime:
                 )
                 ctx = StepContext(session, instance, definition, parsed, workflow, actor, clock.now())
                 token = current_step.set(ctx)
+                refused: KlageflowError | None = None
+                result = None
                 try:
                     self._advance(ctx)
-                    result = action(ctx) if action is not None else None
+                    if action is not None:
+                        # Actions check before they change anything, so a refusal leaves
+                        # only what the advance did (a deadline that passed) to commit.
+                        try:
+                            result = action(ctx)
+                        except KlageflowError as exc:
+                            if not ctx.events:
+                                raise
+                            refused = exc
                     self._advance(ctx)
                 finally:
                     current_step.reset(token)
                 self._write_back(ctx)
-                return result
+            if refused is not None:
+                raise refused
+            return result
         except StaleDataError:
             raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
         except KlageflowError:

@@ -51,8 +51,12 @@ def element_at_line(root: etree._Element, line: int | None) -> str | None:
 
 def owning_id(element: etree._Element) -> str | None:
     """The id of `element` or of its nearest ancestor that has one."""
+    fallback = None
     while element is not None:
         if isinstance(element.tag, str) and element.get("id"):
-            return element.get("id")
+            # Name the event, not its definition: that is what a designer sees and clicks.
+            if not etree.QName(element).localname.endswith("EventDefinition"):
+                return element.get("id")
+            fallback = fallback or element.get("id")
         element = element.getparent()
-    return None
+    return fallback
