@@ -231,8 +231,14 @@ class Engine:
         self.runtime.run_step(instance_id, None, actor=actor, action_record={"kind": "advance"})
         return self.show(instance_id)
 
-    def retry_incident(self, incident_id: int, *, actor: str | None = None) -> dict[str, Any]:
-        """Retry the step an incident recorded; on success the incident is resolved."""
+    def retry_incident(
+        self, incident_id: int, *, actor: str | None = None, data: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Retry the step an incident recorded; on success the incident is resolved.
+
+        `data`, when given, replaces the data of a failed task completion or message
+        (the operator's fix for input that made a script fail).
+        """
         with self.db.read() as session:
             incident = session.get(Incident, incident_id)
             if incident is None:
@@ -240,6 +246,8 @@ class Engine:
             if incident.resolved_at is not None:
                 raise Conflict(f"incident {incident_id} is already resolved")
             action = dict(incident.action or {})
+        if data is not None:
+            action["data"] = data
         kind = action.get("kind")
         if kind == "complete_task":
             self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))

@@ -26,7 +26,13 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -60,8 +66,28 @@ def _aware_datetime(expression: str | datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
+def _pinned_to_task(method):
+    """Wrap a timer check so a value that fails names its element and the value."""
+
+    def check(self, my_task, *args):
+        try:
+            return method(self, my_task, *args)
+        except WorkflowTaskException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - SpiffWorkflow's parsers raise bare Exception
+            value = my_task._get_internal_data("event_value") or self.expression
+            raise WorkflowTaskException(
+                f"timer value {value!r} does not work: {exc}", task=my_task, exception=exc
+            ) from exc
+
+    return check
+
+
 _timer_module.datetime = _ClockDatetime
 TimerEventDefinition.get_datetime = staticmethod(_aware_datetime)
+TimeDateEventDefinition.has_fired = _pinned_to_task(TimeDateEventDefinition.has_fired)
+DurationTimerEventDefinition.has_fired = _pinned_to_task(DurationTimerEventDefinition.has_fired)
+CycleTimerEventDefinition.cycle_complete = _pinned_to_task(CycleTimerEventDefinition.cycle_complete)
 
 
 # --- Serialization --------------------------------------------------------------------------
