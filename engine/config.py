@@ -22,7 +22,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _default_database_url() -> str:
     data_dir = Path(_env("DATA_DIR", str(PROJECT_ROOT / "data")))
-    return f"sqlite:///{data_dir / 'klageflow.sqlite'}"
+    return _env("DATABASE_URL", f"sqlite:///{data_dir / 'klageflow.sqlite'}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,74 @@
+"""The klageflow command, run as a real process: readable output, --json, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import APPROVAL_BUNDLE, ROOT
+
+
+@pytest.fixture
+def cli(tmp_path: Path):
+    env = {**os.environ, "KLAGEFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "web.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    return run
+
+
+def test_deploy_start_list_complete_show_through_the_command_line(cli):
+    out = cli("deploy", *map(str, APPROVAL_BUNDLE)).stdout
+    assert "approval version 1 deployed" in out
+    assert "unchanged" in cli("deploy", *map(str, APPROVAL_BUNDLE)).stdout
+
+    [definition] = json.loads(cli("definitions", "--json").stdout)
+    assert (definition["key"], definition["version"]) == ("approval", 1)
+
+    started = json.loads(
+        cli("start", "approval", "--data", '{"applicant_type": "private"}', "--business-key", "KP-1",
+            "--json").stdout
+    )
+    assert started["status"] == "running"
+
+    table = cli("tasks", "--group", "caseworkers").stdout
+    assert "KP-1" in table and "Review the application" in table
+    [task] = json.loads(cli("tasks", "--json").stdout)
+
+    done = json.loads(
+        cli("complete", task["id"], "--data", '{"approved": false, "reason": "Not in order"}',
+            "--actor", "anna", "--json").stdout
+    )
+    assert done["status"] == "completed"
+    shown = cli("show", started["id"]).stdout
+    assert "status     completed" in shown and "task_completed review by anna" in shown
+
+
+def test_errors_are_one_line_with_a_non_zero_exit_code(cli, tmp_path):
+    result = cli("complete", "no-such-task", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: task no-such-task does not exist"
+
+    result = cli("start", "approval", "--data", "{broken", check=False)
+    assert result.returncode == 1 and "not valid JSON" in result.stderr
+
+    bad = ROOT / "tests" / "engine" / "bpmn" / "divide.bpmn"
+    text = bad.read_text().replace("share = total / divisor", "share = = 1")
+    target = tmp_path / "broken-divide.bpmn"
+    target.write_text(text)
+    result = cli("deploy", str(target), check=False)
+    assert result.returncode == 1
+    assert "[compute]" in result.stderr and "does not compile" in result.stderr
+    result = cli("deploy", str(target), "--json", check=False)
+    assert json.loads(result.stdout)["problems"][0]["element_id"] == "compute"
