@@ -8,19 +8,20 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
 
-from . import clock, deploy as _deploy
+from . import clock
+from . import deploy as _deploy
 from .config import Settings, load_settings
 from .db import Database
 from .errors import Conflict, InvalidData, NotFound, PermissionDenied, TaskNotReady
 from .forms import validate_submission
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
-from .runtime import Runtime, ServiceHandler, StepContext
-from .spiff import SpecCache, to_plain
+from .runtime import Runtime, ServiceHandler, StepContext, workflow_elements
+from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
 
 
@@ -33,7 +34,9 @@ class Engine:
         self.runtime = Runtime(db, SpecCache())
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, create_schema: bool = True) -> Engine:
+    def from_settings(
+        cls, settings: Settings | None = None, *, create_schema: bool = True
+    ) -> Engine:
         """An engine on the configured database; creates the schema when asked (SQLite default)."""
         settings = settings or load_settings()
         db = Database(settings.database_url)
@@ -49,12 +52,16 @@ class Engine:
 
     # -- definitions ----------------------------------------------------------------------------
 
-    def deploy(self, files: dict[str, bytes | str], *, deployed_by: str | None = None) -> list[_deploy.DeployResult]:
+    def deploy(
+        self, files: dict[str, bytes | str], *, deployed_by: str | None = None
+    ) -> list[_deploy.DeployResult]:
         """Deploy a bundle of BPMN/DMN/form files; identical content is a no-op.
 
         Raises DeploymentError with every problem found; nothing is stored then.
         """
-        raw = {Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()}
+        raw = {
+            Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
+        }
         texts, parsed = _deploy.check_bundle(raw)
         with self.db.write() as session:
             results = _deploy.store(session, texts, parsed, deployed_by)
@@ -77,8 +84,11 @@ class Engine:
             )
             rows = session.scalars(
                 select(ProcessDefinition)
-                .join(latest, (ProcessDefinition.key == latest.c.key)
-                      & (ProcessDefinition.version == latest.c.version))
+                .join(
+                    latest,
+                    (ProcessDefinition.key == latest.c.key)
+                    & (ProcessDefinition.version == latest.c.version),
+                )
                 .order_by(ProcessDefinition.key)
             ).all()
             running = dict(
@@ -103,7 +113,9 @@ class Engine:
             running = dict(
                 session.execute(
                     select(ProcessInstance.definition_id, func.count())
-                    .where(ProcessInstance.process_key == key, ProcessInstance.status != "completed")
+                    .where(
+                        ProcessInstance.process_key == key, ProcessInstance.status != "completed"
+                    )
                     .group_by(ProcessInstance.definition_id)
                 ).all()
             )
@@ -152,6 +164,22 @@ class Engine:
         """Start an instance of the latest (or the given) version; return its id."""
         if data is not None and not isinstance(data, dict):
             raise InvalidData("instance data must be a JSON object")
+        return self.start_summary(
+            key, data, business_key=business_key, actor=actor, version=version
+        )["id"]
+
+    def start_summary(
+        self,
+        key: str,
+        data: dict[str, Any] | None = None,
+        *,
+        business_key: str | None = None,
+        actor: str | None = None,
+        version: int | None = None,
+    ) -> dict[str, Any]:
+        """Start an instance (see `start`) and return its summary: status, elements, open tasks."""
+        if data is not None and not isinstance(data, dict):
+            raise InvalidData("instance data must be a JSON object")
         definition = self.definition(key, version)
         return self.runtime.start_instance(definition, dict(data or {}), business_key, actor)
 
@@ -164,23 +192,30 @@ class Engine:
         actor_groups: Iterable[str] | None = None,
         instance_id: str | None = None,
     ) -> dict[str, Any]:
-        """Complete a READY user task with data, as `actor`; return the instance's view.
+        """Complete a READY user task with data, as `actor`; return the instance's summary.
 
         `actor_groups`, when given, must contain the task's candidate group. `instance_id`,
         when given, must be the task's instance. The task's form (if any) validates `data`.
         """
         if data is not None and not isinstance(data, dict):
             raise InvalidData("task data must be a JSON object")
-        with self.db.read() as session:
+
+        def locate(session) -> str:
             item = session.get(WorkItem, task_id)
-        if item is None:
-            raise NotFound(f"task {task_id} does not exist")
-        if instance_id is not None and item.instance_id != instance_id:
-            raise NotFound(f"task {task_id} does not belong to instance {instance_id}")
-        if actor_groups is not None and item.candidate_group not in set(actor_groups):
-            raise PermissionDenied(f"task {task_id} is for group {item.candidate_group!r}")
-        record = {"kind": "complete_task", "task_id": task_id, "data": to_plain(data or {}),
-                  "actor": actor}
+            if item is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if instance_id is not None and item.instance_id != instance_id:
+                raise NotFound(f"task {task_id} does not belong to instance {instance_id}")
+            if actor_groups is not None and item.candidate_group not in set(actor_groups):
+                raise PermissionDenied(f"task {task_id} is for group {item.candidate_group!r}")
+            return item.instance_id
+
+        record = {
+            "kind": "complete_task",
+            "task_id": task_id,
+            "data": to_plain(data or {}),
+            "actor": actor,
+        }
 
         def action(ctx: StepContext):
             task = ctx.workflow.get_task_from_id(UUID(task_id))
@@ -200,14 +235,23 @@ class Engine:
             ctx.current_element = task.task_spec.bpmn_id
             ctx.completed_task_id = task_id
             task.run()
-            ctx.audit("task_completed", task.task_spec.bpmn_id, task_id=task_id,
-                      name=task.task_spec.bpmn_name, data=values)
+            ctx.audit(
+                "task_completed",
+                task.task_spec.bpmn_id,
+                task_id=task_id,
+                name=task.task_spec.bpmn_name,
+                data=values,
+            )
 
-        self.runtime.run_step(item.instance_id, action, actor=actor, action_record=record)
-        return self.show(item.instance_id)
+        return self.runtime.run_step(locate, action, actor=actor, action_record=record).summary
 
     def send_message(
-        self, instance_id: str, name: str, data: dict[str, Any] | None = None, *, actor: str | None = None
+        self,
+        instance_id: str,
+        name: str,
+        data: dict[str, Any] | None = None,
+        *,
+        actor: str | None = None,
     ) -> dict[str, Any]:
         """Deliver a message (for example "fee_paid") to an instance waiting for it."""
         if data is not None and not isinstance(data, dict):
@@ -216,20 +260,22 @@ class Engine:
 
         def action(ctx: StepContext):
             waiting = {
-                event.name for event in ctx.workflow.waiting_events() if event.event_type.startswith("Message")
+                event.name
+                for event in ctx.workflow.waiting_events()
+                if event.event_type.startswith("Message")
             }
             if name not in waiting:
                 raise Conflict(f"instance {instance_id} is not waiting for message {name!r}")
             ctx.workflow.catch(BpmnEvent(MessageEventDefinition(name), dict(data or {})))
             ctx.audit("message_received", None, name=name, data=data or {})
 
-        self.runtime.run_step(instance_id, action, actor=actor, action_record=record)
-        return self.show(instance_id)
+        return self.runtime.run_step(instance_id, action, actor=actor, action_record=record).summary
 
     def advance(self, instance_id: str, *, actor: str | None = "scheduler") -> dict[str, Any]:
-        """Run one step with no input: fires due timers (what the scheduler does)."""
-        self.runtime.run_step(instance_id, None, actor=actor, action_record={"kind": "advance"})
-        return self.show(instance_id)
+        """Run one step with no input: fires due timers (what the scheduler does); return the summary."""
+        return self.runtime.run_step(
+            instance_id, None, actor=actor, action_record={"kind": "advance"}
+        ).summary
 
     def retry_incident(
         self, incident_id: int, *, actor: str | None = None, data: dict[str, Any] | None = None
@@ -252,17 +298,25 @@ class Engine:
         if kind == "complete_task":
             self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))
         elif kind == "message":
-            self.send_message(incident.instance_id, action["name"], action.get("data"),
-                              actor=action.get("actor"))
+            self.send_message(
+                incident.instance_id, action["name"], action.get("data"), actor=action.get("actor")
+            )
         else:
             self.advance(incident.instance_id, actor=actor)
         with self.db.write() as session:
             row = session.get(Incident, incident_id)
             row.resolved_at = clock.now()
             row.resolved_by = actor
-            session.add(AuditEvent(instance_id=row.instance_id, at=row.resolved_at, actor=actor,
-                                   kind="incident_resolved", element_id=row.element_id,
-                                   details={"incident_id": incident_id}))
+            session.add(
+                AuditEvent(
+                    instance_id=row.instance_id,
+                    at=row.resolved_at,
+                    actor=actor,
+                    kind="incident_resolved",
+                    element_id=row.element_id,
+                    details={"incident_id": incident_id},
+                )
+            )
         return self.show(incident.instance_id)
 
     def incidents(self, *, open_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:
@@ -279,17 +333,19 @@ class Engine:
             instance = session.get(ProcessInstance, instance_id)
             if instance is None:
                 raise NotFound(f"process instance {instance_id} does not exist")
-            definition = session.get(ProcessDefinition, instance.definition_id)
-            parsed = self.runtime.parsed(definition)
-            from .spiff import load_state
-
+            definition = self.runtime.definition_ref(session, instance.definition_id)
+            parsed = self.runtime.parsed(session, definition)
             workflow = load_state(instance.state, parsed.spec, parsed.subprocess_specs, None)
-            active, completed = _elements(workflow)
+            active, completed = workflow_elements(workflow)
             events = session.scalars(
-                select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+                select(AuditEvent)
+                .where(AuditEvent.instance_id == instance_id)
+                .order_by(AuditEvent.id)
             ).all()
             tasks = session.scalars(
-                select(WorkItem).where(WorkItem.instance_id == instance_id, WorkItem.state == "open")
+                select(WorkItem).where(
+                    WorkItem.instance_id == instance_id, WorkItem.state == "open"
+                )
             ).all()
             incidents = session.scalars(
                 select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)
@@ -314,8 +370,15 @@ class Engine:
                 "row_version": instance.version,
             }
 
-    def instances(self, *, key: str | None = None, business_key: str | None = None,
-                  status: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def instances(
+        self,
+        *,
+        key: str | None = None,
+        business_key: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
         """Instances, newest first, narrowed by key, business key and status."""
         with self.db.read() as session:
             query = select(ProcessInstance).order_by(ProcessInstance.created_at.desc())
@@ -326,15 +389,22 @@ class Engine:
             if status:
                 query = query.where(ProcessInstance.status == status)
             return [
-                {"id": row.id, "process_key": row.process_key, "business_key": row.business_key,
-                 "status": row.status, "created_at": _iso(row.created_at),
-                 "next_timer_due_at": _iso(row.next_timer_due_at)}
+                {
+                    "id": row.id,
+                    "process_key": row.process_key,
+                    "business_key": row.business_key,
+                    "status": row.status,
+                    "created_at": _iso(row.created_at),
+                    "next_timer_due_at": _iso(row.next_timer_due_at),
+                }
                 for row in session.scalars(query.limit(limit).offset(offset))
             ]
 
     # -- work items -----------------------------------------------------------------------------
 
-    def tasks(self, flt: TaskFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def tasks(
+        self, flt: TaskFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
         """Open tasks matching the filter, overdue first."""
         with self.db.read() as session:
             items = list_work_items(session, flt or TaskFilter(), limit=limit, offset=offset)
@@ -354,15 +424,21 @@ class Engine:
             result = work_item_dict(item)
             if item.form_key:
                 instance = session.get(ProcessInstance, item.instance_id)
-                definition = session.get(ProcessDefinition, instance.definition_id)
-                result["form"] = self.runtime.parsed(definition).forms.get(item.form_key)
+                definition = self.runtime.definition_ref(session, instance.definition_id)
+                result["form"] = self.runtime.parsed(session, definition).forms.get(item.form_key)
             return result
 
-    def claim(self, task_id: str, actor: str, *, actor_groups: Iterable[str] | None = None) -> dict[str, Any]:
+    def claim(
+        self, task_id: str, actor: str, *, actor_groups: Iterable[str] | None = None
+    ) -> dict[str, Any]:
         """Assign an open task to `actor` (who must be in its group when groups are given)."""
         with self.db.write() as session:
             item = session.get(WorkItem, task_id)
-            if item is not None and actor_groups is not None and item.candidate_group not in set(actor_groups):
+            if (
+                item is not None
+                and actor_groups is not None
+                and item.candidate_group not in set(actor_groups)
+            ):
                 raise PermissionDenied(f"task {task_id} is for group {item.candidate_group!r}")
             return work_item_dict(claim(session, task_id, actor))
 
@@ -396,17 +472,3 @@ def _event_dict(event: AuditEvent) -> dict[str, Any]:
         "element_id": event.element_id,
         "details": event.details,
     }
-
-
-def _elements(workflow) -> tuple[list[str], list[str]]:
-    active, completed = [], []
-    for task in workflow.get_tasks():
-        bpmn_id = task.task_spec.bpmn_id
-        if bpmn_id is None:
-            continue
-        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
-            if bpmn_id not in active:
-                active.append(bpmn_id)
-        elif task.state == TaskState.COMPLETED and bpmn_id not in completed:
-            completed.append(bpmn_id)
-    return active, completed

@@ -30,19 +30,25 @@ class Settings:
     """Every setting the processes read; see README "Configuration" for each variable."""
 
     database_url: str = field(default_factory=_default_database_url)
-    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", str(PROJECT_ROOT / "data"))))
+    data_dir: Path = field(
+        default_factory=lambda: Path(_env("DATA_DIR", str(PROJECT_ROOT / "data")))
+    )
     test_clock: bool = field(default_factory=lambda: _env_bool("TEST_CLOCK", False))
     scheduler_poll_seconds: float = field(
         default_factory=lambda: float(_env("SCHEDULER_POLL_SECONDS", "1.0"))
     )
-    scheduler_batch_size: int = field(default_factory=lambda: int(_env("SCHEDULER_BATCH_SIZE", "50")))
+    scheduler_batch_size: int = field(
+        default_factory=lambda: int(_env("SCHEDULER_BATCH_SIZE", "50"))
+    )
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "localhost"))
     smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "1025")))
     smtp_tls: str = field(default_factory=lambda: _env("SMTP_TLS", "none"))  # none|starttls|tls
     smtp_user: str = field(default_factory=lambda: _env("SMTP_USER", ""))
     smtp_password: str = field(default_factory=lambda: _env("SMTP_PASSWORD", ""))
     smtp_timeout: float = field(default_factory=lambda: float(_env("SMTP_TIMEOUT", "10")))
-    mail_from: str = field(default_factory=lambda: _env("MAIL_FROM", "Klageflow <noreply@klageflow.local>"))
+    mail_from: str = field(
+        default_factory=lambda: _env("MAIL_FROM", "Klageflow <noreply@klageflow.local>")
+    )
     mail_max_attempts: int = field(default_factory=lambda: int(_env("MAIL_MAX_ATTEMPTS", "8")))
     mail_backoff_seconds: float = field(
         default_factory=lambda: float(_env("MAIL_BACKOFF_SECONDS", "30"))

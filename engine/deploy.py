@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import clock
-from .errors import DeployProblem, DeploymentError
+from .errors import DeploymentError, DeployProblem
 from .forms import FormError, check_form
 from .models import ProcessDefinition
 from .scripting import ScriptError, check_expression, check_script
@@ -48,12 +48,7 @@ UNSUPPORTED = {
     ".//bpmn:dataStoreReference": "data stores are not supported",
     ".//bpmn:dataStore": "data stores are not supported",
 }
-FLOW_NODES = (
-    "task userTask manualTask scriptTask serviceTask sendTask receiveTask businessRuleTask "
-    "callActivity subProcess transaction adHocSubProcess startEvent endEvent "
-    "intermediateCatchEvent intermediateThrowEvent boundaryEvent exclusiveGateway "
-    "parallelGateway inclusiveGateway eventBasedGateway complexGateway"
-).split()
+FLOW_NODES = ["task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"]
 FORM_PROPERTY = "formKey"
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
 SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
@@ -115,7 +110,10 @@ def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, Par
 
 
 def store(
-    session: Session, texts: dict[str, str], parsed: dict[str, ParsedDefinition], deployed_by: str | None
+    session: Session,
+    texts: dict[str, str],
+    parsed: dict[str, ParsedDefinition],
+    deployed_by: str | None,
 ) -> list[DeployResult]:
     """Store a checked bundle: a new version per key whose content changed, else a no-op."""
     content_hash = bundle_hash(texts)
@@ -131,7 +129,9 @@ def store(
             results.append(DeployResult(key, latest.version, latest.id, created=False))
             continue
         version = (
-            session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
+            session.scalar(
+                select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)
+            )
             or 0
         ) + 1
         row = ProcessDefinition(
@@ -191,7 +191,9 @@ def _check_xsd(name: str, root: etree._Element) -> list[DeployProblem]:
     if schema.validate(root):
         return []
     return [
-        DeployProblem(f"BPMN schema: {error.message}", name, error.line, element_at_line(root, error.line))
+        DeployProblem(
+            f"BPMN schema: {error.message}", name, error.line, element_at_line(root, error.line)
+        )
         for error in schema.error_log
     ][:20]
 
@@ -219,7 +221,9 @@ def _check_executable(name: str, root: etree._Element) -> list[DeployProblem]:
 
 def _check_flows(name: str, root: etree._Element) -> list[DeployProblem]:
     problems = []
-    for container in root.xpath(".//bpmn:process | .//bpmn:subProcess | .//bpmn:transaction", namespaces=NS):
+    for container in root.xpath(
+        ".//bpmn:process | .//bpmn:subProcess | .//bpmn:transaction", namespaces=NS
+    ):
         ids = {child.get("id") for child in container if isinstance(child.tag, str)}
         for flow in container.findall(f"{{{BPMN_NS}}}sequenceFlow"):
             for end in ("sourceRef", "targetRef"):
@@ -240,12 +244,16 @@ def _expressions(root: etree._Element):
     """Yield (element, source, kind) for every piece of Python in a BPMN document."""
     for script in root.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=NS):
         yield script, script.text or "", "script"
-    for script in root.xpath(".//spiffworkflow:preScript | .//spiffworkflow:postScript", namespaces=NS):
+    for script in root.xpath(
+        ".//spiffworkflow:preScript | .//spiffworkflow:postScript", namespaces=NS
+    ):
         yield script, script.text or "", "script"
     for tag in ("conditionExpression", "timeDate", "timeDuration", "timeCycle"):
         for element in root.xpath(f".//bpmn:{tag}", namespaces=NS):
             yield element, element.text or "", "expression"
-    for param in root.xpath(".//spiffworkflow:serviceTaskOperator/spiffworkflow:parameters/*", namespaces=NS):
+    for param in root.xpath(
+        ".//spiffworkflow:serviceTaskOperator/spiffworkflow:parameters/*", namespaces=NS
+    ):
         if param.get("value") is not None:
             yield param, param.get("value"), "expression"
     for payload in root.xpath(".//spiffworkflow:messagePayload", namespaces=NS):
@@ -261,7 +269,9 @@ def _check_expressions(name: str, root: etree._Element) -> list[DeployProblem]:
         if not source.strip():
             if kind == "expression" and etree.QName(element).localname.startswith("time"):
                 problems.append(
-                    DeployProblem("timer has no expression", name, element.sourceline, owning_id(element))
+                    DeployProblem(
+                        "timer has no expression", name, element.sourceline, owning_id(element)
+                    )
                 )
             continue
         what = "script" if kind == "script" else etree.QName(element).localname
@@ -269,7 +279,9 @@ def _check_expressions(name: str, root: etree._Element) -> list[DeployProblem]:
             (check_script if kind == "script" else check_expression)(source)
         except ScriptError as exc:
             line = element.sourceline + (exc.line - 1 if exc.line else 0)
-            problems.append(DeployProblem(f"{what} does not compile: {exc}", name, line, owning_id(element)))
+            problems.append(
+                DeployProblem(f"{what} does not compile: {exc}", name, line, owning_id(element))
+            )
             continue
         if what in TIMER_PARSERS:
             reason = _check_literal_timer(what, source)
@@ -295,12 +307,14 @@ def _check_literal_timer(kind: str, source: str) -> str | None:
         return f"{kind} must be an ISO 8601 string, got {value!r}"
     try:
         TIMER_PARSERS[kind](value)
-    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises bare Exception here
+    except Exception as exc:
         return f"{kind} {value!r} is not valid ISO 8601 ({exc})"
     return None
 
 
-def _check_forms_named(name: str, root: etree._Element, files: dict[str, bytes]) -> list[DeployProblem]:
+def _check_forms_named(
+    name: str, root: etree._Element, files: dict[str, bytes]
+) -> list[DeployProblem]:
     problems = []
     for prop in root.xpath(f".//spiffworkflow:property[@name='{FORM_PROPERTY}']", namespaces=NS):
         form = prop.get("value")
@@ -322,7 +336,9 @@ def _check_dmn(name: str, root: etree._Element) -> list[DeployProblem]:
         return [DeployProblem(f"not a DMN document (namespace {namespace})", name, root.sourceline)]
     ns = {"dmn": namespace}
     problems = []
-    for text in root.xpath(".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns):
+    for text in root.xpath(
+        ".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns
+    ):
         problems.extend(_check_dmn_cell(name, text, text.text or "", unary=False))
     for text in root.xpath(".//dmn:inputEntry/dmn:text", namespaces=ns):
         problems.extend(_check_dmn_cell(name, text, text.text or "", unary=True))
@@ -346,4 +362,8 @@ def _check_dmn_cell(name: str, element, source: str, *, unary: bool) -> list[Dep
             return []
         except ScriptError as exc:
             errors.append(str(exc))
-    return [DeployProblem(f"DMN cell does not compile: {errors[0]}", name, element.sourceline, owning_id(element))]
+    return [
+        DeployProblem(
+            f"DMN cell does not compile: {errors[0]}", name, element.sourceline, owning_id(element)
+        )
+    ]

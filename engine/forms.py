@@ -27,7 +27,18 @@ INPUT_TYPES = {
     "taglist",
     "filepicker",
 }
-LAYOUT_TYPES = {"text", "html", "spacer", "separator", "image", "button", "group", "dynamiclist", "iframe", "table"}
+LAYOUT_TYPES = {
+    "text",
+    "html",
+    "spacer",
+    "separator",
+    "image",
+    "button",
+    "group",
+    "dynamiclist",
+    "iframe",
+    "table",
+}
 
 
 class FormError(ValueError):
@@ -61,7 +72,9 @@ def check_form(form: Any) -> None:
     for component in input_components(form):
         key = component.get("key")
         if not key or not isinstance(key, str) or not key.isidentifier():
-            raise FormError(f"input component needs a key that is a Python identifier, got {key!r}", key)
+            raise FormError(
+                f"input component needs a key that is a Python identifier, got {key!r}", key
+            )
         if key in seen:
             raise FormError(f"two components share the key {key!r}", key)
         seen.add(key)
@@ -70,7 +83,9 @@ def check_form(form: Any) -> None:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise FormError(f"pattern of {key!r} is not a regular expression: {exc}", key) from None
+                raise FormError(
+                    f"pattern of {key!r} is not a regular expression: {exc}", key
+                ) from None
         if component["type"] in {"radio", "select", "checklist"} and not component.get("values"):
             raise FormError(f"{component['type']} {key!r} needs a list of values", key)
 
@@ -83,7 +98,9 @@ def _field_for(component: dict[str, Any]) -> fields.Field:
     allowed = [v.get("value") for v in component.get("values") or []]
     if kind in {"textfield", "textarea"}:
         if rules.get("minLength") is not None or rules.get("maxLength") is not None:
-            validators.append(validate.Length(min=rules.get("minLength"), max=rules.get("maxLength")))
+            validators.append(
+                validate.Length(min=rules.get("minLength"), max=rules.get("maxLength"))
+            )
         if required:
             validators.append(validate.Length(min=1, error="Feltet skal udfyldes."))
         if rules.get("pattern"):
@@ -92,8 +109,10 @@ def _field_for(component: dict[str, Any]) -> fields.Field:
     elif kind == "number":
         if rules.get("min") is not None or rules.get("max") is not None:
             validators.append(validate.Range(min=rules.get("min"), max=rules.get("max")))
-        field = fields.Float(validate=validators) if component.get("decimalDigits") else fields.Integer(
-            validate=validators, strict=False
+        field = (
+            fields.Float(validate=validators)
+            if component.get("decimalDigits")
+            else fields.Integer(validate=validators, strict=False)
         )
     elif kind == "checkbox":
         field = fields.Boolean()
@@ -132,4 +151,7 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str,
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         fields_errors = {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
         raise InvalidData("the form data is not valid", fields_errors) from None
-    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in loaded.items()}
+    return {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in loaded.items()
+    }

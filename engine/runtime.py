@@ -13,11 +13,8 @@ import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -25,6 +22,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import clock
 from .db import Database
@@ -32,10 +32,27 @@ from .errors import Conflict, IncidentRaised, KlageflowError, NotFound
 from .models import AuditEvent, Incident, OutboxMail, ProcessDefinition, ProcessInstance, WorkItem
 from .spiff import ParsedDefinition, ScriptEngine, SpecCache, dump_state, load_state, to_plain
 
-T = TypeVar("T")
 MAX_TIMER_ROUNDS = 1000
 
 current_step: contextvars.ContextVar[StepContext] = contextvars.ContextVar("klageflow_step")
+
+
+@dataclass(frozen=True)
+class DefinitionRef:
+    """The identity of an immutable definition version."""
+
+    id: int
+    key: str
+    version: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step returned: the action's own result and the instance's summary after it."""
+
+    value: Any
+    summary: dict[str, Any]
 
 
 @dataclass
@@ -44,26 +61,28 @@ class StepContext:
 
     session: Session
     instance: ProcessInstance
-    definition: ProcessDefinition
+    definition: DefinitionRef
     parsed: ParsedDefinition
     workflow: BpmnWorkflow
     actor: str | None
     now: datetime
     current_element: str | None = None
     completed_task_id: str | None = None
-    events: list[AuditEvent] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
 
     def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
         """Record an audit event for this instance, committed with the step."""
-        event = AuditEvent(
-            instance_id=self.instance.id,
-            at=self.now,
-            actor=self.actor,
-            kind=kind,
-            element_id=element_id,
-            details=to_plain(details),
+        self.events.append(
+            {
+                "instance_id": self.instance.id,
+                "at": self.now,
+                "actor": self.actor,
+                "kind": kind,
+                "element_id": element_id,
+                "details": to_plain(details),
+            }
         )
-        self.events.append(event)
 
     def queue_mail(self, mail: OutboxMail) -> None:
         """Add a mail to the outbox in this step's transaction; it is sent after commit."""
@@ -82,12 +101,24 @@ class Runtime:
         self.db = db
         self.specs = specs or SpecCache()
         self.services: dict[str, ServiceHandler] = {}
+        self._definitions: dict[int, DefinitionRef] = {}
 
     # -- loading ----------------------------------------------------------------------------
 
-    def parsed(self, definition: ProcessDefinition) -> ParsedDefinition:
+    def definition_ref(self, session: Session, definition_id: int) -> DefinitionRef:
+        """The identity of a definition version; versions are immutable, so this is cached."""
+        ref = self._definitions.get(definition_id)
+        if ref is None:
+            row = session.get(ProcessDefinition, definition_id)
+            ref = DefinitionRef(row.id, row.key, row.version, row.content_hash)
+            self._definitions[definition_id] = ref
+        return ref
+
+    def parsed(self, session: Session, ref: DefinitionRef) -> ParsedDefinition:
         """The parsed specs of a definition version (cached by content hash)."""
-        return self.specs.get(definition.content_hash, definition.key, lambda: definition.files)
+        return self.specs.get(
+            ref.content_hash, ref.key, lambda: session.get(ProcessDefinition, ref.id).files
+        )
 
     def script_engine(self) -> ScriptEngine:
         """A script engine whose service calls reach the registered handlers for this step."""
@@ -110,30 +141,39 @@ class Runtime:
 
     def run_step(
         self,
-        instance_id: str,
-        action: Callable[[StepContext], T] | None,
+        instance_id: str | Callable[[Session], str],
+        action: Callable[[StepContext], Any] | None,
         *,
         actor: str | None,
         action_record: dict[str, Any] | None = None,
         expected_version: int | None = None,
-    ) -> T | None:
-        """Run one step on an instance; see the module docstring for the order of things."""
+    ) -> StepResult:
+        """Run one step on an instance; see the module docstring for the order of things.
+
+        `instance_id` may be a function of the session that finds it (and checks access)
+        inside the step's transaction.
+        """
         try:
             with self.db.write() as session:
+                if callable(instance_id):
+                    instance_id = instance_id(session)
                 instance = self._lock_instance(session, instance_id)
                 if expected_version is not None and instance.version != expected_version:
                     raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
-                definition = session.get(ProcessDefinition, instance.definition_id)
-                parsed = self.parsed(definition)
+                definition = self.definition_ref(session, instance.definition_id)
+                parsed = self.parsed(session, definition)
                 workflow = load_state(
                     instance.state, parsed.spec, parsed.subprocess_specs, self.script_engine()
                 )
-                ctx = StepContext(session, instance, definition, parsed, workflow, actor, clock.now())
+                ctx = StepContext(
+                    session, instance, definition, parsed, workflow, actor, clock.now()
+                )
+                _own_timer_refresh(workflow)
                 token = current_step.set(ctx)
                 refused: KlageflowError | None = None
                 result = None
                 try:
-                    self._advance(ctx)
+                    self._advance(ctx, run_engine_steps=False)
                     if action is not None:
                         # Actions check before they change anything, so a refusal leaves
                         # only what the advance did (a deadline that passed) to commit.
@@ -149,14 +189,24 @@ class Runtime:
                 self._write_back(ctx)
             if refused is not None:
                 raise refused
-            return result
+            return StepResult(result, ctx.summary)
         except StaleDataError:
             raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
         except KlageflowError:
             raise
-        except (SpiffWorkflowException, ValueError, TypeError, KeyError, NameError,
-                AttributeError, ArithmeticError, LookupError) as exc:
-            element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
+        except (
+            SpiffWorkflowException,
+            ValueError,
+            TypeError,
+            KeyError,
+            NameError,
+            AttributeError,
+            ArithmeticError,
+            LookupError,
+        ) as exc:
+            element = getattr(
+                getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None
+            )
             element = element or (ctx.current_element if "ctx" in locals() else None)
             raise self._record_incident(instance_id, element, exc, actor, action_record) from exc
 
@@ -166,12 +216,15 @@ class Runtime:
         data: dict[str, Any],
         business_key: str | None,
         actor: str | None,
-    ) -> str:
-        """Create an instance, run it to its first wait state and commit it."""
-        parsed = self.parsed(definition)
+    ) -> dict[str, Any]:
+        """Create an instance, run it to its first wait state and commit it; return its summary."""
         with self.db.write() as session:
+            definition = self.definition_ref(session, definition.id)
+            parsed = self.parsed(session, definition)
             now = clock.now()
-            workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine())
+            workflow = BpmnWorkflow(
+                parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine()
+            )
             workflow.task_tree.data.update(data)
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(data)
@@ -189,13 +242,26 @@ class Runtime:
             session.add(instance)
             session.flush()
             ctx = StepContext(session, instance, definition, parsed, workflow, actor, now)
-            ctx.audit("instance_started", None, version=definition.version, business_key=business_key)
+            ctx.audit(
+                "instance_started", None, version=definition.version, business_key=business_key
+            )
+            _own_timer_refresh(workflow)
             token = current_step.set(ctx)
             try:
                 self._advance(ctx)
-            except (SpiffWorkflowException, ValueError, TypeError, KeyError, NameError,
-                    AttributeError, ArithmeticError, LookupError) as exc:
-                element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
+            except (
+                SpiffWorkflowException,
+                ValueError,
+                TypeError,
+                KeyError,
+                NameError,
+                AttributeError,
+                ArithmeticError,
+                LookupError,
+            ) as exc:
+                element = getattr(
+                    getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None
+                )
                 from .errors import InvalidData
 
                 raise InvalidData(
@@ -204,28 +270,30 @@ class Runtime:
             finally:
                 current_step.reset(token)
             self._write_back(ctx)
-            return instance.id
+            return ctx.summary
 
     # -- inside the step --------------------------------------------------------------------
 
-    def _advance(self, ctx: StepContext) -> None:
-        """Fire due timers and run engine steps until nothing more happens."""
+    def _advance(self, ctx: StepContext, *, run_engine_steps: bool = True) -> None:
+        """Fire due timers and run engine steps until nothing more happens.
+
+        Engine steps run when a timer fired or when asked (after an action): a state
+        just loaded from a commit has already been stepped as far as it goes.
+        """
         workflow = ctx.workflow
         for _ in range(MAX_TIMER_ROUNDS):
             before = _armed_timers(workflow)
-            mark = len(ctx.events)
             self._refresh_timers(ctx)
-            workflow.do_engine_steps(
-                will_complete_task=lambda task: _enter(ctx, task),
-                did_complete_task=lambda task: _completed(ctx, task),
-            )
             fired = _fired_timers(workflow, before)
-            caused = ctx.events[mark:]
-            del ctx.events[mark:]
             for element_id, due, kind in fired:
                 late = (ctx.now - due).total_seconds() if due else None
                 ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
-            ctx.events.extend(caused)
+            if fired or run_engine_steps:
+                workflow.do_engine_steps(
+                    will_complete_task=lambda task: _enter(ctx, task),
+                    did_complete_task=lambda task: _completed(ctx, task),
+                )
+            run_engine_steps = False
             if not fired:
                 return
 
@@ -237,8 +305,9 @@ class Runtime:
 
     def _write_back(self, ctx: StepContext) -> None:
         instance, workflow, now = ctx.instance, ctx.workflow, ctx.now
+        scan = _scan(workflow)
         instance.state = dump_state(workflow)
-        instance.data = to_plain(_process_data(workflow))
+        instance.data = to_plain(scan.data)
         instance.next_timer_due_at = next_timer_due(workflow)
         instance.updated_at = now
         if workflow.is_completed():
@@ -249,27 +318,29 @@ class Runtime:
             instance.next_timer_due_at = None
         elif instance.status == "incident":
             instance.status = "running"
-        self._sync_work_items(ctx)
-        ctx.session.add_all(ctx.events)
+        open_items = self._sync_work_items(ctx, scan.ready_manual)
         ctx.session.flush()
+        if ctx.events:
+            ctx.session.execute(insert(AuditEvent), ctx.events)
+        ctx.summary = _summary(ctx, scan, open_items)
 
-    def _sync_work_items(self, ctx: StepContext) -> None:
+    def _sync_work_items(self, ctx: StepContext, ready: dict[str, Any]) -> list[WorkItem]:
+        """Make the work_item rows match the READY manual tasks; return the open ones."""
         from .worklist import work_item_for
 
         session, instance = ctx.session, ctx.instance
         open_items = {
             item.id: item
             for item in session.scalars(
-                select(WorkItem).where(WorkItem.instance_id == instance.id, WorkItem.state == "open")
+                select(WorkItem).where(
+                    WorkItem.instance_id == instance.id, WorkItem.state == "open"
+                )
             )
         }
-        ready = {
-            str(task.id): task
-            for task in ctx.workflow.get_tasks(state=TaskState.READY)
-            if task.task_spec.manual
-        }
+        still_open = []
         for task_id, item in open_items.items():
             if task_id in ready:
+                still_open.append(item)
                 continue
             task = ctx.workflow.get_task_from_id(_uuid(task_id))
             completed = task is not None and task.state == TaskState.COMPLETED
@@ -283,11 +354,23 @@ class Runtime:
             if task_id not in open_items:
                 item = work_item_for(task, ctx)
                 session.add(item)
-                ctx.audit("task_created", item.element_id, task_id=task_id, name=item.name,
-                          candidate_group=item.candidate_group, due_at=item.due_at)
+                still_open.append(item)
+                ctx.audit(
+                    "task_created",
+                    item.element_id,
+                    task_id=task_id,
+                    name=item.name,
+                    candidate_group=item.candidate_group,
+                    due_at=item.due_at,
+                )
+        return still_open
 
     def _record_incident(
-        self, instance_id: str, element_id: str | None, exc: Exception, actor: str | None,
+        self,
+        instance_id: str,
+        element_id: str | None,
+        exc: Exception,
+        actor: str | None,
         action_record: dict[str, Any] | None,
     ) -> IncidentRaised:
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:2000]
@@ -305,11 +388,23 @@ class Runtime:
             instance.status = "incident"
             instance.updated_at = now
             session.add(
-                AuditEvent(instance_id=instance_id, at=now, actor=actor, kind="incident",
-                           element_id=element_id, details={"message": message})
+                AuditEvent(
+                    instance_id=instance_id,
+                    at=now,
+                    actor=actor,
+                    kind="incident",
+                    element_id=element_id,
+                    details={"message": message},
+                )
             )
             session.flush()
             return IncidentRaised(instance_id, incident.id, element_id, message)
+
+
+def _own_timer_refresh(workflow: BpmnWorkflow) -> None:
+    # do_engine_steps() ends with its own refresh_timers(); the step refreshes timers
+    # itself (_advance) so that every firing is seen and audited.
+    workflow.refresh_timers = lambda: None
 
 
 def _uuid(task_id: str):
@@ -327,17 +422,6 @@ def _completed(ctx: StepContext, task) -> None:
     if spec.bpmn_id is None or spec.manual:
         return
     ctx.audit("element_completed", spec.bpmn_id, name=spec.bpmn_name, type=type(spec).__name__)
-
-
-def _process_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    if workflow.is_completed() and workflow.last_task is not None:
-        return dict(workflow.last_task.data)
-    data: dict[str, Any] = {}
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
-        data.update(task.data)
-    if not data and workflow.last_task is not None:
-        data = dict(workflow.last_task.data)
-    return data
 
 
 def _timer_due(task) -> tuple[datetime | None, str]:
@@ -366,7 +450,12 @@ def _armed_timers(workflow: BpmnWorkflow) -> dict:
     for task in _waiting_timer_tasks(workflow):
         due, kind = _timer_due(task)
         cycles = (task._get_internal_data("event_value") or {}) if kind == "cycle" else {}
-        armed[task.id] = (task, due, kind, cycles.get("cycles") if isinstance(cycles, dict) else None)
+        armed[task.id] = (
+            task,
+            due,
+            kind,
+            cycles.get("cycles") if isinstance(cycles, dict) else None,
+        )
     return armed
 
 
@@ -374,11 +463,11 @@ def _fired_timers(workflow: BpmnWorkflow, before: dict) -> list[tuple[str, datet
     fired = []
     for task, due, kind, cycles in before.values():
         if kind == "cycle":
+            # A cycle fires when its count goes down; at zero it only ends.
             value = task._get_internal_data("event_value") or {}
             now_cycles = value.get("cycles") if isinstance(value, dict) else None
-            if task.state != TaskState.WAITING or (cycles is not None and now_cycles != cycles):
-                if task.state != TaskState.CANCELLED:
-                    fired.append((task.task_spec.bpmn_id, due, kind))
+            if cycles and now_cycles is not None and now_cycles < cycles:
+                fired.append((task.task_spec.bpmn_id, due, kind))
         elif task.state not in (TaskState.WAITING, TaskState.CANCELLED):
             fired.append((task.task_spec.bpmn_id, due, kind))
     return fired
@@ -386,5 +475,66 @@ def _fired_timers(workflow: BpmnWorkflow, before: dict) -> list[tuple[str, datet
 
 def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
     """The earliest due instant of the workflow's armed timers (None when none is armed)."""
-    dues = [due for task in _waiting_timer_tasks(workflow) if (due := _timer_due(task)[0]) is not None]
+    dues = [
+        due for task in _waiting_timer_tasks(workflow) if (due := _timer_due(task)[0]) is not None
+    ]
     return min(dues) if dues else None
+
+
+@dataclass
+class _Scan:
+    data: dict[str, Any]
+    ready_manual: dict[str, Any]
+    active: list[str]
+    completed: list[str]
+
+
+def _scan(workflow: BpmnWorkflow) -> _Scan:
+    """One pass over the task tree: process data, READY manual tasks, active/completed ids."""
+    ready_manual: dict[str, Any] = {}
+    data: dict[str, Any] = {}
+    active: dict[str, None] = {}
+    completed: dict[str, None] = {}
+    live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    for task in workflow.get_tasks():
+        state = task.state
+        if state & live:
+            data.update(task.data)
+            if state == TaskState.READY and task.task_spec.manual:
+                ready_manual[str(task.id)] = task
+        bpmn_id = task.task_spec.bpmn_id
+        if bpmn_id is None:
+            continue
+        if state & live:
+            active[bpmn_id] = None
+        elif state == TaskState.COMPLETED:
+            completed[bpmn_id] = None
+    if (workflow.is_completed() or not data) and workflow.last_task is not None:
+        data = dict(workflow.last_task.data)
+    return _Scan(data, ready_manual, list(active), list(completed))
+
+
+def _summary(ctx: StepContext, scan: _Scan, open_items: list[WorkItem]) -> dict[str, Any]:
+    """The instance as it stands after the step, built from memory (no second read)."""
+    from .worklist import work_item_dict
+
+    instance = ctx.instance
+    due = instance.next_timer_due_at
+    return {
+        "id": instance.id,
+        "process_key": instance.process_key,
+        "version": ctx.definition.version,
+        "business_key": instance.business_key,
+        "status": instance.status,
+        "active_elements": scan.active,
+        "completed_elements": scan.completed,
+        "data": instance.data,
+        "next_timer_due_at": due.isoformat() if due else None,
+        "open_tasks": [work_item_dict(item, ctx.now) for item in open_items],
+    }
+
+
+def workflow_elements(workflow: BpmnWorkflow) -> tuple[list[str], list[str]]:
+    """BPMN ids of the active (ready, waiting, started) and completed elements, in order."""
+    scan = _scan(workflow)
+    return scan.active, scan.completed

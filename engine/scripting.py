@@ -145,7 +145,9 @@ def compile_expression(source: str) -> CodeType:
     """Compile an expression for restricted evaluation; raise ScriptError if it does not."""
     result = compile_restricted_eval(source.strip(), "<expression>")
     if result.errors or result.code is None:
-        raise ScriptError("; ".join(result.errors) or "does not compile", _error_line(result.errors))
+        raise ScriptError(
+            "; ".join(result.errors) or "does not compile", _error_line(result.errors)
+        )
     return result.code
 
 
@@ -154,7 +156,9 @@ def compile_script(source: str) -> CodeType:
     """Compile a script for restricted execution; raise ScriptError if it does not."""
     result = compile_restricted_exec(source, "<script>")
     if result.errors or result.code is None:
-        raise ScriptError("; ".join(result.errors) or "does not compile", _error_line(result.errors))
+        raise ScriptError(
+            "; ".join(result.errors) or "does not compile", _error_line(result.errors)
+        )
     return result.code
 
 

@@ -22,11 +22,11 @@ from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -49,7 +49,9 @@ class _ClockDatetime(datetime):
     @classmethod
     def now(cls, tz=None):
         instant = clock.now()
-        return instant.astimezone(tz) if tz is not None else instant.astimezone().replace(tzinfo=None)
+        return (
+            instant.astimezone(tz) if tz is not None else instant.astimezone().replace(tzinfo=None)
+        )
 
 
 def _aware_datetime(expression: str | datetime) -> datetime:
@@ -74,7 +76,7 @@ def _pinned_to_task(method):
             return method(self, my_task, *args)
         except WorkflowTaskException:
             raise
-        except Exception as exc:  # noqa: BLE001 - SpiffWorkflow's parsers raise bare Exception
+        except Exception as exc:
             value = my_task._get_internal_data("event_value") or self.expression
             raise WorkflowTaskException(
                 f"timer value {value!r} does not work: {exc}", task=my_task, exception=exc
@@ -116,7 +118,9 @@ def _build_registry():
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _InstanceStateConverter
     registry = BpmnWorkflowSerializer.configure(config)
-    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+    )
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     return registry
 
@@ -185,7 +189,9 @@ class ParsedDefinition:
             yield from sub.task_specs.values()
 
 
-def parse_files(files: dict[str, str], keys: list[str] | None = None) -> dict[str, ParsedDefinition]:
+def parse_files(
+    files: dict[str, str], keys: list[str] | None = None
+) -> dict[str, ParsedDefinition]:
     """Parse deployed files (already checked) into specs for each executable process key."""
     parser = new_parser(validate=False)
     forms: dict[str, Any] = {}
@@ -212,7 +218,9 @@ class SpecCache:
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple[str, str], ParsedDefinition] = OrderedDict()
 
-    def get(self, content_hash: str, key: str, files: Callable[[], dict[str, str]]) -> ParsedDefinition:
+    def get(
+        self, content_hash: str, key: str, files: Callable[[], dict[str, str]]
+    ) -> ParsedDefinition:
         """Return the parsed definition, parsing `files()` on a miss."""
         cache_key = (content_hash, key)
         with self._lock:

@@ -70,7 +70,9 @@ class TaskFilter:
     state: str = "open"
 
 
-def list_work_items(session: Session, flt: TaskFilter, *, limit: int = 50, offset: int = 0) -> list[WorkItem]:
+def list_work_items(
+    session: Session, flt: TaskFilter, *, limit: int = 50, offset: int = 0
+) -> list[WorkItem]:
     """Tasks matching the filter, overdue and soonest due first, then oldest first."""
     now = clock.now()
     query = select(WorkItem).where(WorkItem.state == flt.state)
@@ -89,10 +91,14 @@ def list_work_items(session: Session, flt: TaskFilter, *, limit: int = 50, offse
     if flt.search:
         pattern = f"%{flt.search.lower()}%"
         query = query.where(
-            func.lower(WorkItem.name).like(pattern) | func.lower(WorkItem.business_key).like(pattern)
+            func.lower(WorkItem.name).like(pattern)
+            | func.lower(WorkItem.business_key).like(pattern)
         )
     query = query.order_by(
-        case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.created_at, WorkItem.id
+        case((WorkItem.due_at.is_(None), 1), else_=0),
+        WorkItem.due_at,
+        WorkItem.created_at,
+        WorkItem.id,
     )
     return list(session.scalars(query.limit(limit).offset(offset)))
 
@@ -130,8 +136,16 @@ def claim(session: Session, task_id: str, actor: str) -> WorkItem:
         if item.state != "open":
             raise Conflict(f"task {task_id} is {item.state}; only open tasks can be claimed")
         raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
-    session.add(AuditEvent(instance_id=item.instance_id, at=now, actor=actor, kind="task_claimed",
-                           element_id=item.element_id, details={"task_id": task_id}))
+    session.add(
+        AuditEvent(
+            instance_id=item.instance_id,
+            at=now,
+            actor=actor,
+            kind="task_claimed",
+            element_id=item.element_id,
+            details={"task_id": task_id},
+        )
+    )
     return item
 
 
@@ -148,9 +162,16 @@ def unclaim(session: Session, task_id: str, actor: str, *, force: bool = False) 
         raise Conflict(f"task {task_id} is claimed by {item.assignee}, not by {actor}")
     item.assignee = None
     item.claimed_at = None
-    session.add(AuditEvent(instance_id=item.instance_id, at=clock.now(), actor=actor,
-                           kind="task_unclaimed", element_id=item.element_id,
-                           details={"task_id": task_id}))
+    session.add(
+        AuditEvent(
+            instance_id=item.instance_id,
+            at=clock.now(),
+            actor=actor,
+            kind="task_unclaimed",
+            element_id=item.element_id,
+            details={"task_id": task_id},
+        )
+    )
     return item
 
 

@@ -19,7 +19,11 @@ def cli(tmp_path: Path):
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [sys.executable, "-m", "web.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT
+            [sys.executable, "-m", "web.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
         )
         if check:
             assert result.returncode == 0, result.stderr
@@ -37,8 +41,15 @@ def test_deploy_start_list_complete_show_through_the_command_line(cli):
     assert (definition["key"], definition["version"]) == ("approval", 1)
 
     started = json.loads(
-        cli("start", "approval", "--data", '{"applicant_type": "private"}', "--business-key", "KP-1",
-            "--json").stdout
+        cli(
+            "start",
+            "approval",
+            "--data",
+            '{"applicant_type": "private"}',
+            "--business-key",
+            "KP-1",
+            "--json",
+        ).stdout
     )
     assert started["status"] == "running"
 
@@ -47,8 +58,15 @@ def test_deploy_start_list_complete_show_through_the_command_line(cli):
     [task] = json.loads(cli("tasks", "--json").stdout)
 
     done = json.loads(
-        cli("complete", task["id"], "--data", '{"approved": false, "reason": "Not in order"}',
-            "--actor", "anna", "--json").stdout
+        cli(
+            "complete",
+            task["id"],
+            "--data",
+            '{"approved": false, "reason": "Not in order"}',
+            "--actor",
+            "anna",
+            "--json",
+        ).stdout
     )
     assert done["status"] == "completed"
     shown = cli("show", started["id"]).stdout

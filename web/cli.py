@@ -55,7 +55,9 @@ def _deploy(args, engine: Engine):
     for item in args.files:
         path = Path(item)
         if path.is_dir():
-            paths.extend(sorted(p for p in path.rglob("*") if p.suffix in {".bpmn", ".dmn", ".form"}))
+            paths.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in {".bpmn", ".dmn", ".form"})
+            )
         elif path.exists():
             paths.append(path)
         else:
@@ -63,7 +65,8 @@ def _deploy(args, engine: Engine):
     results = engine.deploy_paths(paths, deployed_by=args.actor)
     rows = [{"key": r.key, "version": r.version, "created": r.created} for r in results]
     return rows, lambda: "\n".join(
-        f"{r['key']} version {r['version']} " + ("deployed" if r["created"] else "unchanged (identical content)")
+        f"{r['key']} version {r['version']} "
+        + ("deployed" if r["created"] else "unchanged (identical content)")
         for r in rows
     )
 
@@ -71,13 +74,19 @@ def _deploy(args, engine: Engine):
 @command("definitions")
 def _definitions(args, engine: Engine):
     rows = engine.definition_versions(args.key) if args.key else engine.definitions()
-    return rows, lambda: _table(rows, ["key", "version", "name", "running_instances", "deployed_at"])
+    return rows, lambda: _table(
+        rows, ["key", "version", "name", "running_instances", "deployed_at"]
+    )
 
 
 @command("start")
 def _start(args, engine: Engine):
     instance_id = engine.start(
-        args.key, _json_arg(args.data), business_key=args.business_key, actor=args.actor, version=args.version
+        args.key,
+        _json_arg(args.data),
+        business_key=args.business_key,
+        actor=args.actor,
+        version=args.version,
     )
     view = engine.show(instance_id)
     return view, lambda: _instance_text(view)
@@ -152,7 +161,9 @@ def _instance_text(view: dict[str, Any], history: bool = False) -> str:
         lines.append(f"task       {task['id']}  {task['name']} ({task['candidate_group']})")
     for incident in view["incidents"]:
         if not incident["resolved_at"]:
-            lines.append(f"incident   #{incident['id']} at {incident['element_id']}: {incident['message']}")
+            lines.append(
+                f"incident   #{incident['id']} at {incident['element_id']}: {incident['message']}"
+            )
     if history:
         lines.append("history")
         for event in view["history"]:
@@ -245,7 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         data, text = COMMANDS[args.command](args, engine)
     except DeploymentError as exc:
         if args.json:
-            print(json.dumps({"error": exc.message, "problems": [p.as_dict() for p in exc.problems]}))
+            print(
+                json.dumps({"error": exc.message, "problems": [p.as_dict() for p in exc.problems]})
+            )
         else:
             print(f"error: {exc.message}", file=sys.stderr)
             for problem in exc.problems[1:]:
@@ -256,7 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.json:
             print(json.dumps({"error": exc.message, "fields": fields}, ensure_ascii=False))
         else:
-            detail = "; ".join(f"{name}: {' '.join(map(str, msgs))}" for name, msgs in fields.items())
+            detail = "; ".join(
+                f"{name}: {' '.join(map(str, msgs))}" for name, msgs in fields.items()
+            )
             print(f"error: {exc.message}" + (f" ({detail})" if detail else ""), file=sys.stderr)
         return 1
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text())

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine import DeploymentError
 from engine.models import ProcessDefinition
-from tests.conftest import APPROVAL_BUNDLE, EXAMPLES
+from tests.conftest import EXAMPLES
 
 BPMN = (EXAMPLES / "approval.bpmn").read_text()
 DMN = (EXAMPLES / "fee.dmn").read_bytes()
@@ -48,7 +48,9 @@ def test_running_instances_keep_their_version(engine, frozen_now):
     new = engine.start("approval", {"applicant_type": "private"})
     assert engine.show(old)["version"] == 1
     assert engine.show(new)["version"] == 2
-    versions = {v["version"]: v["running_instances"] for v in engine.definition_versions("approval")}
+    versions = {
+        v["version"]: v["running_instances"] for v in engine.definition_versions("approval")
+    }
     assert versions == {1: 1, 2: 1}
     # The old instance still runs the old diagram: its deadline is 30 days, not 21.
     from datetime import timedelta
@@ -77,7 +79,9 @@ def test_the_spec_is_stored_once_per_version_not_in_each_instance(engine, frozen
 BAD_CASES = {
     "malformed XML": (BPMN.replace("</bpmn:process>", "</bpmn:proces>"), "malformed XML", None),
     "schema violation": (
-        BPMN.replace('<bpmn:startEvent id="start" name="Received">', '<bpmn:startEvent id="start" bogus="1">'),
+        BPMN.replace(
+            '<bpmn:startEvent id="start" name="Received">', '<bpmn:startEvent id="start" bogus="1">'
+        ),
         "BPMN schema",
         "start",
     ),
@@ -203,8 +207,11 @@ XXE = """<?xml version="1.0"?>
 """
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' * 10 + '">\n' for i in range(1, 10))
-    + ']>\n<lolz>&lol9;</lolz>\n'
+    + "".join(
+        f' <!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' * 10 + '">\n'
+        for i in range(1, 10)
+    )
+    + "]>\n<lolz>&lol9;</lolz>\n"
 )
 
 
