@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# Debian packages the test suite needs (PostgreSQL server, Chromium for browser tests).
+TEST_DEBIAN_PACKAGES ?=
+export SCARF_ANALYTICS := false
 
-.PHONY: setup system-packages run test lint bench clean
+.PHONY: setup run test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,13 +18,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
-system-packages:
-	scripts/install-system-packages.sh
+$(NODE_STAMP): package.json package-lock.json
+	command -v npm >/dev/null || scripts/install-system-packages.sh nodejs npm
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 run: setup
 	$(BIN)/klageflow run
 
-test: setup system-packages
+test: setup
+	scripts/install-system-packages.sh $(TEST_DEBIAN_PACKAGES)
 	scripts/run-tests.sh
 
 lint: setup
@@ -31,4 +38,4 @@ bench: setup
 	$(BIN)/python bench/engine_throughput.py
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) node_modules data .pytest_cache

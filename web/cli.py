@@ -284,7 +284,7 @@ RAW_COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int | None]] = {}
 
 def _load_extensions() -> None:
     # Imported for their side effect of registering subcommands.
-    from web import commands  # noqa: F401
+    from web import admin_commands, commands  # noqa: F401
 
 
 DEMO_FILES = PROJECT_ROOT / "bpmn"

@@ -1,0 +1,35 @@
+"""Who may see and act on which instance: the permission rules in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import exists, select
+
+from engine.models import WorkItem
+
+from .accounts import Principal
+
+# Extra rules (the complaint module adds one: parties and organisations of a case).
+InstanceRule = Callable[[object, Principal, str], bool]
+INSTANCE_RULES: list[InstanceRule] = []
+
+
+def can_view_instance(services, principal: Principal, instance_id: str) -> bool:
+    """Admins and designers see every instance; others only where a rule or task lets them."""
+    if principal.role in ("admin", "designer"):
+        return True
+    if any(rule(services, principal, instance_id) for rule in INSTANCE_RULES):
+        return True
+    if not principal.groups:
+        return False
+    with services.engine.db.read() as session:
+        return bool(
+            session.scalar(
+                select(
+                    exists().where(
+                        WorkItem.instance_id == instance_id, WorkItem.candidate_group.in_(principal.groups)
+                    )
+                )
+            )
+        )

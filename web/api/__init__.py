@@ -1,0 +1,19 @@
+"""The JSON API under /api/v1: blueprints for each resource."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from engine.config import Settings
+
+
+def register_api(api: Api, settings: Settings) -> None:
+    """Register every API blueprint; the test clock only in test mode."""
+    from . import admin, definitions, instances, session, tasks
+
+    for module in (session, definitions, instances, tasks, admin):
+        api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
+    if settings.test_clock:
+        from . import testclock
+
+        api.register_blueprint(testclock.blp, url_prefix="/api/v1/test")

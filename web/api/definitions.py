@@ -1,0 +1,84 @@
+"""Process definitions: list, versions, BPMN of a version, and deploy (designers)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine import InvalidData, NotFound
+
+from .. import auth
+from .schemas import DefinitionSchema, DeployFormSchema, DeployResponseSchema
+
+PREFIX = "/definitions"
+blp = Blueprint("definitions", __name__, description="Deployed BPMN/DMN process definitions")
+MAX_FILES = 50
+READERS = ("designer", "admin", "authority_caseworker", "board_caseworker")
+
+
+def _engine():
+    return current_app.extensions["klageflow"].engine
+
+
+@blp.route("")
+class Definitions(MethodView):
+    @blp.response(200, DefinitionSchema(many=True))
+    @auth.require(*READERS)
+    def get(self):
+        """The latest version of every process key."""
+        return _engine().definitions()
+
+    @blp.arguments(DeployFormSchema, location="files")
+    @blp.response(201, DeployResponseSchema)
+    @auth.require("designer")
+    def post(self, _files):
+        """Deploy BPMN/DMN/form files (multipart, field `files`) as a new version.
+
+        422 with the problems (file, line, element id, reason) when refused; nothing is stored then.
+        """
+        uploads = request.files.getlist("files")
+        if not uploads:
+            raise InvalidData("send the files as multipart form field 'files'", {"files": ["required"]})
+        if len(uploads) > MAX_FILES:
+            raise InvalidData(f"at most {MAX_FILES} files per deployment", {"files": ["too many"]})
+        files = {upload.filename or "unnamed": upload.read() for upload in uploads}
+        results = _engine().deploy(files, deployed_by=auth.current().username)
+        status = 201 if any(r.created for r in results) else 200
+        body = {"deployed": [{"key": r.key, "version": r.version, "created": r.created} for r in results]}
+        return body, status
+
+
+@blp.route("/<key>")
+class DefinitionVersions(MethodView):
+    @blp.response(200, DefinitionSchema(many=True))
+    @auth.require(*READERS)
+    def get(self, key):
+        """Every version of one process key, newest first."""
+        return _engine().definition_versions(key)
+
+
+@blp.route("/<key>/versions/<int:version>/files/<path:filename>")
+class DefinitionFile(MethodView):
+    @blp.response(200)
+    @auth.require(*READERS)
+    def get(self, key, version, filename):
+        """One deployed file of a version (the BPMN XML, a DMN table, a form)."""
+        definition = _engine().definition(key, version)
+        if filename not in definition.files:
+            raise NotFound(f"version {version} of {key!r} has no file {filename!r}")
+        mimetype = "application/json" if filename.endswith((".form", ".json")) else "application/xml"
+        return Response(definition.files[filename], mimetype=mimetype)
+
+
+@blp.route("/<key>/versions/<int:version>/bpmn")
+class DefinitionBpmn(MethodView):
+    @blp.response(200)
+    @auth.require(*READERS)
+    def get(self, key, version):
+        """The BPMN XML of a version (the file that defines the process key)."""
+        definition = _engine().definition(key, version)
+        for name, text in sorted(definition.files.items()):
+            if name.endswith(".bpmn") and f'id="{key}"' in text:
+                return Response(text, mimetype="application/xml")
+        raise NotFound(f"no BPMN file of {key!r} version {version}")

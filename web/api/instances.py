@@ -1,0 +1,82 @@
+"""Process instances: start, show (status, elements, data, incidents, history), messages."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine import NotFound
+
+from .. import auth
+from ..access import can_view_instance
+from .schemas import IncidentSchema, InstanceSchema, InstanceSummarySchema, MessageSchema, StartInstanceSchema
+
+PREFIX = "/instances"
+blp = Blueprint("instances", __name__, description="Running and finished process instances")
+
+
+def _services():
+    return current_app.extensions["klageflow"]
+
+
+def visible_instance(instance_id: str) -> None:
+    """404 unless the caller may see the instance (existence must not leak)."""
+    if not can_view_instance(_services(), auth.current(), instance_id):
+        raise NotFound(f"process instance {instance_id} does not exist")
+
+
+@blp.route("")
+class Instances(MethodView):
+    @blp.arguments(StartInstanceSchema)
+    @blp.response(201, InstanceSummarySchema)
+    @auth.require("designer", "admin")
+    def post(self, body):
+        """Start an instance of a deployed process (complaints start through /complaints)."""
+        return _services().engine.start_summary(
+            body["key"],
+            body["data"],
+            business_key=body["business_key"],
+            actor=auth.current().username,
+            version=body["version"],
+        )
+
+
+@blp.route("/<instance_id>")
+class Instance(MethodView):
+    @blp.response(200, InstanceSchema)
+    @auth.require()
+    def get(self, instance_id):
+        """Status, active and completed elements, data, open tasks, incidents and history."""
+        visible_instance(instance_id)
+        return _services().engine.show(instance_id)
+
+
+@blp.route("/<instance_id>/messages")
+class InstanceMessages(MethodView):
+    @blp.arguments(MessageSchema)
+    @blp.response(200, InstanceSummarySchema)
+    @auth.require("admin")
+    def post(self, body, instance_id):
+        """Deliver a message to an instance that waits for it (409 if it does not)."""
+        return _services().engine.send_message(
+            instance_id, body["name"], body["data"], actor=auth.current().username
+        )
+
+
+@blp.route("/incidents")
+class Incidents(MethodView):
+    @blp.response(200, IncidentSchema(many=True))
+    @auth.require("admin")
+    def get(self):
+        """Open incidents, newest first."""
+        return _services().engine.incidents()
+
+
+@blp.route("/incidents/<int:incident_id>/retry")
+class IncidentRetry(MethodView):
+    @blp.response(200, InstanceSummarySchema)
+    @auth.require("admin")
+    def post(self, incident_id):
+        """Retry the step an incident recorded."""
+        return _services().engine.retry_incident(incident_id, actor=auth.current().username)

@@ -1,0 +1,186 @@
+"""Marshmallow schemas of the JSON API (they also describe it in the OpenAPI document)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class DeployProblemSchema(Schema):
+    reason = fields.String()
+    file = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True)
+
+
+class DefinitionSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    content_hash = fields.String()
+    files = fields.List(fields.String())
+    deployed_by = fields.String(allow_none=True)
+    deployed_at = fields.String()
+    running_instances = fields.Integer()
+
+
+class DeployResultSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean()
+
+
+class DeployResponseSchema(Schema):
+    deployed = fields.List(fields.Nested(DeployResultSchema))
+
+
+class DeployFormSchema(Schema):
+    files = fields.Raw(
+        metadata={"type": "array", "items": {"type": "string", "format": "binary"}},
+        required=True,
+    )
+
+
+class StartInstanceSchema(Schema):
+    key = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    business_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class MessageSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    instance_id = fields.String()
+    process_key = fields.String()
+    business_key = fields.String(allow_none=True)
+    element_id = fields.String()
+    name = fields.String(allow_none=True)
+    documentation = fields.String(allow_none=True)
+    lane = fields.String(allow_none=True)
+    candidate_group = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    form_key = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    state = fields.String()
+    created_at = fields.String()
+    completed_at = fields.String(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    form = fields.Dict(allow_none=True)
+
+
+class TaskPageSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+class TaskQuerySchema(Schema):
+    group = fields.String(load_default=None)
+    assignee = fields.String(load_default=None)
+    overdue = fields.Boolean(load_default=None, allow_none=True)
+    search = fields.String(load_default=None, validate=validate.Length(max=200))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+
+
+class CompleteTaskSchema(Schema):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class InstanceSummarySchema(Schema):
+    id = fields.String()
+    process_key = fields.String()
+    version = fields.Integer()
+    business_key = fields.String(allow_none=True)
+    status = fields.String()
+    active_elements = fields.List(fields.String())
+    completed_elements = fields.List(fields.String())
+    data = fields.Dict()
+    next_timer_due_at = fields.String(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.String()
+    element_id = fields.String(allow_none=True)
+    message = fields.String()
+    created_at = fields.String()
+    resolved_at = fields.String(allow_none=True)
+    resolved_by = fields.String(allow_none=True)
+
+
+class EventSchema(Schema):
+    at = fields.String()
+    actor = fields.String(allow_none=True)
+    kind = fields.String()
+    element_id = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class InstanceSchema(InstanceSummarySchema):
+    definition_id = fields.Integer()
+    incidents = fields.List(fields.Nested(IncidentSchema))
+    history = fields.List(fields.Nested(EventSchema))
+    created_at = fields.String()
+    updated_at = fields.String(allow_none=True)
+    completed_at = fields.String(allow_none=True)
+    row_version = fields.Integer()
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000), load_only=True)
+
+
+class PrincipalSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    role = fields.String()
+    organisation_id = fields.String(allow_none=True)
+    organisation_kind = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    display_name = fields.String(allow_none=True)
+    groups = fields.List(fields.String())
+
+
+class ClockSchema(Schema):
+    now = fields.AwareDateTime(required=True, format="iso")
+
+
+class OrganisationSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$"))
+    kind = fields.String(required=True, validate=validate.OneOf(["authority", "board"]))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    notification_email = fields.Email(required=True)
+    board_code = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["PKN", "MFKN"]))
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    role = fields.String(required=True)
+    password = fields.String(load_default=None, load_only=True, validate=validate.Length(min=10, max=1000))
+    organisation_id = fields.String(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True)
+    display_name = fields.String(load_default=None, allow_none=True)
+    complainant_type = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(["private", "company", "organisation", "authority"]),
+    )
+
+
+class TokenCreateSchema(Schema):
+    username = fields.String(required=True)
+    name = fields.String(load_default=None, allow_none=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String()

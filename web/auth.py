@@ -1,0 +1,75 @@
+"""Who is calling: a bearer token (API) or the session cookie (web UI), and role checks."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, g, request, session
+
+from engine import PermissionDenied
+
+from .accounts import NotAuthenticated, Principal
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def load_principal() -> None:
+    """Resolve the caller before each request; stores it in `g.principal` (or None)."""
+    accounts = current_app.extensions["klageflow"].accounts
+    g.principal = None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        principal = accounts.principal_for_token(header[7:].strip())
+        if principal is None:
+            raise NotAuthenticated("the bearer token is unknown or revoked")
+        g.principal = principal
+        g.auth_kind = "token"
+        return
+    user_id = session.get("user_id")
+    if user_id is not None:
+        g.principal = accounts.principal(user_id)
+        g.auth_kind = "session"
+
+
+def current() -> Principal | None:
+    """The calling user, if any."""
+    return g.get("principal")
+
+
+def require(*roles: str) -> Callable:
+    """Decorator: the caller must be logged in and (when roles are given) have one of them."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current()
+            if principal is None:
+                raise NotAuthenticated("log in or send a bearer token")
+            if roles and principal.role not in roles:
+                raise PermissionDenied(f"this needs the role {' or '.join(roles)}")
+            if g.get("auth_kind") == "session" and request.method not in SAFE_METHODS:
+                check_csrf()
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def csrf_token() -> str:
+    """The session's CSRF token (created on first use), for forms and script calls."""
+    token = session.get("csrf")
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def check_csrf() -> None:
+    """Refuse a state-changing request from a session without the session's CSRF token."""
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token")
+    expected = session.get("csrf")
+    if not expected or not sent or not secrets.compare_digest(sent, expected):
+        raise PermissionDenied("the form has expired or did not come from this site; reload and try again")

@@ -1,0 +1,84 @@
+"""Application tables: organisations (authorities and boards), users, API tokens, login attempts.
+
+They share the engine's metadata so one schema (and one Alembic history) covers everything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models import Base, UTCDateTime
+
+ROLES = (
+    "complainant",  # klager
+    "permit_holder",  # tilladelsesindehaver
+    "authority_caseworker",  # sagsbehandler hos førsteinstans (bound to one authority)
+    "board_caseworker",  # sagsbehandler i nævnet (bound to one board)
+    "designer",  # procesdesigner
+    "admin",  # administrator
+    "payment_provider",  # an integration that confirms fee payments
+)
+
+
+class Organisation(Base):
+    """An authority (kommune, styrelse) or a board (nævn) with its notification address."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # authority | board
+    name: Mapped[str] = mapped_column(String(300))
+    notification_email: Mapped[str] = mapped_column(String(320))
+    board_code: Mapped[str | None] = mapped_column(String(20))  # PKN | MFKN for boards
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A person or integration that logs in; a caseworker is bound to one organisation."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(40))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    email: Mapped[str | None] = mapped_column(String(320))
+    display_name: Mapped[str | None] = mapped_column(String(300))
+    complainant_type: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    """A bearer token for the API, stored as a SHA-256 hash; revocable."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (Index("ix_api_token_hash", "token_hash", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(Base):
+    """Failed logins, counted per username and per address for rate limiting."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_user", "username", "at"),
+        Index("ix_login_attempt_addr", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(150))
+    address: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
