@@ -58,6 +58,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.extensions["klageflow"] = Services(settings, engine, Accounts(engine.db))
     app.before_request(auth.load_principal)
+    if settings.test_clock:
+        from engine import testclock
+
+        app.before_request(lambda: testclock.sync(engine.db))
 
     api = Api(app)
     from .api import register_api

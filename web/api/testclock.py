@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from engine import clock
+from engine import clock, testclock
 
 from .schemas import ClockSchema
 
@@ -23,6 +24,5 @@ class Clock(MethodView):
     @blp.arguments(ClockSchema)
     @blp.response(200, ClockSchema)
     def put(self, body):
-        """Move the clock to `now` (it keeps running from there)."""
-        clock.set(body["now"])
-        return {"now": clock.now()}
+        """Move the clock to `now` for every process on this database (it runs on from there)."""
+        return {"now": testclock.set_shared(current_app.extensions["klageflow"].engine.db, body["now"])}
