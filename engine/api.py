@@ -25,6 +25,9 @@ from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
 
 
+MAX_ID = 2**63 - 1  # the largest integer key the databases store
+
+
 class Engine:
     """The BPMN runtime over one database. Thread-safe; one per process is enough."""
 
@@ -127,6 +130,8 @@ class Engine:
             return self._definition(session, key, version)
 
     def _definition(self, session, key: str, version: int | None) -> ProcessDefinition:
+        if version is not None and not 0 < version <= MAX_ID:
+            raise NotFound(f"version {version} of process {key!r} is not deployed")
         query = select(ProcessDefinition).where(ProcessDefinition.key == key)
         if version is not None:
             query = query.where(ProcessDefinition.version == version)
@@ -286,7 +291,7 @@ class Engine:
         (the operator's fix for input that made a script fail).
         """
         with self.db.read() as session:
-            incident = session.get(Incident, incident_id)
+            incident = session.get(Incident, incident_id) if 0 < incident_id <= MAX_ID else None
             if incident is None:
                 raise NotFound(f"incident {incident_id} does not exist")
             if incident.resolved_at is not None:

@@ -243,7 +243,7 @@ class Accounts:
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token; it stops working at once."""
         with self.db.write() as session:
-            row = session.get(ApiToken, token_id)
+            row = session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
             if row is None:
                 raise NotFound(f"token {token_id} does not exist")
             row.revoked_at = row.revoked_at or clock.now()
