@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # Debian packages the test suite needs (PostgreSQL server, Chromium for browser tests).
-TEST_DEBIAN_PACKAGES ?=
+TEST_DEBIAN_PACKAGES ?= postgresql
 export SCARF_ANALYTICS := false
 
 .PHONY: setup run test lint bench clean

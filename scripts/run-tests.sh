@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Runs the whole test suite with the project's virtualenv.
+# Runs the whole test suite: lint, then pytest with a private PostgreSQL started for it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check engine web workflows tests bench
-exec .venv/bin/python -m pytest -q "$@"
+
+pgdir=$(mktemp -d /tmp/klageflow-pg.XXXXXX)
+port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+KLAGEFLOW_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir" "$port")
+export KLAGEFLOW_TEST_POSTGRES_URL
+
+.venv/bin/python -m pytest -q "$@"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from engine import Engine, clock
 from engine.db import Database
@@ -21,9 +25,31 @@ def _reset_clock():
     clock.reset()
 
 
+POSTGRES_URL = os.environ.get("KLAGEFLOW_TEST_POSTGRES_URL")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked `both_databases` run on SQLite and on PostgreSQL."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_databases") is not None
+        metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"])
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'klageflow.sqlite'}"
+def database_url(tmp_path: Path, backend: str) -> str:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'klageflow.sqlite'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("KLAGEFLOW_TEST_POSTGRES_URL is not set (make test starts a PostgreSQL)")
+    name = f"kf_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield str(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from engine import DeploymentError
 from engine.models import ProcessDefinition
 from tests.conftest import EXAMPLES
 
+pytestmark = pytest.mark.both_databases
+
 BPMN = (EXAMPLES / "approval.bpmn").read_text()
 DMN = (EXAMPLES / "fee.dmn").read_bytes()
 FORM = (EXAMPLES / "review.form").read_bytes()

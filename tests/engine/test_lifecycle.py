@@ -6,11 +6,15 @@ cache) is used between steps, so nothing survives in memory from one step to the
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import timedelta
 
 from engine import Engine, TaskFilter, clock
 from engine.db import Database
 from tests.conftest import APPROVAL_BUNDLE
+
+pytestmark = pytest.mark.both_databases
 
 
 def fresh(database_url: str) -> Engine:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +19,8 @@ from engine import (
     clock,
 )
 from engine.models import ProcessInstance
+
+pytestmark = pytest.mark.both_databases
 
 DIVIDE = ["tests/engine/bpmn/divide.bpmn"]
 
