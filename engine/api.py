@@ -24,7 +24,6 @@ from .runtime import Runtime, ServiceHandler, StepContext, workflow_elements
 from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
 
-
 MAX_ID = 2**63 - 1  # the largest integer key the databases store
 
 

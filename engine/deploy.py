@@ -48,7 +48,30 @@ UNSUPPORTED = {
     ".//bpmn:dataStoreReference": "data stores are not supported",
     ".//bpmn:dataStore": "data stores are not supported",
 }
-FLOW_NODES = ["task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"]
+FLOW_NODES = [
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "callActivity",
+    "subProcess",
+    "transaction",
+    "adHocSubProcess",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "complexGateway",
+]
 FORM_PROPERTY = "formKey"
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
 SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")

@@ -28,7 +28,8 @@ def can_view_instance(services, principal: Principal, instance_id: str) -> bool:
             session.scalar(
                 select(
                     exists().where(
-                        WorkItem.instance_id == instance_id, WorkItem.candidate_group.in_(principal.groups)
+                        WorkItem.instance_id == instance_id,
+                        WorkItem.candidate_group.in_(principal.groups),
                     )
                 )
             )

@@ -84,13 +84,21 @@ class Accounts:
     # -- organisations ----------------------------------------------------------------------
 
     def upsert_organisation(
-        self, org_id: str, *, kind: str, name: str, notification_email: str, board_code: str | None = None
+        self,
+        org_id: str,
+        *,
+        kind: str,
+        name: str,
+        notification_email: str,
+        board_code: str | None = None,
     ) -> Organisation:
         """Create or update an authority or board with its notification address."""
         if kind not in ("authority", "board"):
             raise InvalidData("kind must be authority or board", {"kind": ["authority or board"]})
         if "@" not in notification_email:
-            raise InvalidData("notification_email is not an address", {"notification_email": ["invalid"]})
+            raise InvalidData(
+                "notification_email is not an address", {"notification_email": ["invalid"]}
+            )
         with self.db.write() as session:
             now = clock.now()
             row = session.get(Organisation, org_id)
@@ -144,10 +152,13 @@ class Accounts:
             organisation = None
             if role in ("authority_caseworker", "board_caseworker"):
                 wanted = "authority" if role == "authority_caseworker" else "board"
-                organisation = session.get(Organisation, organisation_id) if organisation_id else None
+                organisation = (
+                    session.get(Organisation, organisation_id) if organisation_id else None
+                )
                 if organisation is None or organisation.kind != wanted:
                     raise InvalidData(
-                        f"a {role} needs an existing {wanted}", {"organisation_id": [f"an existing {wanted}"]}
+                        f"a {role} needs an existing {wanted}",
+                        {"organisation_id": [f"an existing {wanted}"]},
                     )
             if session.scalar(select(User).where(User.username == username)) is not None:
                 raise Conflict(f"user {username!r} already exists")
@@ -204,11 +215,19 @@ class Accounts:
         since = now - LOGIN_WINDOW
         with self.db.read() as session:
             by_user = session.scalar(
-                select(func.count()).where(LoginAttempt.username == username, LoginAttempt.at > since)
+                select(func.count()).where(
+                    LoginAttempt.username == username, LoginAttempt.at > since
+                )
             )
-            by_addr = session.scalar(
-                select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at > since)
-            ) if address else 0
+            by_addr = (
+                session.scalar(
+                    select(func.count()).where(
+                        LoginAttempt.address == address, LoginAttempt.at > since
+                    )
+                )
+                if address
+                else 0
+            )
             user = session.scalar(select(User).where(User.username == username))
         if by_user >= MAX_FAILED_PER_USER or by_addr >= MAX_FAILED_PER_ADDRESS:
             raise TooManyAttempts("too many failed logins; wait 15 minutes and try again")
@@ -236,7 +255,12 @@ class Accounts:
             if user is None:
                 raise NotFound(f"user {username!r} does not exist")
             session.add(
-                ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name, created_at=clock.now())
+                ApiToken(
+                    user_id=user.id,
+                    token_hash=_token_hash(token),
+                    name=name,
+                    created_at=clock.now(),
+                )
             )
         return token
 
@@ -253,7 +277,9 @@ class Accounts:
         with self.db.read() as session:
             query = select(ApiToken).order_by(ApiToken.id.desc())
             if username:
-                query = query.join(User, User.id == ApiToken.user_id).where(User.username == username)
+                query = query.join(User, User.id == ApiToken.user_id).where(
+                    User.username == username
+                )
             return list(session.scalars(query))
 
     def principal_for_token(self, token: str) -> Principal | None:

@@ -20,8 +20,12 @@ def _add(sub) -> None:
     p.add_argument("--board", help="the board of a board caseworker")
     p.add_argument("--email")
     p.add_argument("--name")
-    p.add_argument("--complainant-type", choices=["private", "company", "organisation", "authority"])
-    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument(
+        "--complainant-type", choices=["private", "company", "organisation", "authority"]
+    )
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
 
     p = sub.add_parser("create-token", help="issue an API bearer token for a user (printed once)")
     p.add_argument("username")
@@ -31,7 +35,9 @@ def _add(sub) -> None:
     p.add_argument("token_id", type=int)
 
     for kind in ("authority", "board"):
-        p = sub.add_parser(f"create-{kind}", help=f"create or update a{'n' if kind == 'authority' else ''} {kind}")
+        p = sub.add_parser(
+            f"create-{kind}", help=f"create or update a{'n' if kind == 'authority' else ''} {kind}"
+        )
         p.add_argument("id", help="short id, e.g. soenderborg or pkn")
         p.add_argument("--name", required=True)
         p.add_argument("--email", required=True, help="notification e-mail address")
@@ -80,7 +86,10 @@ def _revoke_token(args, settings) -> int:
 def _create_org(kind: str):
     def run(args, settings) -> int:
         row = _accounts(settings).upsert_organisation(
-            args.id, kind=kind, name=args.name, notification_email=args.email,
+            args.id,
+            kind=kind,
+            name=args.name,
+            notification_email=args.email,
             board_code=getattr(args, "code", None),
         )
         print(f"{kind} {row.id} saved ({row.notification_email})")

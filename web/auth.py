@@ -72,4 +72,6 @@ def check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token")
     expected = session.get("csrf")
     if not expected or not sent or not secrets.compare_digest(sent, expected):
-        raise PermissionDenied("the form has expired or did not come from this site; reload and try again")
+        raise PermissionDenied(
+            "the form has expired or did not come from this site; reload and try again"
+        )

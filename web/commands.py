@@ -8,8 +8,11 @@ from engine.config import PROJECT_ROOT
 from .cli import EXTENSIONS, RAW_COMMANDS
 
 DEMO_BUNDLES = [
-    [PROJECT_ROOT / "bpmn/examples/approval.bpmn", PROJECT_ROOT / "bpmn/examples/fee.dmn",
-     PROJECT_ROOT / "bpmn/examples/review.form"],
+    [
+        PROJECT_ROOT / "bpmn/examples/approval.bpmn",
+        PROJECT_ROOT / "bpmn/examples/fee.dmn",
+        PROJECT_ROOT / "bpmn/examples/review.form",
+    ],
 ]
 
 
@@ -26,13 +29,19 @@ def seed_demo(engine: Engine) -> None:
     if engine.instances(key="approval", limit=1):
         return
     for number, applicant in enumerate(["private", "company", "organisation"], start=1):
-        engine.start("approval", {"applicant_type": applicant}, business_key=f"DEMO-{number:03d}",
-                     actor="demo")
+        engine.start(
+            "approval",
+            {"applicant_type": applicant},
+            business_key=f"DEMO-{number:03d}",
+            actor="demo",
+        )
     print("started 3 demo instances of 'approval'")
 
 
 def _add_run(sub) -> None:
-    p = sub.add_parser("run", help="deploy the shipped processes, seed demo data and run the system")
+    p = sub.add_parser(
+        "run", help="deploy the shipped processes, seed demo data and run the system"
+    )
     p.add_argument("--no-seed", action="store_true", help="do not start demo instances")
 
 

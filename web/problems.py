@@ -28,9 +28,16 @@ TITLES = {
 
 def problem(status: int, detail: str, **extra) -> Response:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
     body.update({k: v for k, v in extra.items() if v is not None})
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="klageflow"'
     return response

@@ -6,9 +6,9 @@ cache) is used between steps, so nothing survives in memory from one step to the
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import timedelta
+
+import pytest
 
 from engine import Engine, TaskFilter, clock
 from engine.db import Database

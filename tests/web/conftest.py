@@ -27,24 +27,42 @@ ROLE_USERS = {
 def app(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("KLAGEFLOW_TEST_CLOCK", "1")
     monkeypatch.setenv("KLAGEFLOW_INSECURE_COOKIES", "1")
-    settings = dataclasses.replace(load_settings(), data_dir=tmp_path, database_url=str(engine.db.url))
+    settings = dataclasses.replace(
+        load_settings(), data_dir=tmp_path, database_url=str(engine.db.url)
+    )
     application = create_app(settings, engine)
     accounts = application.extensions["klageflow"].accounts
-    accounts.upsert_organisation("soenderborg", kind="authority", name="Sønderborg Kommune",
-                                 notification_email="plan@sonderborg.dk")
-    accounts.upsert_organisation("aabenraa", kind="authority", name="Aabenraa Kommune",
-                                 notification_email="plan@aabenraa.dk")
-    accounts.upsert_organisation("pkn", kind="board", name="Planklagenævnet",
-                                 notification_email="pkn@naevneneshus.dk", board_code="PKN")
-    accounts.upsert_organisation("mfkn", kind="board", name="Miljø- og Fødevareklagenævnet",
-                                 notification_email="mfkn@naevneneshus.dk", board_code="MFKN")
+    accounts.upsert_organisation(
+        "soenderborg",
+        kind="authority",
+        name="Sønderborg Kommune",
+        notification_email="plan@sonderborg.dk",
+    )
+    accounts.upsert_organisation(
+        "aabenraa", kind="authority", name="Aabenraa Kommune", notification_email="plan@aabenraa.dk"
+    )
+    accounts.upsert_organisation(
+        "pkn",
+        kind="board",
+        name="Planklagenævnet",
+        notification_email="pkn@naevneneshus.dk",
+        board_code="PKN",
+    )
+    accounts.upsert_organisation(
+        "mfkn",
+        kind="board",
+        name="Miljø- og Fødevareklagenævnet",
+        notification_email="mfkn@naevneneshus.dk",
+        board_code="MFKN",
+    )
     tokens = {}
     for label, spec in ROLE_USERS.items():
         if spec is None:
             continue
         username, role, org = spec
-        accounts.create_user(username, role, password=PASSWORD, organisation_id=org,
-                             email=f"{username}@example.dk")
+        accounts.create_user(
+            username, role, password=PASSWORD, organisation_id=org, email=f"{username}@example.dk"
+        )
         tokens[label] = accounts.create_token(username)
     application.config["TEST_TOKENS"] = tokens
     return application

@@ -18,9 +18,14 @@ def count_definitions(engine) -> int:
 
 
 def deploy(client, tokens, who="designer", files=None):
-    files = files or [(open(EXAMPLES / n, "rb"), n) for n in ("approval.bpmn", "fee.dmn", "review.form")]
-    return client.post("/api/v1/definitions", data={"files": files}, headers=bearer(tokens, who),
-                       content_type="multipart/form-data")
+    names = ("approval.bpmn", "fee.dmn", "review.form")
+    files = files or [(io.BytesIO((EXAMPLES / n).read_bytes()), n) for n in names]
+    return client.post(
+        "/api/v1/definitions",
+        data={"files": files},
+        headers=bearer(tokens, who),
+        content_type="multipart/form-data",
+    )
 
 
 def test_the_openapi_document_is_served_and_the_docs_need_no_cdn(client):
@@ -47,19 +52,29 @@ def test_login_sets_a_session_and_failed_logins_are_rate_limited(client):
     assert client.get("/api/v1/session").json["username"] == "sonja"
     client.delete("/api/v1/session")
     for _ in range(5):
-        assert client.post("/api/v1/session", json={"username": "pia", "password": "wrong"}).status_code == 401
+        assert (
+            client.post(
+                "/api/v1/session", json={"username": "pia", "password": "wrong"}
+            ).status_code
+            == 401
+        )
     limited = client.post("/api/v1/session", json={"username": "pia", "password": PASSWORD})
     assert limited.status_code == 429 and "wait" in limited.json["detail"]
 
 
 def test_a_session_cannot_change_state_without_the_csrf_token(client, deployed):
     client.post("/api/v1/session", json={"username": "adam", "password": PASSWORD})
-    refused = client.post("/api/v1/instances", json={"key": "approval", "data": {"applicant_type": "x"}})
+    refused = client.post(
+        "/api/v1/instances", json={"key": "approval", "data": {"applicant_type": "x"}}
+    )
     assert refused.status_code == 403 and "expired" in refused.json["detail"]
     with client.session_transaction() as session:
         token = session["csrf"]
-    accepted = client.post("/api/v1/instances", json={"key": "approval", "data": {"applicant_type": "x"}},
-                           headers={"X-CSRF-Token": token})
+    accepted = client.post(
+        "/api/v1/instances",
+        json={"key": "approval", "data": {"applicant_type": "x"}},
+        headers={"X-CSRF-Token": token},
+    )
     assert accepted.status_code == 201
 
 
@@ -78,15 +93,23 @@ def test_deploy_gives_201_then_200_for_identical_content(client, tokens, engine)
         {"key": "approval", "version": 1, "created": True}
     ]
     assert deploy(client, tokens).status_code == 200
-    bpmn = client.get("/api/v1/definitions/approval/versions/1/bpmn", headers=bearer(tokens, "designer"))
+    bpmn = client.get(
+        "/api/v1/definitions/approval/versions/1/bpmn", headers=bearer(tokens, "designer")
+    )
     assert bpmn.status_code == 200 and b'id="approval"' in bpmn.data
 
 
 def test_a_refused_deployment_is_422_with_the_problems_as_data(client, tokens, engine):
     broken = (EXAMPLES / "approval.bpmn").read_bytes().replace(b"reminders = 0", b"reminders = = 0")
-    response = deploy(client, tokens, files=[(io.BytesIO(broken), "approval.bpmn"),
-                                             (open(EXAMPLES / "fee.dmn", "rb"), "fee.dmn"),
-                                             (open(EXAMPLES / "review.form", "rb"), "review.form")])
+    response = deploy(
+        client,
+        tokens,
+        files=[
+            (io.BytesIO(broken), "approval.bpmn"),
+            (io.BytesIO((EXAMPLES / "fee.dmn").read_bytes()), "fee.dmn"),
+            (io.BytesIO((EXAMPLES / "review.form").read_bytes()), "review.form"),
+        ],
+    )
     assert response.status_code == 422
     assert response.json["errors"][0]["element_id"] == "prepare"
     assert count_definitions(engine) == 0
@@ -102,52 +125,89 @@ def test_xxe_and_billion_laughs_uploads_are_refused(client, tokens, engine):
 
 
 def test_a_huge_body_is_413(client, tokens):
-    response = client.post("/api/v1/instances", data=b"x" * (11 * 1024 * 1024),
-                           headers={**bearer(tokens, "admin"), "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/instances",
+        data=b"x" * (11 * 1024 * 1024),
+        headers={**bearer(tokens, "admin"), "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.content_type == "application/problem+json"
 
 
 def test_malformed_json_and_wrong_types_are_400_and_422(client, tokens, deployed):
-    response = client.post("/api/v1/instances", data=b"{not json",
-                           headers={**bearer(tokens, "admin"), "Content-Type": "application/json"})
-    assert response.status_code in (400, 422) and response.content_type == "application/problem+json"
-    response = client.post("/api/v1/instances", json={"key": 7, "data": []}, headers=bearer(tokens, "admin"))
+    response = client.post(
+        "/api/v1/instances",
+        data=b"{not json",
+        headers={**bearer(tokens, "admin"), "Content-Type": "application/json"},
+    )
+    assert (
+        response.status_code in (400, 422) and response.content_type == "application/problem+json"
+    )
+    response = client.post(
+        "/api/v1/instances", json={"key": 7, "data": []}, headers=bearer(tokens, "admin")
+    )
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"key", "data"}
 
 
-def test_a_caseworker_lists_claims_and_completes_tasks_of_their_group(client, tokens, app, deployed):
+def test_a_caseworker_lists_claims_and_completes_tasks_of_their_group(
+    client, tokens, app, deployed
+):
     deployed.start("approval", {"applicant_type": "private"})
     # The demo process's lane is "caseworkers": give Sønderborg's caseworker that group.
     page = client.get("/api/v1/tasks?group=caseworkers", headers=bearer(tokens, "admin")).json
     assert page["total"] == 1
     task_id = page["items"][0]["id"]
-    assert client.get("/api/v1/tasks", headers=bearer(tokens, "authority_caseworker")).json["total"] == 0
-    assert client.post(f"/api/v1/tasks/{task_id}/claim",
-                       headers=bearer(tokens, "authority_caseworker")).status_code == 404
-    bad = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"approved": "x"}},
-                      headers=bearer(tokens, "admin"))
+    assert (
+        client.get("/api/v1/tasks", headers=bearer(tokens, "authority_caseworker")).json["total"]
+        == 0
+    )
+    assert (
+        client.post(
+            f"/api/v1/tasks/{task_id}/claim", headers=bearer(tokens, "authority_caseworker")
+        ).status_code
+        == 404
+    )
+    bad = client.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"data": {"approved": "x"}},
+        headers=bearer(tokens, "admin"),
+    )
     assert bad.status_code == 403  # admins are not in the task's group
 
 
 def test_completing_twice_is_409(client, tokens, deployed, app):
     accounts = app.extensions["klageflow"].accounts
     accounts.create_user("carl", "authority_caseworker", organisation_id="soenderborg")
-    deployed.deploy({"g.bpmn": (EXAMPLES / "approval.bpmn").read_bytes().replace(
-        b'name="caseworkers"', b'name="authority:soenderborg"'),
-        "fee.dmn": (EXAMPLES / "fee.dmn").read_bytes(), "review.form": (EXAMPLES / "review.form").read_bytes()})
+    deployed.deploy(
+        {
+            "g.bpmn": (EXAMPLES / "approval.bpmn")
+            .read_bytes()
+            .replace(b'name="caseworkers"', b'name="authority:soenderborg"'),
+            "fee.dmn": (EXAMPLES / "fee.dmn").read_bytes(),
+            "review.form": (EXAMPLES / "review.form").read_bytes(),
+        }
+    )
     deployed.start("approval", {"applicant_type": "private"})
     headers = bearer(tokens, "authority_caseworker")
     [task] = client.get("/api/v1/tasks", headers=headers).json["items"]
-    invalid = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"approved": "perhaps"}},
-                          headers=headers)
+    invalid = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"approved": "perhaps"}},
+        headers=headers,
+    )
     assert invalid.status_code == 422 and {"approved", "reason"} <= set(invalid.json["errors"])
-    ok = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                     json={"data": {"approved": False, "reason": "Not in order"}}, headers=headers)
+    ok = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"approved": False, "reason": "Not in order"}},
+        headers=headers,
+    )
     assert ok.status_code == 200 and ok.json["status"] == "completed"
-    again = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                        json={"data": {"approved": False, "reason": "Not in order"}}, headers=headers)
+    again = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"approved": False, "reason": "Not in order"}},
+        headers=headers,
+    )
     assert again.status_code == 409 and again.content_type == "application/problem+json"
 
 
@@ -168,7 +228,10 @@ def test_without_test_mode_there_is_no_clock_endpoint(engine, tmp_path, monkeypa
     settings = dataclasses.replace(load_settings(), data_dir=tmp_path)
     client = create_app(settings, engine).test_client()
     assert client.get("/api/v1/test/clock").status_code == 404
-    assert client.put("/api/v1/test/clock", json={"now": "2025-01-01T00:00:00+00:00"}).status_code == 404
+    assert (
+        client.put("/api/v1/test/clock", json={"now": "2025-01-01T00:00:00+00:00"}).status_code
+        == 404
+    )
 
 
 def test_swagger_ui_assets_are_served_from_our_own_origin(client):

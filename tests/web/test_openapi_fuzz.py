@@ -28,8 +28,13 @@ def fuzz_app(tmp_path_factory):
     settings_ = dataclasses.replace(load_settings(), data_dir=directory, test_clock=False)
     app = create_app(settings_, engine)
     accounts = app.extensions["klageflow"].accounts
-    accounts.upsert_organisation("pkn", kind="board", name="Planklagenævnet",
-                                 notification_email="pkn@example.dk", board_code="PKN")
+    accounts.upsert_organisation(
+        "pkn",
+        kind="board",
+        name="Planklagenævnet",
+        notification_email="pkn@example.dk",
+        board_code="PKN",
+    )
     accounts.create_user("root", "admin")
     app.config["FUZZ_TOKEN"] = accounts.create_token("root")
     yield app

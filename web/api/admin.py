@@ -8,7 +8,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from .. import auth
-from .schemas import OrganisationSchema, PrincipalSchema, TokenCreateSchema, TokenSchema, UserCreateSchema
+from .schemas import (
+    OrganisationSchema,
+    PrincipalSchema,
+    TokenCreateSchema,
+    TokenSchema,
+    UserCreateSchema,
+)
 from .session import principal_dict
 
 PREFIX = "/admin"

@@ -39,13 +39,19 @@ class Definitions(MethodView):
         """
         uploads = request.files.getlist("files")
         if not uploads:
-            raise InvalidData("send the files as multipart form field 'files'", {"files": ["required"]})
+            raise InvalidData(
+                "send the files as multipart form field 'files'", {"files": ["required"]}
+            )
         if len(uploads) > MAX_FILES:
             raise InvalidData(f"at most {MAX_FILES} files per deployment", {"files": ["too many"]})
         files = {upload.filename or "unnamed": upload.read() for upload in uploads}
         results = _engine().deploy(files, deployed_by=auth.current().username)
         status = 201 if any(r.created for r in results) else 200
-        body = {"deployed": [{"key": r.key, "version": r.version, "created": r.created} for r in results]}
+        body = {
+            "deployed": [
+                {"key": r.key, "version": r.version, "created": r.created} for r in results
+            ]
+        }
         return body, status
 
 
@@ -67,7 +73,9 @@ class DefinitionFile(MethodView):
         definition = _engine().definition(key, version)
         if filename not in definition.files:
             raise NotFound(f"version {version} of {key!r} has no file {filename!r}")
-        mimetype = "application/json" if filename.endswith((".form", ".json")) else "application/xml"
+        mimetype = (
+            "application/json" if filename.endswith((".form", ".json")) else "application/xml"
+        )
         return Response(definition.files[filename], mimetype=mimetype)
 
 

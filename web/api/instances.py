@@ -10,7 +10,13 @@ from engine import NotFound
 
 from .. import auth
 from ..access import can_view_instance
-from .schemas import IncidentSchema, InstanceSchema, InstanceSummarySchema, MessageSchema, StartInstanceSchema
+from .schemas import (
+    IncidentSchema,
+    InstanceSchema,
+    InstanceSummarySchema,
+    MessageSchema,
+    StartInstanceSchema,
+)
 
 PREFIX = "/instances"
 blp = Blueprint("instances", __name__, description="Running and finished process instances")

@@ -44,7 +44,9 @@ class DeployFormSchema(Schema):
 class StartInstanceSchema(Schema):
     key = fields.String(required=True, validate=validate.Length(min=1, max=200))
     data = fields.Dict(keys=fields.String(), load_default=dict)
-    business_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    business_key = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
     version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
 
 
@@ -137,7 +139,9 @@ class InstanceSchema(InstanceSummarySchema):
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=150))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=1000), load_only=True)
+    password = fields.String(
+        required=True, validate=validate.Length(min=1, max=1000), load_only=True
+    )
 
 
 class PrincipalSchema(Schema):
@@ -160,13 +164,17 @@ class OrganisationSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["authority", "board"]))
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     notification_email = fields.Email(required=True)
-    board_code = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["PKN", "MFKN"]))
+    board_code = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(["PKN", "MFKN"])
+    )
 
 
 class UserCreateSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=150))
     role = fields.String(required=True)
-    password = fields.String(load_default=None, load_only=True, validate=validate.Length(min=10, max=1000))
+    password = fields.String(
+        load_default=None, load_only=True, validate=validate.Length(min=10, max=1000)
+    )
     organisation_id = fields.String(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
     display_name = fields.String(load_default=None, allow_none=True)

@@ -10,7 +10,9 @@ from .. import auth
 from .schemas import LoginSchema, PrincipalSchema
 
 PREFIX = "/session"
-blp = Blueprint("session", __name__, description="Log in with a password (web UI) and see who you are")
+blp = Blueprint(
+    "session", __name__, description="Log in with a password (web UI) and see who you are"
+)
 
 
 def principal_dict(principal) -> dict:

@@ -9,7 +9,13 @@ from flask_smorest import Blueprint
 from engine import NotFound, PermissionDenied, TaskFilter
 
 from .. import auth
-from .schemas import CompleteTaskSchema, InstanceSummarySchema, TaskPageSchema, TaskQuerySchema, TaskSchema
+from .schemas import (
+    CompleteTaskSchema,
+    InstanceSummarySchema,
+    TaskPageSchema,
+    TaskQuerySchema,
+    TaskSchema,
+)
 
 PREFIX = "/tasks"
 blp = Blueprint("tasks", __name__, description="User tasks waiting for caseworkers")
@@ -52,7 +58,12 @@ class Tasks(MethodView):
         )
         size, page = query["page_size"], query["page"]
         items = _engine().tasks(flt, limit=size, offset=(page - 1) * size)
-        return {"items": items, "page": page, "page_size": size, "total": _engine().count_tasks(flt)}
+        return {
+            "items": items,
+            "page": page,
+            "page_size": size,
+            "total": _engine().count_tasks(flt),
+        }
 
 
 @blp.route("/<task_id>")
@@ -72,8 +83,11 @@ class Claim(MethodView):
         """Take the task (409 if someone else has it)."""
         _task_for_caller(task_id)
         principal = auth.current()
-        return _engine().claim(task_id, principal.username,
-                               actor_groups=None if principal.role == "admin" else principal.groups)
+        return _engine().claim(
+            task_id,
+            principal.username,
+            actor_groups=None if principal.role == "admin" else principal.groups,
+        )
 
 
 @blp.route("/<task_id>/unclaim")

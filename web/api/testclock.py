@@ -25,4 +25,6 @@ class Clock(MethodView):
     @blp.response(200, ClockSchema)
     def put(self, body):
         """Move the clock to `now` for every process on this database (it runs on from there)."""
-        return {"now": testclock.set_shared(current_app.extensions["klageflow"].engine.db, body["now"])}
+        return {
+            "now": testclock.set_shared(current_app.extensions["klageflow"].engine.db, body["now"])
+        }
