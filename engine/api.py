@@ -180,12 +180,19 @@ class Engine:
         business_key: str | None = None,
         actor: str | None = None,
         version: int | None = None,
+        in_transaction=None,
     ) -> dict[str, Any]:
-        """Start an instance (see `start`) and return its summary: status, elements, open tasks."""
+        """Start an instance (see `start`) and return its summary: status, elements, open tasks.
+
+        `in_transaction(session, instance_id)`, when given, writes domain rows in the
+        start's own transaction: both commit, or neither does.
+        """
         if data is not None and not isinstance(data, dict):
             raise InvalidData("instance data must be a JSON object")
         definition = self.definition(key, version)
-        return self.runtime.start_instance(definition, dict(data or {}), business_key, actor)
+        return self.runtime.start_instance(
+            definition, dict(data or {}), business_key, actor, in_transaction
+        )
 
     def complete_task(
         self,

@@ -216,8 +216,13 @@ class Runtime:
         data: dict[str, Any],
         business_key: str | None,
         actor: str | None,
+        in_transaction: Callable[[Session, str], None] | None = None,
     ) -> dict[str, Any]:
-        """Create an instance, run it to its first wait state and commit it; return its summary."""
+        """Create an instance, run it to its first wait state and commit it; return its summary.
+
+        `in_transaction(session, instance_id)` runs inside the same transaction (a domain
+        row that must be written together with the start, such as a filed complaint).
+        """
         with self.db.write() as session:
             definition = self.definition_ref(session, definition.id)
             parsed = self.parsed(session, definition)
@@ -270,6 +275,8 @@ class Runtime:
             finally:
                 current_step.reset(token)
             self._write_back(ctx)
+            if in_transaction is not None:
+                in_transaction(session, instance.id)
             return ctx.summary
 
     # -- inside the step --------------------------------------------------------------------

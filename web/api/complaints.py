@@ -1,0 +1,231 @@
+"""Complaint resources: decisions, complaints (drafts, filing, track and trace), payments."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .. import auth
+
+PREFIX = ""
+blp = Blueprint("complaints", __name__, description="Decisions and complaints (track and trace)")
+COMPLAINANT_TYPES = ["private", "company", "organisation", "authority"]
+
+
+class PartySchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    email = fields.Email(load_default=None, allow_none=True)
+    username = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=150))
+
+
+class CoComplainantSchema(PartySchema):
+    type = fields.String(required=True, validate=validate.OneOf(COMPLAINANT_TYPES))
+
+
+class DecisionCreateSchema(Schema):
+    authority = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    legal_bases = fields.List(
+        fields.String(validate=validate.Length(max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=10),
+    )
+    published_at = fields.Date(load_default=None, allow_none=True)
+    notified_at = fields.Date(load_default=None, allow_none=True)
+    notified_by = fields.String(
+        load_default="digital", validate=validate.OneOf(["digital", "post"])
+    )
+    permit_holder = fields.Nested(PartySchema, required=True)
+
+    @validates_schema
+    def _one_date(self, data, **kwargs):
+        if (data.get("published_at") is None) == (data.get("notified_at") is None):
+            raise ValidationError(
+                "give exactly one of published_at and notified_at", "published_at"
+            )
+
+
+class DecisionSchema(Schema):
+    id = fields.Integer()
+    authority = fields.String()
+    authority_name = fields.String(allow_none=True)
+    title = fields.String()
+    legal_bases = fields.List(fields.String())
+    published = fields.Boolean()
+    notified_on = fields.String()
+    notified_by = fields.String()
+    complaint_deadline = fields.String(metadata={"description": "ISO 8601 with offset"})
+    permit_holder = fields.Dict()
+    created_at = fields.String()
+
+
+class DecisionQuerySchema(Schema):
+    authority = fields.String(load_default=None)
+    open = fields.Boolean(load_default=False)
+
+
+class ComplaintCreateSchema(Schema):
+    decision = fields.Integer(required=True, validate=validate.Range(min=1))
+    legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    complainant_type = fields.String(required=True, validate=validate.OneOf(COMPLAINANT_TYPES))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    co_complainants = fields.List(
+        fields.Nested(CoComplainantSchema), load_default=list, validate=validate.Length(max=50)
+    )
+    suspensive_effect_requested = fields.Boolean(load_default=False)
+    complainant_name = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=300)
+    )
+    complainant_email = fields.Email(load_default=None, allow_none=True)
+
+
+class ComplaintUpdateSchema(Schema):
+    legal_basis = fields.String(validate=validate.Length(min=1, max=64))
+    complainant_type = fields.String(validate=validate.OneOf(COMPLAINANT_TYPES))
+    text = fields.String(validate=validate.Length(min=1, max=20000))
+    co_complainants = fields.List(
+        fields.Nested(CoComplainantSchema), validate=validate.Length(max=50)
+    )
+    suspensive_effect_requested = fields.Boolean()
+
+
+class TimelineEntrySchema(Schema):
+    at = fields.String()
+    kind = fields.String()
+    label = fields.String()
+    actor = fields.String(allow_none=True)
+
+
+class TrackSchema(Schema):
+    reference = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    waiting_for = fields.String(allow_none=True)
+    next_deadline = fields.Dict(allow_none=True)
+    expected_date = fields.String(allow_none=True)
+    suspensive_effect = fields.Raw(allow_none=True)
+    fee = fields.Dict(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    lawsuit_deadline = fields.String(allow_none=True)
+    timeline = fields.List(fields.Dict())
+    decision = fields.Integer()
+    decision_title = fields.String()
+    authority = fields.String()
+    board = fields.String(allow_none=True)
+    legal_basis = fields.String()
+    complainant_type = fields.String()
+    co_complainants = fields.List(fields.Dict())
+    text = fields.String()
+    filed_at = fields.String(allow_none=True)
+    complaint_deadline = fields.String()
+    instance_id = fields.String(allow_none=True)
+
+
+class PaymentSchema(Schema):
+    amount_dkk = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    provider_ref = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
+    paid_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+def _service():
+    return current_app.extensions["klageflow"].complaints
+
+
+@blp.route("/decisions")
+class Decisions(MethodView):
+    @blp.arguments(DecisionQuerySchema, location="query")
+    @blp.response(200, DecisionSchema(many=True))
+    @auth.require()
+    def get(self, query):
+        """Registered decisions (optionally of one authority, or only those still open)."""
+        return _service().decisions(authority_id=query["authority"], open_only=query["open"])
+
+    @blp.arguments(DecisionCreateSchema)
+    @blp.response(201, DecisionSchema)
+    @auth.require("authority_caseworker", "admin")
+    def post(self, body):
+        """An authority registers a decision; the response carries its complaint deadline."""
+        return _service().register_decision(auth.current(), body)
+
+
+@blp.route("/decisions/<int:decision_id>")
+class DecisionResource(MethodView):
+    @blp.response(200, DecisionSchema)
+    @auth.require()
+    def get(self, decision_id):
+        """One decision."""
+        return _service().decision(decision_id)
+
+
+@blp.route("/complaints")
+class Complaints(MethodView):
+    @blp.response(200, TrackSchema(many=True))
+    @auth.require()
+    def get(self):
+        """Mine (complainants) or my authority's / my board's cases (caseworkers)."""
+        return _service().mine(auth.current())
+
+    @blp.arguments(ComplaintCreateSchema)
+    @blp.response(201, TrackSchema)
+    @auth.require("complainant")
+    def post(self, body):
+        """Start a complaint as a draft (not filed until submitted)."""
+        return _service().create_draft(auth.current(), body)
+
+
+@blp.route("/complaints/<reference>")
+class ComplaintResource(MethodView):
+    @blp.response(200, TrackSchema)
+    @auth.require()
+    def get(self, reference):
+        """Track and trace: status, waiting for, next deadline, expected date, timeline, fee."""
+        return _service().track(auth.current(), reference)
+
+    @blp.arguments(ComplaintUpdateSchema)
+    @blp.response(200, TrackSchema)
+    @auth.require("complainant")
+    def patch(self, body, reference):
+        """Change a draft."""
+        return _service().update_draft(auth.current(), reference, body)
+
+
+@blp.route("/complaints/<reference>/confirm")
+class Confirm(MethodView):
+    @blp.response(200, TrackSchema)
+    @auth.require("complainant")
+    def post(self, reference):
+        """A co-complainant confirms the draft."""
+        return _service().confirm(auth.current(), reference)
+
+
+@blp.route("/complaints/<reference>/submit")
+class Submit(MethodView):
+    @blp.response(200, TrackSchema)
+    @auth.require("complainant")
+    def post(self, reference):
+        """File the complaint (all co-complainants must have confirmed)."""
+        return _service().submit(auth.current(), reference)
+
+
+@blp.route("/complaints/<reference>/payments")
+class Payments(MethodView):
+    @blp.arguments(PaymentSchema)
+    @blp.response(200, TrackSchema)
+    @auth.require("payment_provider", "admin")
+    def post(self, body, reference):
+        """The payment provider confirms the fee payment."""
+        return _service().pay(auth.current(), reference, body)
+
+
+@blp.route("/complaints/<reference>/withdraw")
+class Withdraw(MethodView):
+    @blp.response(200, TrackSchema)
+    @auth.require("complainant")
+    def post(self, reference):
+        """The complainant withdraws the complaint (until the board decides)."""
+        return _service().withdraw(auth.current(), reference)
