@@ -37,9 +37,9 @@ class Engine:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings | None = None, *, create_schema: bool = True
+        cls, settings: Settings | None = None, *, create_schema: bool = False
     ) -> Engine:
-        """An engine on the configured database; creates the schema when asked (SQLite default)."""
+        """An engine on the configured database (schema changes go through migrations)."""
         settings = settings or load_settings()
         db = Database(settings.database_url)
         if create_schema:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from engine import Engine, clock
 from engine.db import Database
+from web import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "bpmn" / "examples"
@@ -55,7 +56,7 @@ def database_url(tmp_path: Path, backend: str) -> str:
 @pytest.fixture
 def db(database_url: str) -> Database:
     database = Database(database_url)
-    database.create_schema()
+    migrate.create_and_stamp(database)
     yield database
     database.dispose()
 

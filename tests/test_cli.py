@@ -29,6 +29,7 @@ def cli(tmp_path: Path):
             assert result.returncode == 0, result.stderr
         return result
 
+    run("migrate")
     return run
 
 
@@ -71,6 +72,15 @@ def test_deploy_start_list_complete_show_through_the_command_line(cli):
     assert done["status"] == "completed"
     shown = cli("show", started["id"]).stdout
     assert "status     completed" in shown and "task_completed review by anna" in shown
+
+
+def test_an_unmigrated_database_is_refused_with_the_command_that_fixes_it(tmp_path):
+    env = {**os.environ, "KLAGEFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite'}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "web.cli", "tasks"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert result.returncode == 1
+    assert "run `klageflow migrate`" in result.stderr
 
 
 def test_errors_are_one_line_with_a_non_zero_exit_code(cli, tmp_path):

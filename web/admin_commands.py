@@ -7,6 +7,7 @@ import sys
 
 from engine import Engine
 
+from . import migrate
 from .accounts import Accounts
 from .cli import EXTENSIONS, RAW_COMMANDS
 from .models import ROLES
@@ -44,13 +45,26 @@ def _add(sub) -> None:
         if kind == "board":
             p.add_argument("--code", required=True, choices=["PKN", "MFKN"])
 
+    sub.add_parser("migrate", help="bring the database to the newest schema (Alembic)")
+
     p = sub.add_parser("serve", help="run the web app (development server; gunicorn in production)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
 
 
 def _accounts(settings) -> Accounts:
-    return Accounts(Engine.from_settings(settings).db)
+    engine = Engine.from_settings(settings)
+    migrate.ensure_current(engine.db)
+    return Accounts(engine.db)
+
+
+def _migrate(args, settings) -> int:
+    engine = Engine.from_settings(settings)
+    before = migrate.current(engine.db)
+    migrate.upgrade(engine.db)
+    after = migrate.current(engine.db)
+    print(f"schema at {after}" + (" (unchanged)" if before == after else f" (was {before or 'empty'})"))
+    return 0
 
 
 def _create_user(args, settings) -> int:
@@ -114,5 +128,6 @@ RAW_COMMANDS.update(
         "create-authority": _create_org("authority"),
         "create-board": _create_org("board"),
         "serve": _serve,
+        "migrate": _migrate,
     }
 )

@@ -13,7 +13,7 @@ from flask_smorest import Api
 from engine import Engine
 from engine.config import PROJECT_ROOT, Settings, load_settings
 
-from . import auth, problems
+from . import auth, migrate, problems
 from .accounts import Accounts
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     """Build the app on the configured database (or on the engine given, for tests)."""
     settings = settings or load_settings()
     engine = engine or Engine.from_settings(settings)
+    migrate.ensure_current(engine.db)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key or _local_secret(settings.data_dir),

@@ -16,6 +16,8 @@ from typing import Any
 from engine import DeploymentError, Engine, KlageflowError, TaskFilter
 from engine.config import PROJECT_ROOT, load_settings
 
+from . import migrate
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Engine], Any]] = {}
 
 
@@ -253,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in RAW_COMMANDS:
             return RAW_COMMANDS[args.command](args, settings) or 0
         engine = Engine.from_settings(settings)
+        migrate.ensure_current(engine.db)
         data, text = COMMANDS[args.command](args, engine)
     except DeploymentError as exc:
         if args.json:
@@ -263,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc.message}", file=sys.stderr)
             for problem in exc.problems[1:]:
                 print(f"  also: {problem}", file=sys.stderr)
+        return 1
+    except migrate.SchemaNotCurrent as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     except KlageflowError as exc:
         fields = getattr(exc, "fields", None) or {}

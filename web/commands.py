@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine import Engine
 from engine.config import PROJECT_ROOT
 
+from . import migrate
 from .cli import EXTENSIONS, RAW_COMMANDS
 
 DEMO_BUNDLES = [
@@ -47,6 +48,7 @@ def _add_run(sub) -> None:
 
 def _run(args, settings) -> int:
     engine = Engine.from_settings(settings)
+    migrate.upgrade(engine.db)
     deploy_demo(engine)
     if not args.no_seed:
         seed_demo(engine)

@@ -13,6 +13,7 @@ from engine import Engine
 from engine.config import load_settings
 from engine.db import Database
 from tests.conftest import APPROVAL_BUNDLE
+from web import migrate
 from web.app import create_app
 
 
@@ -20,7 +21,7 @@ from web.app import create_app
 def fuzz_app(tmp_path_factory):
     directory = tmp_path_factory.mktemp("fuzz")
     db = Database(f"sqlite:///{directory / 'fuzz.sqlite'}")
-    db.create_schema()
+    migrate.create_and_stamp(db)
     engine = Engine(db)
     engine.deploy_paths(APPROVAL_BUNDLE)
     for applicant in ("private", "company"):
