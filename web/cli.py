@@ -296,4 +296,8 @@ def _load_extensions() -> None:
 DEMO_FILES = PROJECT_ROOT / "bpmn"
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module so subcommands registered by other modules
+    # (which import `web.cli`, not `__main__`) are seen.
+    from web.cli import main as _main
+
+    sys.exit(_main())
