@@ -63,7 +63,10 @@ def _migrate(args, settings) -> int:
     before = migrate.current(engine.db)
     migrate.upgrade(engine.db)
     after = migrate.current(engine.db)
-    print(f"schema at {after}" + (" (unchanged)" if before == after else f" (was {before or 'empty'})"))
+    print(
+        f"schema at {after}"
+        + (" (unchanged)" if before == after else f" (was {before or 'empty'})")
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ from engine.config import PROJECT_ROOT, Settings, load_settings
 
 from . import auth, migrate, problems
 from .accounts import Accounts
+from .complaints.service import ComplaintService
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 NODE_MODULES = PROJECT_ROOT / "node_modules"
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     engine: Engine
     accounts: Accounts
+    complaints: ComplaintService
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -57,12 +59,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "security": [{"bearer": []}],
         },
     )
-    app.extensions["klageflow"] = Services(settings, engine, Accounts(engine.db))
+    accounts = Accounts(engine.db)
+    app.extensions["klageflow"] = Services(
+        settings, engine, accounts, ComplaintService(engine, accounts)
+    )
     app.before_request(auth.load_principal)
     if settings.test_clock:
         from engine import testclock
 
         app.before_request(lambda: testclock.sync(engine.db))
+
+    from .access import INSTANCE_RULES
+    from .complaints.access import instance_rule
+
+    if instance_rule not in INSTANCE_RULES:
+        INSTANCE_RULES.append(instance_rule)
 
     api = Api(app)
     from .api import register_api

@@ -22,7 +22,9 @@ def alembic_config(db: Database) -> Config:
     """An Alembic configuration for `db` (no alembic.ini needed)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", db.url.render_as_string(hide_password=False).replace("%", "%%"))
+    config.set_main_option(
+        "sqlalchemy.url", db.url.render_as_string(hide_password=False).replace("%", "%%")
+    )
     config.attributes["connection_engine"] = db.engine
     return config
 

@@ -45,3 +45,21 @@ def owner(principal: Principal, complaint: Complaint) -> None:
     """Only the complainant who created the complaint may change, submit or withdraw it."""
     if principal.username != complaint.complainant_username:
         raise PermissionDenied("only the complainant who filed the complaint may do this")
+
+
+def instance_rule(services, principal: Principal, instance_id: str) -> bool:
+    """Parties and organisations of a case may see its process instance too."""
+    from sqlalchemy import select
+
+    from engine.models import ProcessInstance
+
+    with services.engine.db.read() as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.instance_id == instance_id))
+        if complaint is None:
+            return False
+        decision = session.get(Decision, complaint.decision_id)
+        data = (
+            session.scalar(select(ProcessInstance.data).where(ProcessInstance.id == instance_id))
+            or {}
+        )
+        return can_view(principal, complaint, decision, data)

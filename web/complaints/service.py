@@ -57,7 +57,7 @@ class ComplaintService:
         published = body.get("published_at") is not None
         day: date = body["published_at"] if published else body["notified_at"]
         via = "digital" if published else body["notified_by"]
-        deadline = deadlines.complaint_deadline_for(day, via=via, published=published)
+        deadline = deadlines.complaint_deadline(day, via=via, published=published)
         with self.db.write() as session:
             decision = Decision(
                 authority_id=authority_id,
@@ -401,7 +401,7 @@ class ComplaintService:
             "created_at": complaint.created_at.isoformat(),
             **data,
         }
-        trace = status.track_and_trace(facts, events)
+        trace = status.track_and_trace(facts, events, now=clock.now())
         return {
             "reference": complaint.reference,
             "decision": decision.id,
