@@ -1,0 +1,247 @@
+"""Legal bases, screening of standing, and whether a permit may be used."""
+
+from datetime import date, datetime
+
+import pytest
+
+from workflows.complaint.deadlines import COPENHAGEN, complaint_deadline
+from workflows.complaint.standing import (
+    LEGAL_BASES,
+    legal_basis,
+    may_complain,
+    permit_state,
+)
+
+GAMMELDAM_DEADLINE = complaint_deadline(date(2025, 7, 11), "digital", published=True)
+
+
+def cph(year, month, day, hour=12, minute=0, second=0):
+    return datetime(year, month, day, hour, minute, second, tzinfo=COPENHAGEN)
+
+
+# -- the registry -------------------------------------------------------------------------
+
+
+def test_the_three_legal_bases_of_the_gammeldam_permit_are_registered():
+    assert set(LEGAL_BASES) == {"planloven-35", "planloven-19", "naturbeskyttelsesloven-65"}
+
+
+def test_a_landzone_permit_goes_to_pkn_is_suspended_by_a_complaint_and_lasts_five_years():
+    basis = legal_basis("planloven-35")
+    assert basis.board == "PKN"
+    assert basis.complaint_provision == "planloven § 58, stk. 1, nr. 1"
+    assert basis.suspensive_by_default
+    assert "130/2017 § 5" in basis.suspensive_basis
+    assert basis.permit_validity_years == 5
+    assert not basis.legal_questions_only
+    assert basis.label_da.startswith("Landzonetilladelse")
+
+
+def test_a_lokalplan_dispensation_allows_legal_questions_only_and_is_not_suspended():
+    basis = legal_basis("planloven-19")
+    assert basis.board == "PKN"
+    assert basis.complaint_provision == "planloven § 58, stk. 1, nr. 3"
+    assert basis.legal_questions_only
+    assert not basis.suspensive_by_default
+    assert basis.permit_validity_years == 3
+
+
+def test_a_protection_line_dispensation_goes_to_mfkn_and_notes_the_missing_basis():
+    basis = legal_basis("naturbeskyttelsesloven-65")
+    assert basis.board == "MFKN"
+    assert basis.act == "naturbeskyttelsesloven"
+    assert basis.suspensive_by_default
+    assert "NOT FOUND" in basis.suspensive_basis
+    assert basis.permit_validity_years == 3
+
+
+def test_no_permit_may_be_used_before_the_complaint_deadline():
+    assert not any(basis.usable_before_deadline for basis in LEGAL_BASES.values())
+
+
+def test_an_unknown_legal_basis_is_refused_with_the_known_codes():
+    with pytest.raises(ValueError, match="planloven-35"):
+        legal_basis("byggeloven-16")
+
+
+# -- standing under the Planning Act ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["addressee", "owner", "minister", "national_park_fund"])
+def test_the_addressee_owner_minister_and_national_park_funds_may_complain_to_pkn(role):
+    assert may_complain(role, "planloven-35").entitled is True
+
+
+@pytest.mark.parametrize("role", ["neighbour", "authority", "other"])
+def test_others_may_complain_to_pkn_with_a_legal_interest(role):
+    assert may_complain(role, "planloven-35", legal_interest=True).entitled is True
+    assert may_complain(role, "planloven-35", legal_interest=False).entitled is False
+
+
+def test_a_neighbours_legal_interest_is_for_the_board_to_assess():
+    result = may_complain("neighbour", "planloven-35")
+    assert result.entitled is None
+    assert "board" in result.reason
+
+
+@pytest.mark.parametrize("code", ["planloven-35", "planloven-19"])
+def test_a_national_association_with_statutes_and_100_members_may_complain(code):
+    result = may_complain(
+        "association",
+        code,
+        national=True,
+        members=100,
+        has_statutes=True,
+        relevant_purpose=True,
+    )
+    assert result.entitled is True
+    assert "§ 59, stk. 2" in result.reason
+
+
+def test_a_national_association_with_99_members_needs_a_legal_interest_of_its_own():
+    facts = {"national": True, "members": 99, "has_statutes": True, "relevant_purpose": True}
+    assert may_complain("association", "planloven-35", **facts).entitled is None
+    assert (
+        may_complain("association", "planloven-35", legal_interest=False, **facts).entitled is False
+    )
+    assert (
+        may_complain("association", "planloven-35", legal_interest=True, **facts).entitled is True
+    )
+
+
+def test_a_national_association_without_statutes_does_not_meet_the_conditions():
+    result = may_complain(
+        "association",
+        "planloven-35",
+        national=True,
+        members=5000,
+        has_statutes=False,
+        relevant_purpose=True,
+        legal_interest=False,
+    )
+    assert result.entitled is False
+
+
+def test_a_national_association_with_unknown_facts_is_for_the_board():
+    assert may_complain("association", "planloven-35", national=True).entitled is None
+
+
+def test_a_local_association_needs_a_legal_interest_under_the_planning_act():
+    assert may_complain("association", "planloven-35", national=False).entitled is None
+    assert (
+        may_complain("association", "planloven-35", national=False, legal_interest=True).entitled
+        is True
+    )
+    assert may_complain("association", "planloven-35").entitled is None
+
+
+# -- standing under the Nature Protection Act ---------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["addressee", "owner", "authority", "minister"])
+def test_those_named_in_section_86_may_complain_to_mfkn(role):
+    result = may_complain(role, "naturbeskyttelsesloven-65")
+    assert result.entitled is True
+    assert result.act == "naturbeskyttelsesloven"
+
+
+def test_neighbours_may_not_complain_to_mfkn_even_with_a_legal_interest():
+    result = may_complain("neighbour", "naturbeskyttelsesloven-65", legal_interest=True)
+    assert result.entitled is False
+    assert "MFKN" in result.reason
+
+
+def test_a_national_association_needs_no_member_count_under_section_86():
+    result = may_complain(
+        "association",
+        "naturbeskyttelsesloven-65",
+        national=True,
+        members=10,
+        relevant_purpose=True,
+    )
+    assert result.entitled is True
+
+
+def test_a_national_association_with_another_purpose_may_not_complain_to_mfkn():
+    assert (
+        may_complain(
+            "association", "naturbeskyttelsesloven-65", national=True, relevant_purpose=False
+        ).entitled
+        is False
+    )
+
+
+def test_a_local_association_needs_a_significant_interest_under_section_86():
+    code = "naturbeskyttelsesloven-65"
+    assert may_complain("association", code, national=False).entitled is None
+    assert may_complain("association", code, national=False, legal_interest=True).entitled
+    assert may_complain("association", code, national=False, legal_interest=False).entitled is False
+
+
+def test_a_national_park_fund_may_complain_to_mfkn_if_affected():
+    code = "naturbeskyttelsesloven-65"
+    assert may_complain("national_park_fund", code).entitled is None
+    assert may_complain("national_park_fund", code, legal_interest=True).entitled is True
+
+
+def test_anyone_else_is_not_among_those_section_86_entitles():
+    assert may_complain("other", "naturbeskyttelsesloven-65", legal_interest=True).entitled is False
+
+
+def test_an_unknown_role_is_refused():
+    with pytest.raises(ValueError):
+        may_complain("journalist", "planloven-35")
+
+
+# -- using the permit ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(LEGAL_BASES))
+def test_the_gammeldam_permit_is_blocked_until_the_deadline_at_2359(code):
+    assert (
+        permit_state(code, cph(2025, 8, 8, 23, 59, 30), GAMMELDAM_DEADLINE, timely_complaint=False)
+        == "blocked_until_deadline"
+    )
+    assert (
+        permit_state(code, cph(2025, 8, 9, 0, 0, 0), GAMMELDAM_DEADLINE, timely_complaint=False)
+        == "usable"
+    )
+
+
+def test_a_timely_complaint_suspends_a_landzone_permit():
+    state = permit_state(
+        "planloven-35", cph(2025, 8, 20), GAMMELDAM_DEADLINE, timely_complaint=True
+    )
+    assert state == "suspended"
+
+
+def test_a_timely_complaint_suspends_a_protection_line_dispensation_as_seed_001_says():
+    state = permit_state(
+        "naturbeskyttelsesloven-65", cph(2025, 8, 20), GAMMELDAM_DEADLINE, timely_complaint=True
+    )
+    assert state == "suspended"
+
+
+def test_a_lokalplan_dispensation_may_be_used_at_own_risk_while_a_complaint_runs():
+    state = permit_state(
+        "planloven-19", cph(2025, 8, 20), GAMMELDAM_DEADLINE, timely_complaint=True
+    )
+    assert state == "usable_at_risk"
+
+
+def test_the_board_can_lift_or_grant_suspensive_effect():
+    at = cph(2025, 8, 20)
+    lifted = permit_state(
+        "planloven-35", at, GAMMELDAM_DEADLINE, timely_complaint=True, suspension=False
+    )
+    granted = permit_state(
+        "planloven-19", at, GAMMELDAM_DEADLINE, timely_complaint=True, suspension=True
+    )
+    assert (lifted, granted) == ("usable_at_risk", "suspended")
+
+
+def test_permit_state_refuses_a_naive_time():
+    with pytest.raises(ValueError):
+        permit_state(
+            "planloven-35", datetime(2025, 8, 20, 12), GAMMELDAM_DEADLINE, timely_complaint=False
+        )
