@@ -13,6 +13,7 @@ import ast
 import json
 import math
 import operator
+import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +21,7 @@ from functools import lru_cache
 from importlib.metadata import entry_points
 from types import CodeType, ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins
 from RestrictedPython import safe_builtins as _rp_safe_builtins
@@ -56,6 +58,11 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return _INPLACE_OPERATORS[op](x, y)
 
 
+def _local_zone() -> ZoneInfo:
+    """The zone "today" is reckoned in (KLAGEFLOW_TIMEZONE, Europe/Copenhagen by default)."""
+    return ZoneInfo(os.environ.get("KLAGEFLOW_TIMEZONE", "Europe/Copenhagen"))
+
+
 def _parse_instant(value: str | datetime) -> datetime:
     """Parse an ISO 8601 instant; naive values are refused (their meaning depends on a zone)."""
     instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
@@ -81,7 +88,7 @@ def _add(value: str | datetime, **delta: float) -> str:
 
 ENGINE_HELPERS: dict[str, Any] = {
     "now": lambda: clock.now().isoformat(),
-    "today": lambda: clock.now().date().isoformat(),
+    "today": lambda: clock.now().astimezone(_local_zone()).date().isoformat(),
     "parse_instant": _parse_instant,
     "parse_date": date.fromisoformat,
     "iso": _iso,

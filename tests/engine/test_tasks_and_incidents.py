@@ -208,3 +208,12 @@ def test_scripts_cannot_reach_outside_the_restricted_environment(engine, script,
         engine.complete_task(task["id"], {"divisor": 1})
     assert error in caught.value.message
     assert ScriptEngine  # the engine used is the restricted one
+
+
+def test_today_in_scripts_is_the_danish_date_not_the_utc_one():
+    from datetime import UTC, datetime
+
+    from engine.scripting import script_helpers
+
+    clock.set(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True)  # 00:30 on 1 January in Denmark
+    assert script_helpers()["today"]() == "2026-01-01"
