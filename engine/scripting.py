@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from importlib.metadata import entry_points
-from types import CodeType, ModuleType
+from types import CodeType, ModuleType, SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -201,20 +201,29 @@ _registered_helpers: dict[str, Any] | None = None
 
 
 def script_helpers() -> dict[str, Any]:
-    """The whitelisted helper functions scripts may call: the engine's and registered ones."""
+    """The names scripts may use: the engine's helpers and one namespace per domain package.
+
+    A package registered as entry point `complaint` is reached as `complaint.fee(...)`, so
+    domain helpers never collide with process variables or with each other.
+    """
     global _registered_helpers
     if _registered_helpers is None:
         helpers = dict(ENGINE_HELPERS)
         for entry in entry_points(group=HELPER_ENTRY_POINT_GROUP):
             provided = entry.load()
-            helpers.update(provided() if callable(provided) else provided)
+            register_helpers(provided() if callable(provided) else provided, entry.name, helpers)
         _registered_helpers = helpers
     return _registered_helpers
 
 
-def register_helpers(helpers: Mapping[str, Any]) -> None:
-    """Add helpers at run time (tests, embedding applications)."""
-    script_helpers().update(helpers)
+def register_helpers(
+    helpers: Mapping[str, Any], namespace: str, into: dict[str, Any] | None = None
+) -> None:
+    """Expose `helpers` to scripts as `namespace.name(...)` (tests, embedding applications)."""
+    target = into if into is not None else script_helpers()
+    if namespace in ENGINE_HELPERS:
+        raise ValueError(f"{namespace!r} is an engine helper; choose another namespace")
+    target[namespace] = SimpleNamespace(**dict(helpers))
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):

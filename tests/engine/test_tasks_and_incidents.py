@@ -217,3 +217,13 @@ def test_today_in_scripts_is_the_danish_date_not_the_utc_one():
 
     clock.set(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True)  # 00:30 on 1 January in Denmark
     assert script_helpers()["today"]() == "2026-01-01"
+
+
+def test_domain_helpers_live_in_their_own_namespace_and_never_clash_with_data():
+    from engine.scripting import RestrictedEnvironment
+
+    environment = RestrictedEnvironment()
+    # A process variable named like a domain helper is just a variable.
+    assert environment.evaluate("fee + 1", {"fee": 899}) == 900
+    amount = environment.evaluate('complaint.fee("company", [], "2025-08-01")["amount_dkk"]', {})
+    assert amount == 1800
