@@ -100,8 +100,8 @@ class WorkItem(Base):
 
     __tablename__ = "work_item"
     __table_args__ = (
-        Index("ix_work_item_group_open", "state", "candidate_group", "due_at", "created_at"),
-        Index("ix_work_item_assignee_open", "state", "assignee", "due_at", "created_at"),
+        Index("ix_work_item_group_open", "state", "candidate_group", "sort_key", "id"),
+        Index("ix_work_item_assignee_open", "state", "assignee", "sort_key", "id"),
         Index("ix_work_item_instance", "instance_id", "state"),
     )
 
@@ -117,6 +117,9 @@ class WorkItem(Base):
     assignee: Mapped[str | None] = mapped_column(String(200))
     form_key: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Task-list order as one indexed value: the due instant, or for tasks without a due
+    # date the creation instant pushed past every real due date ("9" sorts after "2").
+    sort_key: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(20))  # open | completed | cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -52,9 +52,17 @@ def work_item_for(task, ctx: StepContext) -> WorkItem:
         candidate_group=group,
         form_key=props.get(FORM_PROPERTY),
         due_at=due_at,
+        sort_key=sort_key(due_at, ctx.now),
         state="open",
         created_at=ctx.now,
     )
+
+
+def sort_key(due_at: datetime | None, created_at: datetime) -> str:
+    """The task-list order of a work item: soonest due first, then undated ones, oldest first."""
+    if due_at is not None:
+        return "1" + due_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    return "9" + created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")
 
 
 @dataclass(frozen=True)
@@ -84,22 +92,19 @@ def list_work_items(
         query = query.where(WorkItem.instance_id == flt.instance_id)
     if flt.business_key is not None:
         query = query.where(WorkItem.business_key == flt.business_key)
+    # Every dated key ("1...") sorts before every undated one ("9..."), so "overdue" is a
+    # range of the indexed sort key.
     if flt.overdue is True:
-        query = query.where(WorkItem.due_at < now)
+        query = query.where(WorkItem.sort_key < sort_key(now, now))
     elif flt.overdue is False:
-        query = query.where((WorkItem.due_at.is_(None)) | (WorkItem.due_at >= now))
+        query = query.where(WorkItem.sort_key >= sort_key(now, now))
     if flt.search:
         pattern = f"%{flt.search.lower()}%"
         query = query.where(
             func.lower(WorkItem.name).like(pattern)
             | func.lower(WorkItem.business_key).like(pattern)
         )
-    query = query.order_by(
-        case((WorkItem.due_at.is_(None), 1), else_=0),
-        WorkItem.due_at,
-        WorkItem.created_at,
-        WorkItem.id,
-    )
+    query = query.order_by(WorkItem.sort_key, WorkItem.id)
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
@@ -113,7 +118,8 @@ def count_work_items(session: Session, flt: TaskFilter) -> int:
     if flt.instance_id is not None:
         query = query.where(WorkItem.instance_id == flt.instance_id)
     if flt.overdue is True:
-        query = query.where(WorkItem.due_at < clock.now())
+        now = clock.now()
+        query = query.where(WorkItem.sort_key < sort_key(now, now))
     return session.scalar(query) or 0
 
 

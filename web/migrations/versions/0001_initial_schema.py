@@ -1,8 +1,8 @@
-"""initial schema: engine, accounts, complaints
+"""initial schema
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 02:22:13.071176
+Create Date: 2026-11-25 02:49:14.664116
 """
 
 import sqlalchemy as sa
@@ -274,6 +274,7 @@ def upgrade() -> None:
         sa.Column("assignee", sa.String(length=200), nullable=True),
         sa.Column("form_key", sa.String(length=200), nullable=True),
         sa.Column("due_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("sort_key", sa.String(length=40), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
         sa.Column("claimed_at", engine.models.UTCDateTime(), nullable=True),
@@ -287,14 +288,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("work_item", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_work_item_assignee_open",
-            ["state", "assignee", "due_at", "created_at"],
-            unique=False,
+            "ix_work_item_assignee_open", ["state", "assignee", "sort_key", "id"], unique=False
         )
         batch_op.create_index(
-            "ix_work_item_group_open",
-            ["state", "candidate_group", "due_at", "created_at"],
-            unique=False,
+            "ix_work_item_group_open", ["state", "candidate_group", "sort_key", "id"], unique=False
         )
         batch_op.create_index("ix_work_item_instance", ["instance_id", "state"], unique=False)
 
