@@ -1,4 +1,9 @@
-# Klageflow application image: the CLI, the web app and the scheduler share it.
+# Klageflow application image: the CLI, the web app (gunicorn) and the scheduler share it.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 KLAGEFLOW_DATA_DIR=/data
@@ -7,6 +12,8 @@ COPY engine ./engine
 COPY web ./web
 COPY workflows ./workflows
 COPY bpmn ./bpmn
-RUN pip install --no-cache-dir -c constraints.txt .
+RUN pip install --no-cache-dir -c constraints.txt -e .
+COPY --from=frontend /app/node_modules ./node_modules
 VOLUME ["/data"]
+EXPOSE 8000
 CMD ["klageflow", "run"]
