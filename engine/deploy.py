@@ -185,6 +185,14 @@ def _spiff_message(exc: Exception) -> str:
     return message
 
 
+def _parses_as(kind: str, text: str) -> bool:
+    try:
+        TIMER_PARSERS[kind](text)
+    except Exception:
+        return False
+    return True
+
+
 def _check_form_file(name: str, text: str) -> list[DeployProblem]:
     try:
         check_form(json.loads(text))
@@ -325,6 +333,11 @@ def _check_literal_timer(kind: str, source: str) -> str | None:
     try:
         value = ast.literal_eval(source.strip())
     except (ValueError, SyntaxError):
+        if _parses_as(kind, source.strip()):
+            return (
+                f"{kind} {source.strip()} is ISO 8601 but not a Python expression: "
+                f'quote it ("{source.strip()}") or name a process variable'
+            )
         return None
     if not isinstance(value, str):
         return f"{kind} must be an ISO 8601 string, got {value!r}"

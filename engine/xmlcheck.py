@@ -54,9 +54,17 @@ def owning_id(element: etree._Element) -> str | None:
     fallback = None
     while element is not None:
         if isinstance(element.tag, str) and element.get("id"):
-            # Name the event, not its definition: that is what a designer sees and clicks.
-            if not etree.QName(element).localname.endswith("EventDefinition"):
+            # Name the event or flow, not its definition or expression: that is what a
+            # designer sees and clicks.
+            if not _is_detail(etree.QName(element).localname):
                 return element.get("id")
             fallback = fallback or element.get("id")
         element = element.getparent()
     return fallback
+
+
+_DETAIL_TAGS = {"conditionExpression", "timeDate", "timeDuration", "timeCycle", "script", "text"}
+
+
+def _is_detail(localname: str) -> bool:
+    return localname.endswith("EventDefinition") or localname in _DETAIL_TAGS
