@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from .db import Database
 from .errors import Conflict, InvalidData, NotFound, PermissionDenied, TaskNotReady
 from .forms import validate_submission
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
+from .outbox import Outbox, send_mail_service
 from .runtime import Runtime, ServiceHandler, StepContext, workflow_elements
 from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
@@ -34,6 +36,8 @@ class Engine:
         self.db = db
         self.settings = settings or load_settings()
         self.runtime = Runtime(db, SpecCache())
+        self.outbox = Outbox(db, self.settings)
+        self.register_service("send_mail", send_mail_service)
 
     @classmethod
     def from_settings(
@@ -270,17 +274,56 @@ class Engine:
         record = {"kind": "message", "name": name, "data": to_plain(data or {}), "actor": actor}
 
         def action(ctx: StepContext):
-            waiting = {
-                event.name
-                for event in ctx.workflow.waiting_events()
-                if event.event_type.startswith("Message")
-            }
-            if name not in waiting:
-                raise Conflict(f"instance {instance_id} is not waiting for message {name!r}")
-            ctx.workflow.catch(BpmnEvent(MessageEventDefinition(name), dict(data or {})))
+            try:
+                ctx.workflow.send_event(BpmnEvent(MessageEventDefinition(name), dict(data or {})))
+            except WorkflowException:
+                # Nothing caught it, so nothing changed.
+                raise Conflict(
+                    f"instance {instance_id} is not waiting for message {name!r}"
+                ) from None
             ctx.audit("message_received", None, name=name, data=data or {})
 
         return self.runtime.run_step(instance_id, action, actor=actor, action_record=record).summary
+
+    def claim_due_timer(
+        self, *, actor: str = "scheduler"
+    ) -> tuple[str, list[dict[str, Any]]] | None:
+        """Claim the running instance whose timer is due earliest and fire its due timers.
+
+        The claim is made inside the step's own write transaction: on PostgreSQL the row
+        is locked with SKIP LOCKED, so concurrent schedulers each take a different
+        instance; on SQLite the write lock already serialises them, and each sees the
+        state the previous step committed. Returns (instance id, timer_fired events), or
+        None when nothing is due. Raises IncidentRaised when a timer fails.
+        """
+        claimed: list[str] = []
+
+        def locate(session) -> str | None:
+            query = (
+                select(ProcessInstance.id)
+                .where(
+                    # Strictly before now, as SpiffWorkflow fires a timer only once its
+                    # instant has passed (an equal instant fires on the next round).
+                    ProcessInstance.next_timer_due_at < clock.now(),
+                    ProcessInstance.status == "running",
+                )
+                .order_by(ProcessInstance.next_timer_due_at)
+                .limit(1)
+            )
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            instance_id = session.scalar(query)
+            if instance_id is not None:
+                claimed.append(instance_id)
+            return instance_id
+
+        result = self.runtime.run_step(
+            locate, None, actor=actor, action_record={"kind": "advance"}, timers_only=True
+        )
+        if not claimed:
+            return None
+        events = result.value if result is not None and result.summary else None
+        return claimed[0], events or []
 
     def advance(self, instance_id: str, *, actor: str | None = "scheduler") -> dict[str, Any]:
         """Run one step with no input: fires due timers (what the scheduler does); return the summary."""

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
@@ -128,12 +130,14 @@ class Runtime:
 
         return ScriptEngine({name: bind(handler) for name, handler in self.services.items()})
 
-    def _lock_instance(self, session: Session, instance_id: str) -> ProcessInstance:
+    def _lock_instance(
+        self, session: Session, instance_id: str, *, skip_locked: bool = False
+    ) -> ProcessInstance | None:
         query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if not self.db.is_sqlite:
-            query = query.with_for_update()
+            query = query.with_for_update(skip_locked=skip_locked)
         instance = session.scalars(query).first()
-        if instance is None:
+        if instance is None and not skip_locked:
             raise NotFound(f"process instance {instance_id} does not exist")
         return instance
 
@@ -141,23 +145,35 @@ class Runtime:
 
     def run_step(
         self,
-        instance_id: str | Callable[[Session], str],
+        instance_id: str | Callable[[Session], str | None],
         action: Callable[[StepContext], Any] | None,
         *,
         actor: str | None,
         action_record: dict[str, Any] | None = None,
         expected_version: int | None = None,
-    ) -> StepResult:
+        timers_only: bool = False,
+    ) -> StepResult | None:
         """Run one step on an instance; see the module docstring for the order of things.
 
         `instance_id` may be a function of the session that finds it (and checks access)
-        inside the step's transaction.
+        inside the step's transaction. With `timers_only` (the scheduler), an instance
+        another process holds is skipped (None), as is one that is not running or has no
+        timer due any more; a step that fired nothing writes nothing.
         """
         try:
             with self.db.write() as session:
                 if callable(instance_id):
                     instance_id = instance_id(session)
-                instance = self._lock_instance(session, instance_id)
+                    if instance_id is None and timers_only:
+                        return None  # nothing left to claim
+                instance = self._lock_instance(session, instance_id, skip_locked=timers_only)
+                if timers_only and (
+                    instance is None
+                    or instance.status != "running"
+                    or instance.next_timer_due_at is None
+                    or instance.next_timer_due_at > clock.now()
+                ):
+                    return None
                 if expected_version is not None and instance.version != expected_version:
                     raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
                 definition = self.definition_ref(session, instance.definition_id)
@@ -186,9 +202,18 @@ class Runtime:
                     self._advance(ctx)
                 finally:
                     current_step.reset(token)
+                if timers_only and not ctx.events:
+                    # Nothing was due after all (equal instants fire on the next tick):
+                    # keep the row as it is, only correct its due time if it drifted.
+                    due = next_timer_due(workflow)
+                    if due != instance.next_timer_due_at:
+                        instance.next_timer_due_at = due
+                    return StepResult(None, {})
                 self._write_back(ctx)
             if refused is not None:
                 raise refused
+            if timers_only:
+                result = [event for event in ctx.events if event["kind"] == "timer_fired"]
             return StepResult(result, ctx.summary)
         except StaleDataError:
             raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
@@ -306,7 +331,7 @@ class Runtime:
 
     def _refresh_timers(self, ctx: StepContext) -> None:
         for task in list(ctx.workflow.event_manager.tasks.values()):
-            if isinstance(task.task_spec.event_definition, TimerEventDefinition):
+            if timer_definition(task) is not None:
                 ctx.current_element = task.task_spec.bpmn_id
                 task.task_spec._update(task)
 
@@ -431,8 +456,20 @@ def _completed(ctx: StepContext, task) -> None:
     ctx.audit("element_completed", spec.bpmn_id, name=spec.bpmn_name, type=type(spec).__name__)
 
 
-def _timer_due(task) -> tuple[datetime | None, str]:
+def timer_definition(task) -> TimerEventDefinition | None:
+    """The timer a waiting task listens for: its own, or one of an event-based gateway's."""
     definition = task.task_spec.event_definition
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        return next(
+            (d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None
+        )
+    return None
+
+
+def _timer_due(task) -> tuple[datetime | None, str]:
+    definition = timer_definition(task)
     value = task._get_internal_data("event_value")
     if value is None:
         return None, type(definition).__name__
@@ -440,15 +477,18 @@ def _timer_due(task) -> tuple[datetime | None, str]:
         if value.get("cycles") == 0:
             return None, "cycle"
         return datetime.fromisoformat(value["next"]), "cycle"
-    due = value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(value)
+    try:
+        due = value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(value)
+    except (ValueError, TypeError) as exc:
+        raise WorkflowTaskException(
+            f"timer value {value!r} does not work: {exc}", task=task, exception=exc
+        ) from exc
     return due, "duration" if "Duration" in type(definition).__name__ else "date"
 
 
 def _waiting_timer_tasks(workflow: BpmnWorkflow):
     for task in workflow.event_manager.tasks.values():
-        if task.state == TaskState.WAITING and isinstance(
-            task.task_spec.event_definition, TimerEventDefinition
-        ):
+        if task.state == TaskState.WAITING and timer_definition(task) is not None:
             yield task
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 from engine import Engine
 from engine.config import PROJECT_ROOT
+from engine.scheduler import Scheduler
 
 from . import migrate
 from .cli import EXTENSIONS, RAW_COMMANDS
@@ -41,9 +45,37 @@ def seed_demo(engine: Engine) -> None:
 
 def _add_run(sub) -> None:
     p = sub.add_parser(
-        "run", help="deploy the shipped processes, seed demo data and run the system"
+        "run", help="migrate, deploy the shipped processes, seed demo data, run web + scheduler"
     )
     p.add_argument("--no-seed", action="store_true", help="do not start demo instances")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-web", action="store_true", help="run only the scheduler")
+
+    sub.add_parser("scheduler", help="fire due timers and send mail until SIGTERM/SIGINT")
+
+    p = sub.add_parser("mails", help="list the outbox (newest first)")
+    p.add_argument("--failed", action="store_true", help="only mails that failed for good")
+
+    p = sub.add_parser("retry-mail", help="queue a failed mail again")
+    p.add_argument("mail_id", type=int)
+
+
+def _engine(settings) -> Engine:
+    engine = Engine.from_settings(settings)
+    migrate.ensure_current(engine.db)
+    return engine
+
+
+def _scheduler_for(engine: Engine, settings) -> Scheduler:
+    sync = None
+    if settings.test_clock:
+        from engine import testclock
+
+        def sync():
+            testclock.sync(engine.db)
+
+    return Scheduler(engine, sync_clock=sync)
 
 
 def _run(args, settings) -> int:
@@ -53,10 +85,62 @@ def _run(args, settings) -> int:
     if not args.no_seed:
         seed_demo(engine)
     print(f"database: {settings.database_url}")
-    for task in engine.tasks(limit=10):
-        print(f"open task {task['id']}  {task['business_key']}  {task['name']}")
+    configure_logging()
+    scheduler = _scheduler_for(engine, settings)
+    if args.no_web:
+        scheduler.run_forever()
+        return 0
+    from .app import create_app
+
+    scheduler.start()
+    print(f"web: http://{args.host}:{args.port}/  (API docs: /api/v1/docs)")
+    try:
+        create_app(settings, engine).run(
+            host=args.host, port=args.port, threaded=True, use_reloader=False
+        )
+    finally:
+        scheduler.stop()
+    return 0
+
+
+def configure_logging() -> None:
+    """Our own events at INFO; the libraries' per-step chatter only when it matters."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("spiff", "apscheduler.executors", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _scheduler(args, settings) -> int:
+    configure_logging()
+    _scheduler_for(_engine(settings), settings).run_forever()
+    return 0
+
+
+def _mails(args, settings) -> int:
+    rows = _engine(settings).outbox.mails(status="failed" if args.failed else None)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for row in rows:
+        error = f"  ({row['last_error']})" if row["last_error"] else ""
+        print(
+            f"{row['id']:>6}  {row['status']:8} {row['attempts']:>2}x  {', '.join(row['recipients'])}  "
+            f"{row['subject']}{error}"
+        )
+    if not rows:
+        print("(none)")
+    return 0
+
+
+def _retry_mail(args, settings) -> int:
+    row = _engine(settings).outbox.retry(args.mail_id)
+    print(f"mail {row['id']} queued again")
     return 0
 
 
 EXTENSIONS.append(_add_run)
-RAW_COMMANDS["run"] = _run
+RAW_COMMANDS.update(
+    {"run": _run, "scheduler": _scheduler, "mails": _mails, "retry-mail": _retry_mail}
+)

@@ -1,0 +1,214 @@
+"""The e-mail outbox: mails queued with the step that caused them, delivered after commit.
+
+Delivery claims due rows (PostgreSQL: FOR UPDATE SKIP LOCKED), marks them `sending` with
+a lease, sends with aiosmtplib and marks them `sent`. A server that is down or answers
+4xx is retried with exponential backoff; a 5xx refusal of the recipients or the attempt
+limit marks the mail `failed` with the error, for an operator to see and retry. A crash
+between send and mark leaves the row `sending`: when its lease runs out it is sent again
+with the same Message-ID, so the duplicate is recognisable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+import aiosmtplib
+from sqlalchemy import or_, select
+
+from . import clock
+from .config import Settings
+from .db import Database
+from .errors import Conflict, NotFound
+from .mail import outbox_mail
+from .models import OutboxMail
+
+log = logging.getLogger(__name__)
+SEND_LEASE = timedelta(minutes=5)
+
+
+class PermanentFailure(Exception):
+    """The server refused the mail for good (5xx): retrying will not help."""
+
+
+def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
+    """The MIME message of an outbox row: plain text, plus HTML when there is one."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(mail.recipients)
+    message["Subject"] = mail.subject
+    message["Message-ID"] = mail.message_id
+    message["Date"] = formatdate(clock.now().timestamp(), localtime=False)
+    message.set_content(mail.body_text)
+    if mail.body_html:
+        message.add_alternative(mail.body_html, subtype="html")
+    return message
+
+
+class Outbox:
+    """Queries and delivery of the outbox table."""
+
+    def __init__(self, db: Database, settings: Settings):
+        self.db = db
+        self.settings = settings
+
+    def claim(self, limit: int = 20) -> list[int]:
+        """Take due mails (pending, or sending with an expired lease) and lease them to us."""
+        now = clock.now()
+        with self.db.write() as session:
+            query = (
+                select(OutboxMail)
+                .where(
+                    or_(OutboxMail.status == "pending", OutboxMail.status == "sending"),
+                    OutboxMail.next_attempt_at <= now,
+                )
+                .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+                .limit(limit)
+            )
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            rows = session.scalars(query).all()
+            for row in rows:
+                row.status = "sending"
+                row.attempts += 1
+                row.next_attempt_at = now + SEND_LEASE
+            return [row.id for row in rows]
+
+    def deliver_due(self, limit: int = 20) -> dict[str, int]:
+        """Send what is due now; return how many were sent, deferred and failed."""
+        counts = {"sent": 0, "deferred": 0, "failed": 0}
+        ids = self.claim(limit)
+        if not ids:
+            return counts
+        with self.db.read() as session:
+            mails = session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))).all()
+        outcomes = asyncio.run(self._send_all(mails))
+        with self.db.write() as session:
+            for mail, error in zip(mails, outcomes, strict=True):
+                row = session.get(OutboxMail, mail.id)
+                counts[self._record(row, error)] += 1
+        return counts
+
+    async def _send_all(self, mails: list[OutboxMail]) -> list[Exception | None]:
+        results: list[Exception | None] = []
+        for mail in mails:
+            try:
+                await self._send(mail)
+                results.append(None)
+            except (aiosmtplib.SMTPException, OSError, PermanentFailure) as exc:
+                results.append(exc)
+        return results
+
+    async def _send(self, mail: OutboxMail) -> None:
+        settings = self.settings
+        message = build_message(mail, settings.mail_from)
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_user or None,
+                password=settings.smtp_password or None,
+                use_tls=settings.smtp_tls == "tls",
+                start_tls=settings.smtp_tls == "starttls",
+                timeout=settings.smtp_timeout,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            if all(getattr(r, "code", 0) >= 500 for r in exc.recipients):
+                raise PermanentFailure(f"recipients refused: {exc}") from exc
+            raise
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code >= 500:
+                raise PermanentFailure(f"{exc.code} {exc.message}") from exc
+            raise
+
+    def _record(self, row: OutboxMail, error: Exception | None) -> str:
+        now = clock.now()
+        if error is None:
+            row.status, row.sent_at, row.next_attempt_at, row.last_error = "sent", now, None, None
+            log.info("mail %s sent to %s", row.message_id, ", ".join(row.recipients))
+            return "sent"
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if isinstance(error, PermanentFailure) or row.attempts >= self.settings.mail_max_attempts:
+            row.status, row.next_attempt_at = "failed", None
+            log.warning("mail %s failed for good: %s", row.message_id, row.last_error)
+            return "failed"
+        delay = self.settings.mail_backoff_seconds * 2 ** (row.attempts - 1)
+        row.status, row.next_attempt_at = "pending", now + timedelta(seconds=delay)
+        log.info("mail %s deferred %.0f s: %s", row.message_id, delay, row.last_error)
+        return "deferred"
+
+    def next_due(self):
+        """When the next mail falls due (None when nothing waits)."""
+        with self.db.read() as session:
+            return session.scalar(
+                select(OutboxMail.next_attempt_at)
+                .where(OutboxMail.status.in_(("pending", "sending")))
+                .order_by(OutboxMail.next_attempt_at)
+                .limit(1)
+            )
+
+    def mails(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Outbox rows, newest first, optionally of one status (failed ones for operators)."""
+        with self.db.read() as session:
+            query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)
+            if status:
+                query = query.where(OutboxMail.status == status)
+            return [mail_dict(row) for row in session.scalars(query)]
+
+    def retry(self, mail_id: int) -> dict[str, Any]:
+        """Queue a failed mail again (same Message-ID), with a fresh count of attempts."""
+        with self.db.write() as session:
+            row = session.get(OutboxMail, mail_id) if 0 < mail_id < 2**63 else None
+            if row is None:
+                raise NotFound(f"mail {mail_id} does not exist")
+            if row.status != "failed":
+                raise Conflict(f"mail {mail_id} is {row.status}; only failed mails are retried")
+            row.status, row.attempts, row.next_attempt_at = "pending", 0, clock.now()
+            return mail_dict(row)
+
+
+def mail_dict(row: OutboxMail) -> dict[str, Any]:
+    """An outbox row as plain data."""
+    return {
+        "id": row.id,
+        "message_id": row.message_id,
+        "instance_id": row.instance_id,
+        "recipients": row.recipients,
+        "subject": row.subject,
+        "template": row.template,
+        "language": row.language,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
+        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        "last_error": row.last_error,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def send_mail_service(ctx, task, params: dict[str, Any]) -> dict[str, Any]:
+    """The `send_mail` service task: queue a templated mail to recipients named by data.
+
+    Parameters: `to` (an address or a list), `template`, optional `language` (da/en) and
+    `context` (a dict added to the task data the template sees). Empty addresses are
+    skipped and recorded; the mail goes out only when the step commits.
+    """
+    recipients = params.get("to")
+    recipients = [recipients] if isinstance(recipients, str) else list(recipients or [])
+    recipients = [r for r in recipients if isinstance(r, str) and "@" in r]
+    template = params["template"]
+    language = params.get("language") or "da"
+    if not recipients:
+        ctx.audit(
+            "mail_skipped", task.task_spec.bpmn_id, template=template, reason="no recipient address"
+        )
+        return {"queued": False, "reason": "no recipient address"}
+    context = {**task.data, **(params.get("context") or {})}
+    mail = outbox_mail(recipients, template, language, context)
+    ctx.queue_mail(mail)
+    return {"queued": True, "message_id": mail.message_id, "to": recipients}

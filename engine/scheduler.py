@@ -1,0 +1,191 @@
+"""The scheduler: fires due timers exactly once and delivers the outbox.
+
+It polls for instances whose `next_timer_due_at` has come (an indexed range query), runs
+one timer step for each (the step re-checks under its lock, so several schedulers never
+fire a timer twice), and also wakes exactly at the earliest due time it knows of, so a
+timer fires within a second of falling due even between polls. Built on APScheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select
+
+from .api import Engine
+from .clock import clock
+from .errors import IncidentRaised
+from .models import ProcessInstance
+
+log = logging.getLogger("klageflow.scheduler")
+
+
+def _wall_clock_in(seconds: float) -> datetime:
+    """A real instant `seconds` from now, for APScheduler (which sleeps in real time).
+
+    The engine clock decides what is due; this only says when to look again.
+    """
+    return datetime.fromtimestamp(time.time() + seconds, tz=UTC)
+
+
+class Scheduler:
+    """Fires due timers and sends mail for one engine; start() runs it in the background."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        poll_seconds: float | None = None,
+        batch_size: int | None = None,
+        sync_clock=None,
+    ):
+        self.engine = engine
+        self.poll_seconds = poll_seconds or engine.settings.scheduler_poll_seconds
+        self.batch_size = batch_size or engine.settings.scheduler_batch_size
+        self.sync_clock = sync_clock  # test mode: read the shared test clock before work
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._aps = BackgroundScheduler(
+            timezone="UTC",
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        self.fired = 0
+
+    # -- one round -----------------------------------------------------------------------
+
+    def fire_due(self) -> int:
+        """Fire every timer due now, one claimed instance per step; return how many fired.
+
+        Each step claims the earliest due instance inside its own transaction, so
+        several schedulers share the work without firing anything twice, and a step
+        interrupted by a crash leaves its instance due for the next claim.
+        """
+        fired = 0
+        idle: set[str] = set()  # claimed but nothing was due after all
+        while not self._stopping.is_set():
+            try:
+                claimed = self.engine.claim_due_timer()
+            except IncidentRaised as incident:
+                log.error(
+                    "timer failed on instance %s at %s: %s",
+                    incident.instance_id,
+                    incident.element_id,
+                    incident.message,
+                )
+                continue
+            if claimed is None:
+                break
+            instance_id, events = claimed
+            if not events:
+                if instance_id in idle:
+                    break  # the same row again: leave it to the next round
+                idle.add(instance_id)
+            for event in events:
+                details = event["details"]
+                log.info(
+                    "timer fired: instance %s element %s due %s late by %.3f s",
+                    instance_id,
+                    event["element_id"],
+                    details.get("due"),
+                    details.get("late_by_seconds") or 0,
+                )
+            fired += len(events)
+        self.fired += fired
+        return fired
+
+    def next_due(self) -> datetime | None:
+        """The earliest due time of any running instance's timer."""
+        with self.engine.db.read() as session:
+            return session.scalar(
+                select(ProcessInstance.next_timer_due_at)
+                .where(
+                    ProcessInstance.status == "running",
+                    ProcessInstance.next_timer_due_at.is_not(None),
+                )
+                .order_by(ProcessInstance.next_timer_due_at)
+                .limit(1)
+            )
+
+    def tick(self) -> dict[str, Any]:
+        """One round: fire due timers, deliver due mail, plan the next wake-up."""
+        with self._lock:
+            if self.sync_clock is not None:
+                self.sync_clock()
+            fired = self.fire_due()
+            mail = self.engine.outbox.deliver_due()
+            self._plan_wake_up()
+            return {"fired": fired, **mail}
+
+    # -- running in the background -------------------------------------------------------
+
+    def _plan_wake_up(self) -> None:
+        if not self._aps.running:
+            return
+        due = self.next_due()
+        if due is None:
+            return
+        # The engine clock may run ahead of the system clock (test mode): convert.
+        delay = max((due - clock.now()).total_seconds(), 0.0)
+        if delay >= self.poll_seconds:
+            return  # a poll comes first
+        self._aps.add_job(
+            self.tick,
+            "date",
+            run_date=_wall_clock_in(delay + 0.001),
+            id="wake",
+            replace_existing=True,
+        )
+
+    def start(self) -> None:
+        """Start polling in a background thread (and fire what fell due while stopped)."""
+        self._aps.add_job(
+            self.tick,
+            "interval",
+            seconds=self.poll_seconds,
+            id="poll",
+            next_run_time=datetime.now(clock.now().tzinfo),
+        )
+        self._aps.start()
+        clock.on_change(self._on_clock_change)
+        log.info(
+            "scheduler started: poll every %.2f s, batches of %d",
+            self.poll_seconds,
+            self.batch_size,
+        )
+
+    def _on_clock_change(self) -> None:
+        if self._aps.running:
+            self._aps.add_job(
+                self.tick,
+                "date",
+                run_date=datetime.now(clock.now().tzinfo),
+                id="wake",
+                replace_existing=True,
+            )
+
+    def stop(self) -> None:
+        """Stop after the step in progress has committed."""
+        self._stopping.set()
+        if self._aps.running:
+            self._aps.shutdown(wait=True)
+        log.info("scheduler stopped after firing %d timer(s)", self.fired)
+
+    def run_forever(self) -> None:
+        """Run until SIGTERM or SIGINT, then stop cleanly (the current step commits first)."""
+        done = threading.Event()
+
+        def _stop(signum, _frame):
+            log.info("signal %s: stopping", signal.Signals(signum).name)
+            done.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        self.start()
+        done.wait()
+        self.stop()
