@@ -13,6 +13,7 @@ from .db import Database
 from .models import ClockSetting
 
 ROW_ID = 1
+SAME_INSTANT_SECONDS = 0.01
 
 
 def set_shared(db: Database, instant: datetime) -> datetime:
@@ -35,4 +36,7 @@ def sync(db: Database) -> None:
         row = session.get(ClockSetting, ROW_ID)
     if row is None:
         return
-    shared_clock.set(datetime.now(UTC) + timedelta(seconds=row.offset_seconds))
+    target = datetime.now(UTC) + timedelta(seconds=row.offset_seconds)
+    if abs((shared_clock.now() - target).total_seconds()) < SAME_INSTANT_SECONDS:
+        return  # unchanged: setting it would wake every listener (the scheduler) for nothing
+    shared_clock.set(target)
