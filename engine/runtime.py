@@ -104,6 +104,15 @@ class Runtime:
         self.specs = specs or SpecCache()
         self.services: dict[str, ServiceHandler] = {}
         self._definitions: dict[int, DefinitionRef] = {}
+        # Called after a commit that left an instance with a timer (its due instant), so
+        # a scheduler in the same process can wake for a timer armed sooner than its poll.
+        self.timer_listeners: list[Callable[[datetime], None]] = []
+
+    def _announce(self, due: datetime | None) -> None:
+        if due is None:
+            return
+        for listener in list(self.timer_listeners):
+            listener(due)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -210,6 +219,7 @@ class Runtime:
                         instance.next_timer_due_at = due
                     return StepResult(None, {})
                 self._write_back(ctx)
+            self._announce(instance.next_timer_due_at)
             if refused is not None:
                 raise refused
             if timers_only:
@@ -302,7 +312,9 @@ class Runtime:
             self._write_back(ctx)
             if in_transaction is not None:
                 in_transaction(session, instance.id)
-            return ctx.summary
+            due = instance.next_timer_due_at
+        self._announce(due)
+        return ctx.summary
 
     # -- inside the step --------------------------------------------------------------------
 

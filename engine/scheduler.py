@@ -50,6 +50,7 @@ class Scheduler:
         self.batch_size = batch_size or engine.settings.scheduler_batch_size
         self.sync_clock = sync_clock  # test mode: read the shared test clock before work
         self._lock = threading.Lock()
+        self._wake_lock = threading.Lock()
         self._stopping = threading.Event()
         self._aps = BackgroundScheduler(
             timezone="UTC",
@@ -59,16 +60,18 @@ class Scheduler:
 
     # -- one round -----------------------------------------------------------------------
 
-    def fire_due(self) -> int:
-        """Fire every timer due now, one claimed instance per step; return how many fired.
+    def fire_due(self, limit: int | None = None) -> int:
+        """Fire timers due now, one claimed instance per step; return how many fired.
 
         Each step claims the earliest due instance inside its own transaction, so
         several schedulers share the work without firing anything twice, and a step
-        interrupted by a crash leaves its instance due for the next claim.
+        interrupted by a crash leaves its instance due for the next claim. Stops when
+        nothing is due, or after `limit` claims.
         """
-        fired = 0
+        fired = claims = 0
         idle: set[str] = set()  # claimed but nothing was due after all
-        while not self._stopping.is_set():
+        while not self._stopping.is_set() and (limit is None or claims < limit):
+            claims += 1
             try:
                 claimed = self.engine.claim_due_timer()
             except IncidentRaised as incident:
@@ -117,30 +120,44 @@ class Scheduler:
         with self._lock:
             if self.sync_clock is not None:
                 self.sync_clock()
-            fired = self.fire_due()
-            mail = self.engine.outbox.deliver_due()
+            fired = 0
+            mail = {"sent": 0, "deferred": 0, "failed": 0}
+            while True:
+                # Mail goes out between batches, so a backlog of timers never holds it up.
+                batch = self.fire_due(limit=self.batch_size)
+                fired += batch
+                for outcome, count in self.engine.outbox.deliver_due().items():
+                    mail[outcome] += count
+                if batch < self.batch_size or self._stopping.is_set():
+                    break
             self._plan_wake_up()
             return {"fired": fired, **mail}
 
     # -- running in the background -------------------------------------------------------
 
     def _plan_wake_up(self) -> None:
-        if not self._aps.running:
-            return
         due = self.next_due()
-        if due is None:
+        if due is not None:
+            self._wake_for(due)
+
+    def _wake_for(self, due: datetime) -> None:
+        """Run a round just after `due` unless a poll or an earlier wake-up comes first."""
+        if not self._aps.running:
             return
         # The engine clock may run ahead of the system clock (test mode): convert.
         delay = max((due - clock.now()).total_seconds(), 0.0)
         if delay >= self.poll_seconds:
             return  # a poll comes first
-        self._aps.add_job(
-            self.tick,
-            "date",
-            run_date=_wall_clock_in(delay + 0.001),
-            id="wake",
-            replace_existing=True,
-        )
+        run_at = _wall_clock_in(delay + 0.001)  # SpiffWorkflow fires once the instant has passed
+        with self._wake_lock:
+            planned = self._aps.get_job("wake")
+            if planned is not None and planned.next_run_time <= run_at:
+                return
+            self._aps.add_job(self.tick, "date", run_date=run_at, id="wake", replace_existing=True)
+
+    def _on_timer_armed(self, due: datetime) -> None:
+        """A step in this process committed a timer: wake for it if it is sooner than a poll."""
+        self._wake_for(due)
 
     def start(self) -> None:
         """Start polling in a background thread (and fire what fell due while stopped)."""
@@ -153,6 +170,7 @@ class Scheduler:
         )
         self._aps.start()
         clock.on_change(self._on_clock_change)
+        self.engine.runtime.timer_listeners.append(self._on_timer_armed)
         log.info(
             "scheduler started: poll every %.2f s, batches of %d",
             self.poll_seconds,
@@ -172,6 +190,8 @@ class Scheduler:
     def stop(self) -> None:
         """Stop after the step in progress has committed."""
         self._stopping.set()
+        if self._on_timer_armed in self.engine.runtime.timer_listeners:
+            self.engine.runtime.timer_listeners.remove(self._on_timer_armed)
         if self._aps.running:
             self._aps.shutdown(wait=True)
         log.info("scheduler stopped after firing %d timer(s)", self.fired)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -140,3 +141,23 @@ def test_a_timer_value_that_does_not_work_becomes_an_incident_and_others_go_on(e
     [incident] = broken["incidents"]
     assert incident["element_id"] == "wait" and "14 days" in incident["message"]
     assert at(frozen_now + timedelta(hours=3), scheduler) == 0  # skipped until an operator retries
+
+
+def test_a_timer_armed_in_this_process_wakes_the_scheduler_before_its_next_poll(engine):
+    engine.deploy_paths(["tests/engine/bpmn/deadline.bpmn"])
+    scheduler = Scheduler(engine, poll_seconds=30.0)
+    scheduler.start()
+    try:
+        time.sleep(0.2)  # the start-up round has run and found nothing
+        due = datetime.now(UTC) + timedelta(seconds=0.5)
+        instance = engine.start("deadline", {"deadline_at": due.isoformat()})
+        deadline = time.monotonic() + 5
+        while engine.show(instance)["status"] != "completed" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        fired_at = datetime.now(UTC)
+    finally:
+        scheduler.stop()
+    assert engine.show(instance)["status"] == "completed", "fired long before the 30 s poll"
+    [event] = [e for e in engine.show(instance)["history"] if e["kind"] == "timer_fired"]
+    assert 0 <= event["details"]["late_by_seconds"] < 1.0
+    assert fired_at - due < timedelta(seconds=1.5)
