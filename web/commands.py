@@ -84,6 +84,16 @@ def _run(args, settings) -> int:
     deploy_demo(engine)
     if not args.no_seed:
         seed_demo(engine)
+        from . import demo
+        from .accounts import Accounts
+        from .complaints.service import ComplaintService
+
+        accounts = Accounts(engine.db)
+        if demo.seed(accounts, ComplaintService(engine, accounts)):
+            print(
+                "demo users (password "
+                f"{demo.DEMO_PASSWORD!r}): " + ", ".join(user[0] for user in demo.USERS)
+            )
     print(f"database: {settings.database_url}")
     configure_logging()
     scheduler = _scheduler_for(engine, settings)
