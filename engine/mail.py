@@ -8,12 +8,15 @@ the `klageflow.mail_templates` entry point.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
@@ -47,6 +50,22 @@ def template_folders() -> list[Path]:
     return [*folders, ENGINE_TEMPLATES]
 
 
+def local_time(value: str | datetime | None, with_time: bool = True) -> str:
+    """An ISO instant shown in the local zone, as Danish readers write it: 08-08-2025 23:59."""
+    if not value:
+        return ""
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise MailTemplateError(f"a naive instant cannot be shown in a mail: {value!r}")
+    local = instant.astimezone(ZoneInfo(os.environ.get("KLAGEFLOW_TIMEZONE", "Europe/Copenhagen")))
+    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+
+
+def local_date(value: str | datetime | None) -> str:
+    """The local calendar day of an ISO instant: 08-08-2025."""
+    return local_time(value, with_time=False)
+
+
 @lru_cache(maxsize=2)
 def _environments() -> tuple[Environment, Environment]:
     loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders()])
@@ -55,6 +74,9 @@ def _environments() -> tuple[Environment, Environment]:
         loader=loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
     )
     html = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined)
+    for env in (text, html):
+        env.filters["local_time"] = local_time
+        env.filters["local_date"] = local_date
     return text, html
 
 

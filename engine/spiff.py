@@ -55,10 +55,12 @@ class _ClockDatetime(datetime):
 
 
 def _aware_datetime(expression: str | datetime) -> datetime:
+    # Returned as _ClockDatetime: the timer module's isinstance checks (cycles with a start
+    # instant, "R3/2025-08-29T22:00:00+00:00/P7D") test against the class installed there.
     if isinstance(expression, datetime):
-        instant = expression
+        instant = _ClockDatetime.fromisoformat(expression.isoformat())
     elif isinstance(expression, str):
-        instant = datetime.fromisoformat(expression)
+        instant = _ClockDatetime.fromisoformat(expression)
     else:
         raise ValueError(f"timer value must be an ISO 8601 string, got {type(expression).__name__}")
     if instant.tzinfo is None:
