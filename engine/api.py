@@ -274,6 +274,10 @@ class Engine:
         record = {"kind": "message", "name": name, "data": to_plain(data or {}), "actor": actor}
 
         def action(ctx: StepContext):
+            if ctx.instance.status != "running":
+                raise Conflict(
+                    f"instance {instance_id} is {ctx.instance.status}; it takes no messages"
+                )
             try:
                 ctx.workflow.send_event(BpmnEvent(MessageEventDefinition(name), dict(data or {})))
             except WorkflowException:

@@ -91,15 +91,15 @@ class Case:
 
     def complete(self, element_id: str, group: str, **data: Any) -> dict[str, Any]:
         task = self.open_tasks()[element_id]
-        return self.engine.complete_task(
-            task["id"], data, actor="caseworker", actor_groups=[group]
-        )
+        return self.engine.complete_task(task["id"], data, actor="caseworker", actor_groups=[group])
 
     def message(self, name: str, **payload: Any) -> dict[str, Any]:
         return self.engine.send_message(self.instance_id, name, payload, actor="portal")
 
     def mails(self, template: str | None = None) -> list[dict[str, Any]]:
-        rows = [m for m in self.engine.outbox.mails(limit=1000) if m["instance_id"] == self.instance_id]
+        rows = [
+            m for m in self.engine.outbox.mails(limit=1000) if m["instance_id"] == self.instance_id
+        ]
         return [m for m in rows if template is None or m["template"] == template]
 
     def tracking(self) -> dict[str, Any]:
@@ -124,9 +124,7 @@ class Case:
         )
 
     def screen(self, standing: bool = True, competent: bool = True) -> None:
-        self.complete(
-            "screening", BOARD_GROUP, has_standing=standing, within_competence=competent
-        )
+        self.complete("screening", BOARD_GROUP, has_standing=standing, within_competence=competent)
 
     def decide(self, outcome: str, **extra: Any) -> None:
         self.complete(

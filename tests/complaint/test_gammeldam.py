@@ -1,0 +1,288 @@
+"""The Gammeldam complaint walked through every branch of the complaint process.
+
+Sønderborg Kommune published the landzone permit on Friday 11 July 2025; the klagefrist
+ended Friday 8 August 2025 23:59. The authority's forwarding guideline is 3 weeks later
+(29 August 23:59); the fee is due 14 days after it is requested.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import Conflict, clock
+from tests.complaint.conftest import AUTHORITY_GROUP, BOARD_GROUP
+
+pytestmark = pytest.mark.both_databases
+
+
+def forwarded_and_paid(file_complaint, **overrides):
+    case = file_complaint(**overrides)
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    case.at("2025-08-14T12:00:00+02:00")
+    case.pay()
+    return case
+
+
+# -- filing ------------------------------------------------------------------------------------
+
+
+def test_a_complaint_filed_in_time_reaches_the_authority_which_is_told_at_once(file_complaint):
+    case = file_complaint()
+    data = case.data
+    assert data["in_time"] is True
+    assert data["forwarding_due_at"] == "2025-08-29T21:59:59+00:00"
+    assert set(case.open_tasks()) == {"reconsider"}
+    task = case.open_tasks()["reconsider"]
+    assert task["candidate_group"] == AUTHORITY_GROUP
+    assert task["due_at"].startswith("2025-08-29T21:59:59")
+    [mail] = case.mails("complaint_filed_authority")
+    assert mail["recipients"] == ["plan@soenderborg.example"]
+    assert "KP-2025-000123" in mail["subject"]
+    assert case.tracking()["status"] == "filed"  # "with_authority" once it is taken up
+    assert case.tracking()["waiting_for"] == "authority"
+
+
+def test_a_late_complaint_goes_on_to_the_board_which_rejects_it_without_a_fee(file_complaint):
+    case = file_complaint(filed_at="2025-08-09T00:00:30+02:00")  # 31 seconds late
+    assert case.data["in_time"] is False
+    assert case.data["suspensive_by_law"] is False, "a late complaint suspends nothing"
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    data = case.data
+    assert case.status == "completed"
+    assert (data["outcome"], data["rejection_reason"]) == ("afvisning", "late")
+    assert case.mails("fee_request") == []
+    assert data["refund"] is False and data["fee_refunded_at"] is None  # no fee was paid
+    [decision] = case.mails("board_decision")
+    assert "klagen er indgivet efter klagefristen" in _body(case, decision)
+
+
+# -- suspensive effect ---------------------------------------------------------------------------
+
+
+def test_a_landzone_permit_is_suspended_by_law_and_the_holder_is_told_at_once(file_complaint):
+    case = file_complaint()
+    assert case.data["suspensive_by_law"] is True
+    assert case.data["permit_usable"] is False
+    [mail] = case.mails("complaint_filed_permit_holder")
+    assert mail["recipients"] == ["ansoeger@example.dk"]
+    body = _body(case, mail)
+    assert "har opsættende virkning" in body
+    assert case.tracking()["suspensive_effect"] == {"in_effect": True, "decided_by_board": False}
+
+
+def test_a_lokalplan_dispensation_is_not_suspended_but_the_holder_is_still_told(file_complaint):
+    case = file_complaint(legal_basis="planloven-19")
+    assert case.data["suspensive_by_law"] is False
+    assert case.data["permit_usable"] is True
+    [mail] = case.mails("complaint_filed_permit_holder")
+    assert "ikke opsættende virkning" in _body(case, mail)
+
+
+def test_a_request_for_suspensive_effect_is_a_board_task_and_the_ruling_is_sent(file_complaint):
+    case = file_complaint(legal_basis="planloven-19", suspensive_effect_requested=True)
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    task = case.open_tasks()["rule_suspension"]
+    assert task["candidate_group"] == BOARD_GROUP
+    case.complete(
+        "rule_suspension",
+        BOARD_GROUP,
+        grant_suspension=True,
+        suspension_reason="Byggeriet kan ikke gøres om.",
+    )
+    assert case.data["suspensive_effect"] is True
+    [ruling] = case.mails("suspension_ruling")
+    assert "ansoeger@example.dk" in ruling["recipients"]
+    assert case.tracking()["suspensive_effect"] == {"in_effect": True, "decided_by_board": True}
+    assert case.mails("fee_request"), "the case goes on to the fee"
+
+
+# -- the authority -----------------------------------------------------------------------------
+
+
+def test_the_authority_changing_its_decision_ends_the_case(file_complaint):
+    case = file_complaint()
+    case.at("2025-08-15T09:00:00+02:00")
+    case.complete(
+        "reconsider",
+        AUTHORITY_GROUP,
+        authority_action="change",
+        statement="Kommunen genoptager sagen og ændrer afgørelsen.",
+    )
+    assert case.status == "completed"
+    assert case.data["authority_changed_at"].startswith("2025-08-15T07:00:00")
+    assert case.data["forwarded_at"] is None
+    [mail] = case.mails("decision_changed_by_authority")
+    assert set(mail["recipients"]) == {"klager@example.dk", "ansoeger@example.dk"}
+    assert case.tracking()["status"] == "closed"
+    assert case.open_tasks() == {}
+
+
+def test_forwarding_late_sends_three_weekly_reminders_to_the_authority(file_complaint):
+    case = file_complaint()
+    assert case.at("2025-08-29T23:59:59+02:00") == 0, "not before the guideline has passed"
+    assert case.at("2025-08-30T00:00:01+02:00") == 1
+    assert case.at("2025-09-05T23:59:00+02:00") == 0
+    assert case.at("2025-09-06T00:00:01+02:00") == 1
+    case.at("2025-09-13T00:00:01+02:00")
+    case.at("2025-10-31T12:00:00+02:00")
+    reminders = case.mails("forwarding_reminder")
+    assert len(reminders) == 3
+    assert all(m["recipients"] == ["plan@soenderborg.example"] for m in reminders)
+    assert set(case.open_tasks()) == {"reconsider"}, "reminders do not take the task away"
+    case.forward()
+    assert "fee_request" in {m["template"] for m in case.mails()}
+
+
+# -- the fee ---------------------------------------------------------------------------------
+
+
+def test_forwarding_sends_the_statement_for_comments_and_requests_the_fee(file_complaint):
+    case = file_complaint()
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward("Kommunen fastholder afgørelsen; landskabet er vurderet.")
+    data = case.data
+    assert data["forwarded_at"].startswith("2025-08-12T07:00:00")
+    assert data["comments_due_at"] == "2025-09-02T21:59:59+00:00"  # 3 weeks from receipt
+    assert (data["fee_amount_dkk"], data["fee_rate"]) == (900, "private")
+    assert data["fee_due_at"] == "2025-08-26T21:59:59+00:00"  # 14 days
+    [hearing] = case.mails("complaint_forwarded")
+    assert "pkn@naevneneshus.example" in hearing["recipients"]
+    [fee] = case.mails("fee_request")
+    assert fee["recipients"] == ["klager@example.dk"]
+    assert "900 kr." in _body(case, fee)
+    assert case.tracking()["status"] == "awaiting_fee"
+    assert case.tracking()["waiting_for"] == "complainant"
+
+
+def test_a_joint_complaint_with_an_organisation_pays_the_higher_fee(file_complaint):
+    case = file_complaint(
+        co_complainants=[{"name": "Als Naturforening", "email": "post@forening.example",
+                          "type": "organisation"}]
+    )  # fmt: skip
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    assert (case.data["fee_amount_dkk"], case.data["fee_rate"]) == (1800, "higher")
+    [fee] = case.mails("fee_request")
+    assert set(fee["recipients"]) == {"klager@example.dk", "post@forening.example"}
+
+
+def test_a_fee_paid_in_time_lets_the_board_screen_after_the_hearing(file_complaint):
+    case = forwarded_and_paid(file_complaint)
+    assert case.data["fee_paid_at"].startswith("2025-08-14")
+    assert case.open_tasks() == {}, "the hearing runs until 2 September"
+    case.at("2025-09-02T23:59:59+02:00")
+    assert case.open_tasks() == {}
+    case.at("2025-09-03T00:00:01+02:00")
+    assert set(case.open_tasks()) == {"screening"}
+    assert case.tracking()["status"] == "under_consideration"
+
+
+@pytest.mark.parametrize("pays_at", [None, "2025-09-01T10:00:00+02:00"])
+def test_a_fee_never_paid_or_paid_late_gets_the_complaint_rejected(file_complaint, pays_at):
+    case = file_complaint()
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    assert case.at("2025-08-26T23:59:59+02:00") == 0
+    assert case.at("2025-08-27T00:00:01+02:00") == 1
+    data = case.data
+    assert case.status == "completed"
+    assert (data["outcome"], data["rejection_reason"]) == ("afvisning", "non_payment")
+    assert data["refund"] is False
+    if pays_at:
+        case.at(pays_at)
+        with pytest.raises(Conflict):
+            case.pay(amount=900)
+
+
+# -- the board -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("decision", "refunded"),
+    [
+        ({"outcome": "stadfaestelse"}, False),
+        ({"outcome": "stadfaestelse", "complainant_won": True}, True),
+        ({"outcome": "aendring"}, True),
+        ({"outcome": "aendring", "only_change_is_longer_compliance_deadline": True}, False),
+        ({"outcome": "ophaevelse"}, True),
+        ({"outcome": "ophaevelse_hjemvisning"}, True),
+    ],
+)
+def test_each_board_outcome_refunds_the_fee_as_the_rules_say(file_complaint, decision, refunded):
+    case = forwarded_and_paid(file_complaint)
+    case.at("2025-09-03T00:00:01+02:00")
+    case.screen()
+    case.at("2025-11-20T14:00:00+01:00")
+    case.decide(**decision)
+    data = case.data
+    assert case.status == "completed"
+    assert data["outcome"] == decision["outcome"]
+    assert data["decided_at"].startswith("2025-11-20T13:00:00")
+    assert data["refund"] is refunded
+    assert (data["fee_refunded_at"] is not None) is refunded
+    assert data["lawsuit_deadline"] == "2026-05-20T21:59:59+00:00"  # 6 months
+    [mail] = case.mails("board_decision")
+    assert set(mail["recipients"]) >= {"klager@example.dk", "ansoeger@example.dk",
+                                       "plan@soenderborg.example"}  # fmt: skip
+    assert ("tilbagebetales ikke" in _body(case, mail)) is not refunded
+    tracking = case.tracking()
+    assert tracking["status"] == "closed"
+    assert (tracking["fee"]["refunded_at"] is not None) is refunded
+
+
+@pytest.mark.parametrize(
+    ("screening", "reason"),
+    [({"standing": False}, "no_standing"), ({"competent": False}, "outside_competence")],
+)
+def test_a_complaint_without_standing_or_competence_is_rejected_and_refunded(
+    file_complaint, screening, reason
+):
+    case = forwarded_and_paid(file_complaint)
+    case.at("2025-09-03T00:00:01+02:00")
+    case.screen(**screening)
+    data = case.data
+    assert (data["outcome"], data["rejection_reason"]) == ("afvisning", reason)
+    assert data["refund"] is True and data["fee_refunded_at"] is not None
+    assert "decide" not in case.open_tasks()
+
+
+# -- withdrawal --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", ["authority", "fee", "board"])
+def test_the_complainant_may_withdraw_at_any_point_before_the_decision(file_complaint, stage):
+    case = file_complaint()
+    if stage != "authority":
+        case.at("2025-08-12T09:00:00+02:00")
+        case.forward()
+    if stage == "board":
+        case.pay()
+        case.at("2025-09-03T00:00:01+02:00")
+        assert set(case.open_tasks()) == {"screening"}
+    case.message("withdrawn", at=clock.now().isoformat(), by="klager")
+    data = case.data
+    assert case.status == "completed"
+    assert data["outcome"] == "tilbagetraekning" and data["withdrawn_at"]
+    assert case.open_tasks() == {}
+    [mail] = case.mails("complaint_withdrawn")
+    assert "plan@soenderborg.example" in mail["recipients"]
+    assert case.show()["next_timer_due_at"] is None, "no timer of the case fires afterwards"
+
+
+def test_after_the_decision_a_withdrawal_is_refused(file_complaint):
+    case = forwarded_and_paid(file_complaint)
+    case.at("2025-09-03T00:00:01+02:00")
+    case.screen()
+    case.decide("stadfaestelse")
+    with pytest.raises(Conflict):
+        case.message("withdrawn", at=clock.now().isoformat(), by="klager")
+
+
+def _body(case, mail) -> str:
+    from engine.models import OutboxMail
+
+    with case.engine.db.read() as session:
+        return session.get(OutboxMail, mail["id"]).body_text
