@@ -13,6 +13,7 @@ from . import migrate
 from .cli import EXTENSIONS, RAW_COMMANDS
 
 DEMO_BUNDLES = [
+    sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")),
     [
         PROJECT_ROOT / "bpmn/examples/approval.bpmn",
         PROJECT_ROOT / "bpmn/examples/fee.dmn",
