@@ -54,6 +54,8 @@ class Settings:
         default_factory=lambda: float(_env("MAIL_BACKOFF_SECONDS", "30"))
     )
     language: str = field(default_factory=lambda: _env("LANGUAGE", "da"))
+    # Days a complainant has to pay the fee once the board requests it (the chair sets it).
+    payment_days: int = field(default_factory=lambda: int(_env("PAYMENT_DAYS", "14")))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
 
 

@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     accounts = Accounts(engine.db)
     app.extensions["klageflow"] = Services(
-        settings, engine, accounts, ComplaintService(engine, accounts)
+        settings, engine, accounts, ComplaintService(engine, accounts, settings.payment_days)
     )
     app.before_request(auth.load_principal)
     if settings.test_clock:

@@ -286,3 +286,10 @@ def _body(case, mail) -> str:
 
     with case.engine.db.read() as session:
         return session.get(OutboxMail, mail["id"]).body_text
+
+
+def test_the_payment_deadline_follows_the_configured_number_of_days(file_complaint):
+    case = file_complaint(payment_days=7)
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    assert case.data["fee_due_at"] == "2025-08-19T21:59:59+00:00"
