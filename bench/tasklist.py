@@ -10,6 +10,7 @@ call the API makes) and prints p50/p95 and the query plan. The rows are bulk-ins
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import statistics
@@ -41,20 +42,39 @@ def populate(db: Database, instances: int, open_tasks: int, closed_tasks: int) -
     now = clock.now()
     rng = random.Random(7)
     with db.write() as session:
-        definition = ProcessDefinition(key="complaint", version=1, name="complaint", content_hash="x" * 64,
-                                       files={}, deployed_by="bench", deployed_at=now)
+        definition = ProcessDefinition(
+            key="complaint",
+            version=1,
+            name="complaint",
+            content_hash="x" * 64,
+            files={},
+            deployed_by="bench",
+            deployed_at=now,
+        )
         session.add(definition)
         session.flush()
         definition_id = definition.id
     ids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(instances)]
     with db.engine.begin() as connection:
         for start in range(0, instances, BATCH):
-            connection.execute(insert(ProcessInstance), [
-                {"id": ids[i], "definition_id": definition_id, "process_key": "complaint",
-                 "business_key": f"KP-2025-{i:06d}", "status": "running", "state": b"", "data": {},
-                 "created_at": now, "updated_at": now, "version": 1}
-                for i in range(start, min(start + BATCH, instances))
-            ])
+            connection.execute(
+                insert(ProcessInstance),
+                [
+                    {
+                        "id": ids[i],
+                        "definition_id": definition_id,
+                        "process_key": "complaint",
+                        "business_key": f"KP-2025-{i:06d}",
+                        "status": "running",
+                        "state": b"",
+                        "data": {},
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                    }
+                    for i in range(start, min(start + BATCH, instances))
+                ],
+            )
     rows = open_tasks + closed_tasks
     with db.engine.begin() as connection:
         for start in range(0, rows, BATCH):
@@ -62,14 +82,22 @@ def populate(db: Database, instances: int, open_tasks: int, closed_tasks: int) -
             for i in range(start, min(start + BATCH, rows)):
                 due = now + timedelta(days=rng.uniform(-30, 60)) if rng.random() < 0.9 else None
                 created = now - timedelta(days=rng.uniform(0, 90))
-                batch.append({
-                    "id": str(uuid.UUID(int=rng.getrandbits(128))), "instance_id": ids[i % instances],
-                    "process_key": "complaint", "business_key": f"KP-2025-{i % instances:06d}",
-                    "element_id": "forward", "name": "Videresend klagen", "lane": "førsteinstans",
-                    "candidate_group": GROUPS[i % len(GROUPS)], "due_at": due,
-                    "sort_key": sort_key(due, created), "state": "open" if i < open_tasks else "completed",
-                    "created_at": created,
-                })
+                batch.append(
+                    {
+                        "id": str(uuid.UUID(int=rng.getrandbits(128))),
+                        "instance_id": ids[i % instances],
+                        "process_key": "complaint",
+                        "business_key": f"KP-2025-{i % instances:06d}",
+                        "element_id": "forward",
+                        "name": "Videresend klagen",
+                        "lane": "førsteinstans",
+                        "candidate_group": GROUPS[i % len(GROUPS)],
+                        "due_at": due,
+                        "sort_key": sort_key(due, created),
+                        "state": "open" if i < open_tasks else "completed",
+                        "created_at": created,
+                    }
+                )
             connection.execute(insert(WorkItem), batch)
     with db.engine.begin() as connection:
         connection.execute(text("ANALYZE"))
@@ -95,8 +123,10 @@ def plan(db: Database) -> str:
         from sqlalchemy import select
 
         statement = (
-            select(WorkItem).where(WorkItem.state == "open", WorkItem.candidate_group.in_(["board:pkn"]))
-            .order_by(WorkItem.sort_key, WorkItem.id).limit(25)
+            select(WorkItem)
+            .where(WorkItem.state == "open", WorkItem.candidate_group.in_(["board:pkn"]))
+            .order_by(WorkItem.sort_key, WorkItem.id)
+            .limit(25)
         )
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN "
@@ -126,6 +156,7 @@ def main() -> None:
     parser.add_argument("--closed-tasks", type=int, default=400_000)
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--postgres", help="a PostgreSQL URL (default: start a private cluster)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     clock.set(datetime(2026, 3, 1, 9, tzinfo=UTC), frozen=True)
     results = []
@@ -134,16 +165,23 @@ def main() -> None:
         pgdir = Path(tempfile.mkdtemp(prefix="klageflow-pg."))  # its own, so postgres may enter
         url = args.postgres
         if url is None:
-            url = subprocess.check_output([ROOT / "scripts/postgres.sh", "start", pgdir, "54331"], text=True).strip()
+            url = subprocess.check_output(
+                [ROOT / "scripts/postgres.sh", "start", pgdir, "54331"], text=True
+            ).strip()
         try:
             results.append(run("PostgreSQL", url, args))
         finally:
             if args.postgres is None:
                 subprocess.run([ROOT / "scripts/postgres.sh", "stop", pgdir], check=False)
                 shutil.rmtree(pgdir, ignore_errors=True)
-    print(f"task list: page 1 of a group's open tasks, overdue first; {args.instances:,} instances, "
-          f"{args.open_tasks:,} open and {args.closed_tasks:,} closed work items, 100 groups, "
-          f"{args.runs} queries")
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(
+        f"task list: page 1 of a group's open tasks, overdue first; {args.instances:,} instances, "
+        f"{args.open_tasks:,} open and {args.closed_tasks:,} closed work items, 100 groups, "
+        f"{args.runs} queries"
+    )
     print(f"{'database':12} {'p50 ms':>8} {'p95 ms':>8} {'load s':>8}")
     for r in results:
         print(f"{r['label']:12} {r['p50']:8.2f} {r['p95']:8.2f} {r['load_s']:8.1f}")

@@ -79,7 +79,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from .api import register_api
 
     register_api(api, settings)
-    problems.register(app)
+    from .ui import error_page, register_ui
+
+    register_ui(app)
+    problems.register(app, html_handler=error_page)
 
     @app.get("/vendor/<package>/<path:filename>")
     def vendor(package: str, filename: str):

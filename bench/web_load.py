@@ -10,7 +10,7 @@ process runs beside it, and 50 client threads with keep-alive connections call
 each for a bounded time. Prints requests per second, p50/p99 latency and errors, and the
 peak RSS (VmHWM) of each gunicorn worker and of the scheduler.
 
-    .venv/bin/python bench/http.py [--seconds 15] [--clients 50] [--workers 2 --threads 8]
+    .venv/bin/python bench/web_load.py [--seconds 15] [--clients 50] [--workers 2 --threads 8]
         [--cases 1500] [--with-postgres | --postgres URL] [--no-sqlite] [--json]
 """
 
