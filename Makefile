@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # Debian packages the test suite needs (PostgreSQL server, Chromium for browser tests).
-TEST_DEBIAN_PACKAGES ?= postgresql
+TEST_DEBIAN_PACKAGES ?= postgresql chromium
 export SCARF_ANALYTICS := false
 
 .PHONY: setup run test lint bench clean
@@ -35,7 +35,8 @@ lint: setup
 	$(BIN)/ruff format --check engine web workflows tests bench
 
 bench: setup
-	$(BIN)/python bench/engine_throughput.py
+	scripts/install-system-packages.sh postgresql
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules data .pytest_cache

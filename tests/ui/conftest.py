@@ -1,0 +1,161 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real Klageflow server.
+
+One server and one scheduler per module (real processes on a fresh SQLite file with the
+shared test clock, the demo data seeded), one browser per session, a fresh browser
+context (cookies) per test. Screenshots go to tests/ui/artifacts/ (or
+$KLAGEFLOW_ARTIFACTS) for a person to look at; they are not committed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from engine import Engine
+from engine.config import PROJECT_ROOT
+from engine.db import Database
+from web import demo, migrate
+from web.accounts import Accounts
+from web.complaints.service import ComplaintService
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("KLAGEFLOW_ARTIFACTS", PROJECT_ROOT / "tests/ui/artifacts"))
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """The running system: its base URL, and the shared test clock."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def set_clock(self, instant: str) -> None:
+        request = urllib.request.Request(
+            self.url("/api/v1/test/clock"), method="PUT",
+            data=json.dumps({"now": instant}).encode(),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ui")
+    url = f"sqlite:///{tmp}/klageflow.sqlite"
+    db = Database(url)
+    migrate.upgrade(db)
+    engine = Engine(db)
+    engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
+    accounts = Accounts(db)
+    demo.seed(accounts, ComplaintService(engine, accounts))
+    accounts.upsert_organisation(
+        "aabenraa", kind="authority", name="Aabenraa Kommune",
+        notification_email="plan@aabenraa.example",
+    )  # fmt: skip
+    accounts.create_user(
+        "aabenraa", "authority_caseworker", password=demo.DEMO_PASSWORD,
+        organisation_id="aabenraa",
+    )  # fmt: skip
+    db.dispose()
+    port = free_port()
+    env = {
+        **os.environ,
+        "KLAGEFLOW_DATABASE_URL": url,
+        "KLAGEFLOW_TEST_CLOCK": "1",
+        "KLAGEFLOW_INSECURE_COOKIES": "1",
+        "KLAGEFLOW_SMTP_PORT": str(free_port()),
+        "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
+        "KLAGEFLOW_DATA_DIR": str(tmp),
+    }
+    processes = []
+    for name, args in (("server", ["serve", "--port", str(port)]), ("scheduler", ["scheduler"])):
+        with (tmp / f"{name}.log").open("w") as log:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "web.cli", *args],
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
+            )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=5).read()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
+            time.sleep(0.1)
+    yield Server(base)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking",
+                  "--disable-component-update"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def login(server):
+    """`login(page, username)` logs in with the demo password and lands on the start page."""
+
+    def log_in(page, username: str) -> None:
+        page.context.clear_cookies()
+        page.goto(server.url("/login"))
+        page.get_by_label("Brugernavn").fill(username)
+        page.get_by_label("Adgangskode").fill(demo.DEMO_PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_load_state()
+
+    return log_in
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as an artifact of the run."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

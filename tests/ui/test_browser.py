@@ -1,0 +1,133 @@
+"""The UI in a real browser: the Gammeldam complaint from filing to refund, and the guards."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.ui.conftest import screenshot
+
+pytestmark = pytest.mark.slow
+
+
+def status(page) -> str:
+    return page.locator("dd.status").inner_text()
+
+
+def test_the_gammeldam_complaint_through_the_browser(page, server, login):
+    server.set_clock("2025-08-04T10:15:00+02:00")
+
+    # The complainant drafts the complaint; too short a text is refused, what was typed stays.
+    login(page, "klager")
+    expect(page.get_by_role("heading", name="Mine sager")).to_be_visible()
+    page.get_by_role("link", name="Ny klage").first.click()
+    page.get_by_label("Afgørelse, du klager over").select_option(index=1)
+    page.get_by_label("Klagens indhold").fill("Kort")
+    page.get_by_role("button", name="Indsend klagen").click()
+    expect(page.locator(".field-error")).to_be_visible()
+    expect(page.get_by_label("Klagens indhold")).to_have_value("Kort")
+    screenshot(page, "01-new-complaint-field-errors")
+    page.get_by_label("Klagens indhold").fill("Huset skæmmer landskabet ved Gammeldam.")
+    page.get_by_role("button", name="Indsend klagen").click()
+    receipt = page.locator(".flash.success").inner_text()
+    reference = re.search(r"KP-\d{4}-\d{6}", receipt).group(0)
+    assert status(page) == "Indsendt"
+    screenshot(page, "02-receipt")
+
+    # The authority's caseworker forwards it with a statement (a missing one is an error).
+    server.set_clock("2025-08-12T09:00:00+02:00")
+    login(page, "kommune")
+    expect(page.get_by_role("heading", name="Opgaver")).to_be_visible()
+    screenshot(page, "03-task-list")
+    page.get_by_role("link", name=re.compile("Genvurdér afgørelsen")).first.click()
+    page.get_by_label(re.compile("Fastholder afgørelsen")).check()
+    page.get_by_role("button", name="Udfør").click()
+    expect(page.locator(".field-error")).to_be_visible()
+    expect(page.get_by_label(re.compile("Fastholder afgørelsen"))).to_be_checked()
+    screenshot(page, "04-task-field-errors")
+    page.get_by_label(re.compile("^Udtalelse")).fill("Kommunen fastholder afgørelsen.")
+    page.get_by_role("button", name="Udfør").click()
+    expect(page.locator(".flash.success")).to_have_text("Opgaven er udført.")
+
+    # The complainant sees the fee request and pays through the test provider.
+    login(page, "klager")
+    page.get_by_role("link", name=reference).click()
+    assert status(page) == "Afventer gebyr"
+    expect(page.locator(".test-provider")).to_contain_text("Testbetaling")
+    screenshot(page, "05-case-awaiting-fee")
+    page.get_by_role("button", name=re.compile("Betal gebyret")).click()
+    expect(page.locator(".flash.success")).to_have_text("Gebyret er betalt.")
+
+    # The hearing ends; the scheduler hands the case to the board, which decides.
+    server.set_clock("2025-09-03T08:00:00+02:00")
+    login(page, "naevn")
+    link = page.get_by_role("link", name="Visitér klagen")
+    for _ in range(50):  # the scheduler fires the hearing timer within a poll
+        if link.count():
+            break
+        page.wait_for_timeout(200)
+        page.reload()
+    link.first.click()
+    page.get_by_label("Klageren er klageberettiget").check()
+    page.get_by_label("Klagen hører under nævnets kompetence").check()
+    page.get_by_role("button", name="Udfør").click()
+    server.set_clock("2025-11-20T14:00:00+01:00")
+    page.goto(server.url("/opgaver"))
+    page.get_by_role("link", name="Træf afgørelse").first.click()
+    page.get_by_label("Afgørelse", exact=True).select_option("aendring")
+    page.get_by_label("Resumé af afgørelsen til parterne").fill("Tilladelsen ændres til et afslag.")
+    screenshot(page, "06-board-decision")
+    page.get_by_role("button", name="Udfør").click()
+    expect(page.locator(".flash.success")).to_have_text("Opgaven er udført.")
+
+    # The complainant sees the decision, the refund and the lawsuit deadline.
+    login(page, "klager")
+    page.get_by_role("link", name=reference).click()
+    assert status(page) == "Afsluttet"
+    expect(page.locator("dd.outcome")).to_have_text("Ændret")
+    expect(page.locator("dd.fee")).to_contain_text("Tilbagebetalt")
+    expect(page.locator(".timeline")).to_contain_text("Klagen er videresendt til nævnet")
+    screenshot(page, "07-case-decided")
+
+
+def test_a_caseworker_of_another_authority_cannot_open_the_case(page, server, login):
+    server.set_clock("2025-08-05T10:00:00+02:00")
+    login(page, "klager")
+    page.goto(server.url("/sager/ny"))
+    page.get_by_label("Afgørelse, du klager over").select_option(index=1)
+    page.get_by_label("Klagens indhold").fill("Endnu en klage over Gammeldam.")
+    page.get_by_role("button", name="Indsend klagen").click()
+    reference = re.search(r"KP-\d{4}-\d{6}", page.locator(".flash.success").inner_text()).group(0)
+
+    login(page, "aabenraa")
+    response = page.goto(server.url(f"/sager/{reference}"))
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Siden findes ikke")).to_be_visible()
+    assert "Traceback" not in page.content()
+    screenshot(page, "08-not-found")
+
+    login(page, "kommune")
+    assert page.goto(server.url(f"/sager/{reference}")).status == 200
+
+
+def test_pages_need_a_login_and_the_language_can_be_switched(page, server, login):
+    page.goto(server.url("/opgaver"))
+    expect(page.get_by_role("heading", name="Log ind")).to_be_visible()
+    login(page, "admin")
+    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Authorities and boards")).to_be_visible()
+    field = page.get_by_label("Notification address Sønderborg Kommune")
+    field.fill("ny-adresse@soenderborg.example")
+    field.press("Enter")
+    expect(page.locator(".flash.success")).to_have_text("Saved.")
+    expect(page.get_by_label("Notification address Sønderborg Kommune")).to_have_value(
+        "ny-adresse@soenderborg.example"
+    )
+    screenshot(page, "09-admin-english")
+    page.get_by_role("link", name="Dansk").click()
+    login(page, "klager")
+    assert page.goto(server.url("/admin")).status == 403
