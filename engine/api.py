@@ -76,6 +76,17 @@ class Engine:
             self.runtime.specs._items[(content_hash, key)] = definition
         return results
 
+    def validate(self, files: dict[str, bytes | str]) -> list[str]:
+        """Check a bundle as deploy would, without storing it; return the process keys.
+
+        Raises DeploymentError with every problem found.
+        """
+        raw = {
+            Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
+        }
+        _texts, parsed = _deploy.check_bundle(raw)
+        return sorted(parsed)
+
     def deploy_paths(self, paths: Iterable[str | Path], *, deployed_by: str | None = None):
         """Deploy files from disk (see `deploy`)."""
         return self.deploy({str(p): Path(p).read_bytes() for p in paths}, deployed_by=deployed_by)
@@ -131,6 +142,25 @@ class Engine:
         """A definition version (the latest when `version` is None)."""
         with self.db.read() as session:
             return self._definition(session, key, version)
+
+    def waiting_at(self, key: str, version: int) -> dict[str, int]:
+        """How many unfinished instances of a version wait at each element (the designer's view).
+
+        Reads only the small `active_elements` column of that version's unfinished instances.
+        """
+        counts: dict[str, int] = {}
+        with self.db.read() as session:
+            definition = self._definition(session, key, version)
+            rows = session.scalars(
+                select(ProcessInstance.active_elements).where(
+                    ProcessInstance.definition_id == definition.id,
+                    ProcessInstance.status != "completed",
+                )
+            )
+            for elements in rows:
+                for element in elements or ():
+                    counts[element] = counts.get(element, 0) + 1
+        return counts
 
     def _definition(self, session, key: str, version: int | None) -> ProcessDefinition:
         if version is not None and not 0 < version <= MAX_ID:

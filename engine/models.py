@@ -85,6 +85,8 @@ class ProcessInstance(Base):
     status: Mapped[str] = mapped_column(String(20))  # running | completed | incident
     state: Mapped[bytes] = mapped_column(LargeBinary)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Element ids where the instance waits after its last step (the designer's view counts them).
+    active_elements: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     next_timer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -352,6 +352,7 @@ class Runtime:
         scan = _scan(workflow)
         instance.state = dump_state(workflow)
         instance.data = to_plain(scan.data)
+        instance.active_elements = [] if workflow.is_completed() else list(scan.active)
         instance.next_timer_due_at = next_timer_due(workflow)
         instance.updated_at = now
         if workflow.is_completed():

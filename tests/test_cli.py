@@ -77,7 +77,11 @@ def test_deploy_start_list_complete_show_through_the_command_line(cli):
 def test_an_unmigrated_database_is_refused_with_the_command_that_fixes_it(tmp_path):
     env = {**os.environ, "KLAGEFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite'}"}
     result = subprocess.run(
-        [sys.executable, "-m", "web.cli", "tasks"], capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-m", "web.cli", "tasks"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert result.returncode == 1
     assert "run `klageflow migrate`" in result.stderr

@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 # npm package -> folder inside it that holds the files the browser loads.
-VENDOR_PACKAGES = {"swagger-ui-dist": ""}
+VENDOR_PACKAGES = {"swagger-ui-dist": "", "bpmn-js": "dist"}
 
 
 def _local_secret(data_dir: Path) -> str:

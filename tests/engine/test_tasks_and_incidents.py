@@ -215,7 +215,9 @@ def test_today_in_scripts_is_the_danish_date_not_the_utc_one():
 
     from engine.scripting import script_helpers
 
-    clock.set(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True)  # 00:30 on 1 January in Denmark
+    clock.set(
+        datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True
+    )  # 00:30 on 1 January in Denmark
     assert script_helpers()["today"]() == "2026-01-01"
 
 

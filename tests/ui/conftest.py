@@ -42,8 +42,9 @@ def free_port() -> int:
 class Server:
     """The running system: its base URL, and the shared test clock."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, database_url: str):
         self.base = base
+        self.database_url = database_url
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -108,7 +109,7 @@ def server(tmp_path_factory):
         except OSError:
             assert time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
             time.sleep(0.1)
-    yield Server(base)
+    yield Server(base, url)
     for process in processes:
         process.terminate()
     for process in processes:
@@ -143,6 +144,7 @@ def login(server):
     """`login(page, username)` logs in with the demo password and lands on the start page."""
 
     def log_in(page, username: str) -> None:
+        page.goto("about:blank")  # end the last page's requests before its cookies go
         page.context.clear_cookies()
         page.goto(server.url("/login"))
         page.get_by_label("Brugernavn").fill(username)

@@ -56,6 +56,8 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     page.get_by_role("link", name=reference).click()
     assert status(page) == "Afventer gebyr"
     expect(page.locator(".test-provider")).to_contain_text("Testbetaling")
+    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
+    expect(page.locator('.djs-element.current[data-element-id="await_payment"]')).to_be_attached()
     screenshot(page, "05-case-awaiting-fee")
     page.get_by_role("button", name=re.compile("Betal gebyret")).click()
     expect(page.locator(".flash.success")).to_have_text("Gebyret er betalt.")

@@ -27,7 +27,7 @@ from flask import (
     url_for,
 )
 
-from engine import InvalidData, KlageflowError, TaskFilter
+from engine import DeploymentError, InvalidData, KlageflowError, TaskFilter
 from workflows.complaint import standing
 
 from .. import auth
@@ -231,10 +231,27 @@ def _submit(reference: str):
 @login_required()
 def case(reference: str):
     track = _services().complaints.track(_me(), reference)
+    active: list[str] = []
+    if track.get("instance_id"):
+        active = _services().engine.show(track["instance_id"])["active_elements"]
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
-        is_owner=_me().username == _owner(track),
+        is_owner=_me().username == _owner(track), active=active,
     )  # fmt: skip
+
+
+@bp.get("/sager/<reference>/diagram.bpmn")
+@login_required()
+def case_diagram(reference: str):
+    """The BPMN of the process version the case runs on (for whoever may see the case)."""
+    track = _services().complaints.track(_me(), reference)
+    if not track.get("instance_id"):
+        abort(404)
+    engine = _services().engine
+    summary = engine.show(track["instance_id"])
+    definition = engine.definition(summary["process_key"], summary["version"])
+    xml = definition.files[_bpmn_file(definition, summary["process_key"])]
+    return current_app.response_class(xml, mimetype="application/xml")
 
 
 def _owner(track: dict[str, Any]) -> str | None:
@@ -434,6 +451,78 @@ def unclaim(task_id: str):
 @login_required("designer", "admin")
 def processes():
     return render_template("ui/processes.html", definitions=_services().engine.definitions())
+
+
+def _bpmn_file(definition, key: str) -> str:
+    """The name of the version's BPMN file that defines process `key`."""
+    for name, text in sorted(definition.files.items()):
+        if name.endswith(".bpmn") and f'id="{key}"' in text:
+            return name
+    abort(404)
+
+
+@bp.get("/processer/<key>")
+@login_required("designer", "admin")
+def process(key: str):
+    """A version in the viewer, with how many unfinished cases wait at each element."""
+    engine = _services().engine
+    try:
+        versions = engine.definition_versions(key)
+        version = request.args.get("version", type=int) or versions[0]["version"]
+        definition = engine.definition(key, version)
+    except (KlageflowError, IndexError):
+        abort(404)
+    return render_template(
+        "ui/process.html", key=key, version=version, versions=versions,
+        counts=engine.waiting_at(key, version), bpmn_file=_bpmn_file(definition, key),
+    )  # fmt: skip
+
+
+@bp.get("/processer/<key>/rediger")
+@login_required("designer")
+def edit_process(key: str):
+    """The BPMN editor on the latest version; deploying makes a new version."""
+    engine = _services().engine
+    try:
+        definition = engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    return render_template(
+        "ui/editor.html", key=key, version=definition.version,
+        bpmn_file=_bpmn_file(definition, key),
+    )  # fmt: skip
+
+
+@bp.post("/processer/<key>/<action>")
+@login_required("designer")
+def deploy_process(key: str, action: str):
+    """Validate or deploy the edited diagram with the rest of the latest version's files.
+
+    Answers JSON for the editor: 200/201 with the version, or 422 with the problems, each
+    pinned to its element so the editor can mark it.
+    """
+    if action not in ("valider", "udrul"):
+        abort(404)
+    engine = _services().engine
+    try:
+        definition = engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    xml = (request.get_json(silent=True) or {}).get("bpmn")
+    if not isinstance(xml, str) or not xml.strip():
+        return {"problems": [{"reason": "no BPMN XML was sent"}]}, 400
+    files = {**definition.files, _bpmn_file(definition, key): xml}
+    try:
+        if action == "valider":
+            engine.validate(files)
+            return {"valid": True}
+        results = engine.deploy(files, deployed_by=_me().username)
+    except DeploymentError as exc:
+        return {"problems": [p.as_dict() for p in exc.problems]}, 422
+    mine = next((r for r in results if r.key == key), results[0])
+    return {"key": mine.key, "version": mine.version, "created": mine.created}, (
+        201 if mine.created else 200
+    )
 
 
 @bp.get("/admin")

@@ -151,6 +151,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "version": ("Version", "Version"),
     "running": ("Kørende sager", "Running cases"),
     "deployed": ("Udrullet", "Deployed"),
+    "edit_diagram": ("Redigér diagrammet", "Edit the diagram"),
+    "based_on_version": ("med udgangspunkt i version", "based on version"),
+    "waiting_hint": (
+        "Tallene viser, hvor mange uafsluttede sager der venter ved hvert element.",
+        "The numbers show how many unfinished cases wait at each element.",
+    ),
+    "editor_hint": (
+        "Vælg et element for at se og ændre de egenskaber, motoren læser. Udrulning laver en "
+        "ny version; igangværende sager fortsætter på deres version.",
+        "Select an element to see and change the properties the engine reads. Deploying makes "
+        "a new version; running cases stay on their version.",
+    ),
+    "properties": ("Egenskaber", "Properties"),
+    "select_element": ("Vælg et element i diagrammet.", "Select an element in the diagram."),
+    "validate": ("Validér", "Validate"),
+    "deploy_new_version": ("Udrul som ny version", "Deploy as a new version"),
+    "field_name": ("Navn", "Name"),
+    "field_documentation": ("Dokumentation", "Documentation"),
+    "field_form": ("Formular (formKey)", "Form (formKey)"),
+    "field_group": ("Gruppe (udtryk)", "Group (expression)"),
+    "field_due_in": ("Frist (ISO 8601-varighed)", "Due in (ISO 8601 duration)"),
+    "field_due_expression": ("Frist (udtryk)", "Due date (expression)"),
+    "field_timer": ("Timer", "Timer"),
+    "field_script": ("Script", "Script"),
+    "field_condition": ("Betingelse", "Condition"),
+    "diagram_valid": ("Diagrammet er gyldigt.", "The diagram is valid."),
+    "diagram_deployed": ("Udrullet som version", "Deployed as version"),
+    "diagram_refused": ("Diagrammet blev afvist:", "The diagram was refused:"),
+    "diagram_unchanged": ("Intet er ændret; ingen ny version.", "Nothing changed; no new version."),
 }
 
 

@@ -1,0 +1,80 @@
+"""The process designer in a real browser: view a version, edit a timer, deploy, refusals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from engine import Engine
+from engine.db import Database
+from tests.complaint.conftest import start_data
+from tests.ui.conftest import screenshot
+
+pytestmark = pytest.mark.slow
+NEW_TIMER = "add_to_instant(fee_overdue_at, days=7)"
+
+
+def select(page, element_id: str) -> None:
+    """Select a diagram element as a click would (labels may lie over small elements)."""
+    page.evaluate(
+        """id => { const m = window.klageflowModeler;
+                   m.get("selection").select(m.get("elementRegistry").get(id)); }""",
+        element_id,
+    )
+
+
+def test_a_designer_changes_a_timer_and_deploys_a_new_version(page, server, login):
+    engine = Engine(Database(server.database_url))
+    old_case = engine.start("complaint", start_data(reference="KP-2025-000900"))
+
+    login(page, "designer")
+    page.get_by_role("link", name=re.compile("Klage over en plan")).click()
+    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
+    expect(page.locator(".count-badge").first).to_be_visible()
+    screenshot(page, "10-process-version-view")
+
+    page.get_by_role("link", name="Redigér diagrammet").click()
+    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
+    select(page, "payment_overdue")
+    timer = page.get_by_label(re.compile("^Timer"))
+    expect(timer).to_have_value("fee_overdue_at")
+    timer.fill(NEW_TIMER)
+    timer.press("Tab")
+    page.get_by_role("button", name="Validér").click()
+    expect(page.locator("#result")).to_contain_text("Diagrammet er gyldigt.")
+    page.get_by_role("button", name="Udrul som ny version").click()
+    expect(page.locator("#result")).to_contain_text("Udrullet som version 2")
+    screenshot(page, "11-editor-deployed")
+
+    latest = engine.definition("complaint")
+    assert latest.version == 2
+    xml = next(text for name, text in latest.files.items() if name == "complaint.bpmn")
+    assert NEW_TIMER in xml
+    for kept in ("candidateGroupExpression", "send_mail", "calledDecisionId", "messageVariable"):
+        assert kept in xml, f"{kept} survived the round trip through the editor"
+    assert engine.show(old_case)["version"] == 1, "running cases keep their version"
+    new_case = engine.start("complaint", start_data(reference="KP-2025-000901"))
+    assert engine.show(new_case)["version"] == 2
+
+
+def test_a_broken_diagram_is_refused_with_the_error_on_its_element(page, server, login):
+    login(page, "designer")
+    page.goto(server.url("/processer/complaint/rediger"))
+    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
+    select(page, "flow_timely_to_reject_late")
+    condition = page.get_by_label("Betingelse")
+    condition.fill("in_time ==")
+    condition.press("Tab")
+    page.get_by_role("button", name="Validér").click()
+    expect(page.locator("#result")).to_contain_text("flow_timely_to_reject_late")
+    expect(
+        page.locator('.djs-element.deploy-error[data-element-id="flow_timely_to_reject_late"]')
+    ).to_be_attached()
+    screenshot(page, "12-editor-refused")
+
+
+def test_only_designers_edit_processes(page, server, login):
+    login(page, "kommune")
+    assert page.goto(server.url("/processer/complaint/rediger")).status == 403

@@ -1,0 +1,191 @@
+// The BPMN editor: bpmn-js modeler, a panel for the properties the engine reads, and
+// validate/deploy calls whose refusals are pinned to the diagram's elements.
+(async function () {
+  const canvasElement = document.getElementById("canvas");
+  const panel = document.getElementById("properties");
+  const result = document.getElementById("result");
+  const labels = JSON.parse(document.getElementById("labels").textContent);
+  const data = canvasElement.dataset;
+  const descriptor = await (await fetch(data.descriptorUrl)).json();
+  const modeler = new BpmnJS({
+    container: canvasElement,
+    keyboard: { bindTo: document },
+    moddleExtensions: { spiffworkflow: descriptor },
+  });
+  const xml = await (await fetch(data.xmlUrl, { credentials: "same-origin" })).text();
+  await modeler.importXML(xml);
+  const canvas = modeler.get("canvas");
+  canvas.zoom("fit-viewport");
+  const modeling = modeler.get("modeling");
+  const moddle = modeler.get("moddle");
+  const overlays = modeler.get("overlays");
+  const registry = modeler.get("elementRegistry");
+  const ENGINE_PROPERTIES = ["formKey", "candidateGroupExpression", "dueIn", "dueDateExpression"];
+
+  function propertiesOf(bo) {
+    const values = (bo.extensionElements && bo.extensionElements.values) || [];
+    return values.find((v) => v.$type === "spiffworkflow:Properties");
+  }
+
+  function engineProperty(bo, name) {
+    const props = propertiesOf(bo);
+    const prop = props && (props.properties || []).find((p) => p.name === name);
+    return prop ? prop.value : "";
+  }
+
+  function setEngineProperty(element, name, value) {
+    const bo = element.businessObject;
+    let extensions = bo.extensionElements;
+    if (!extensions) {
+      extensions = moddle.create("bpmn:ExtensionElements", { values: [] });
+      modeling.updateProperties(element, { extensionElements: extensions });
+    }
+    let props = propertiesOf(bo);
+    if (!props) {
+      props = moddle.create("spiffworkflow:Properties", { properties: [] });
+      modeling.updateModdleProperties(element, extensions, { values: [...extensions.values, props] });
+    }
+    const existing = (props.properties || []).find((p) => p.name === name);
+    if (existing && value === "") {
+      modeling.updateModdleProperties(element, props, {
+        properties: props.properties.filter((p) => p !== existing),
+      });
+    } else if (existing) {
+      modeling.updateModdleProperties(element, existing, { value });
+    } else if (value !== "") {
+      const prop = moddle.create("spiffworkflow:Property", { name, value });
+      modeling.updateModdleProperties(element, props, { properties: [...(props.properties || []), prop] });
+    }
+  }
+
+  function timerOf(bo) {
+    const definitions = bo.eventDefinitions || [];
+    const timer = definitions.find((d) => d.$type === "bpmn:TimerEventDefinition");
+    if (!timer) return null;
+    for (const kind of ["timeDate", "timeDuration", "timeCycle"]) {
+      if (timer[kind]) return { timer, kind, expression: timer[kind] };
+    }
+    return { timer, kind: "timeDuration", expression: null };
+  }
+
+  function field(id, label, value, multiline, onChange) {
+    const wrapper = document.createElement("div");
+    const labelElement = document.createElement("label");
+    labelElement.htmlFor = "prop-" + id;
+    labelElement.textContent = label;
+    const input = document.createElement(multiline ? "textarea" : "input");
+    input.id = "prop-" + id;
+    input.name = id;
+    input.value = value || "";
+    if (multiline) input.rows = 4;
+    input.addEventListener("change", () => onChange(input.value));
+    wrapper.append(labelElement, input);
+    panel.append(wrapper);
+  }
+
+  function show(element) {
+    panel.replaceChildren();
+    if (!element || element.type === "label") return;
+    const bo = element.businessObject;
+    const heading = document.createElement("p");
+    heading.className = "muted";
+    heading.textContent = `${bo.$type.replace("bpmn:", "")} · ${bo.id}`;
+    panel.append(heading);
+    field("name", labels.name, bo.name, false, (v) => modeling.updateProperties(element, { name: v }));
+    const doc = (bo.documentation || [])[0];
+    field("documentation", labels.documentation, doc ? doc.text : "", true, (v) => {
+      if (doc) modeling.updateModdleProperties(element, doc, { text: v });
+      else modeling.updateProperties(element, { documentation: [moddle.create("bpmn:Documentation", { text: v })] });
+    });
+    if (bo.$type === "bpmn:UserTask") {
+      for (const name of ENGINE_PROPERTIES) {
+        field(name, labels[name], engineProperty(bo, name), false, (v) => setEngineProperty(element, name, v));
+      }
+    }
+    const timer = timerOf(bo);
+    if (timer) {
+      field("timer", `${labels.timer} (${timer.kind})`, timer.expression ? timer.expression.body : "", false, (v) => {
+        if (timer.expression) modeling.updateModdleProperties(element, timer.expression, { body: v });
+        else modeling.updateModdleProperties(element, timer.timer, {
+          [timer.kind]: moddle.create("bpmn:FormalExpression", { body: v }),
+        });
+      });
+    }
+    if (bo.$type === "bpmn:ScriptTask") {
+      field("script", labels.script, bo.script, true, (v) => modeling.updateProperties(element, { script: v }));
+    }
+    if (bo.$type === "bpmn:SequenceFlow" && bo.conditionExpression) {
+      field("condition", labels.condition, bo.conditionExpression.body, false, (v) =>
+        modeling.updateModdleProperties(element, bo.conditionExpression, { body: v }));
+    }
+  }
+
+  modeler.on("selection.changed", (event) => show(event.newSelection[0]));
+
+  let marked = [];
+  function clearProblems() {
+    for (const id of marked) {
+      canvas.removeMarker(id, "deploy-error");
+      overlays.remove({ element: id, type: "problem" });
+    }
+    marked = [];
+  }
+
+  function report(kind, text, problems) {
+    result.replaceChildren();
+    result.className = "flash " + kind;
+    const message = document.createElement("p");
+    message.textContent = text;
+    result.append(message);
+    if (problems && problems.length) {
+      const list = document.createElement("ul");
+      for (const problem of problems) {
+        const item = document.createElement("li");
+        const where = [problem.file, problem.line, problem.element_id].filter(Boolean).join(" · ");
+        item.textContent = where ? `${where}: ${problem.reason}` : problem.reason;
+        list.append(item);
+        if (problem.element_id && registry.get(problem.element_id)) {
+          canvas.addMarker(problem.element_id, "deploy-error");
+          const note = document.createElement("div");
+          note.className = "problem-note";
+          note.textContent = problem.reason;
+          overlays.add(problem.element_id, "problem", { position: { bottom: -5, left: 0 }, html: note });
+          marked.push(problem.element_id);
+        }
+      }
+      result.append(list);
+    }
+  }
+
+  async function send(url) {
+    clearProblems();
+    const { xml: edited } = await modeler.saveXML({ format: true });
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": data.csrf },
+      body: JSON.stringify({ bpmn: edited }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  document.getElementById("validate").addEventListener("click", async () => {
+    const { status, body } = await send(data.validateUrl);
+    if (status === 200) report("success", labels.valid);
+    else report("error", labels.refused, body.problems);
+  });
+
+  document.getElementById("deploy").addEventListener("click", async () => {
+    const { status, body } = await send(data.deployUrl);
+    if (status === 201) {
+      report("success", `${labels.deployed} ${body.version}`);
+      const link = document.createElement("a");
+      link.href = `${data.viewUrl}?version=${body.version}`;
+      link.textContent = `${body.key} v${body.version}`;
+      result.append(link);
+    } else if (status === 200) report("info", labels.unchanged);
+    else report("error", labels.refused, body.problems);
+  });
+  window.klageflowModeler = modeler; // for scripted use (and the browser tests)
+  canvasElement.dataset.ready = "true";
+})();
