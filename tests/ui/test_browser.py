@@ -42,6 +42,14 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     expect(page.get_by_role("heading", name="Opgaver")).to_be_visible()
     screenshot(page, "03-task-list")
     page.get_by_role("link", name=re.compile("Genvurdér afgørelsen")).first.click()
+    page.get_by_label("Slags dokument").select_option("case_document")
+    page.get_by_label(re.compile("^Fil")).set_input_files(
+        files=[{"name": "ansoegning.pdf", "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.7\n%%EOF\n"}]
+    )  # fmt: skip
+    page.get_by_role("button", name="Tilføj dokument").click()
+    expect(page.locator(".flash.success")).to_have_text("Dokumentet er tilføjet sagen.")
+    expect(page.get_by_role("link", name="ansoegning.pdf")).to_be_visible()
     page.get_by_label(re.compile("Fastholder afgørelsen")).check()
     page.get_by_role("button", name="Udfør").click()
     expect(page.locator(".field-error")).to_be_visible()
@@ -61,6 +69,12 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     screenshot(page, "05-case-awaiting-fee")
     page.get_by_role("button", name=re.compile("Betal gebyret")).click()
     expect(page.locator(".flash.success")).to_have_text("Gebyret er betalt.")
+    page.get_by_label("Bemærkninger til myndighedens udtalelse").fill(
+        "Udtalelsen overser udsigten."
+    )
+    page.get_by_role("button", name="Tilføj dokument").click()
+    expect(page.locator(".documents")).to_contain_text("bemaerkninger.txt")
+    expect(page.locator(".documents")).to_contain_text("ansoegning.pdf")
 
     # The hearing ends; the scheduler hands the case to the board, which decides.
     server.set_clock("2025-09-03T08:00:00+02:00")

@@ -234,10 +234,61 @@ def case(reference: str):
     active: list[str] = []
     if track.get("instance_id"):
         active = _services().engine.show(track["instance_id"])["active_elements"]
+    from ..complaints.documents import KINDS_BY_ROLE
+
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
         is_owner=_me().username == _owner(track), active=active,
+        documents=_documents().list(_me(), reference),
+        upload_kinds=KINDS_BY_ROLE.get(_me().role, ()),
     )  # fmt: skip
+
+
+def _documents():
+    from ..complaints.documents import Documents
+
+    services = _services()
+    return Documents(
+        services.engine.db, services.complaints, services.settings.data_dir / "documents"
+    )
+
+
+@bp.post("/sager/<reference>/dokumenter")
+@login_required()
+def add_document(reference: str):
+    """Upload a case document, or write a comment (kept as a text document)."""
+    from ..complaints.documents import KINDS_BY_ROLE
+
+    back = request.form.get("next") or url_for("ui.case", reference=reference)
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("ui.case", reference=reference)
+    kind = request.form.get("kind") or (KINDS_BY_ROLE.get(_me().role) or ("",))[0]
+    upload = request.files.get("file")
+    text = (request.form.get("text") or "").strip()
+    if upload is not None and upload.filename:
+        filename, data = upload.filename, upload.read()
+    else:
+        filename, data = "bemaerkninger.txt", text.encode()
+    try:
+        _documents().add(_me(), reference, kind, filename, data)
+    except InvalidData as exc:
+        problems = "; ".join(", ".join(v) for v in (exc.fields or {}).values()) or exc.message
+        flash(f"{exc.message}: {problems}", "error")
+    except KlageflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t("document_added"), "success")
+    return redirect(back)
+
+
+@bp.get("/sager/<reference>/dokumenter/<int:document_id>")
+@login_required()
+def document(reference: str, document_id: int):
+    meta, data = _documents().read(_me(), reference, document_id)
+    response = current_app.response_class(data, mimetype=meta["content_type"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{meta["filename"]}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/sager/<reference>/diagram.bpmn")
@@ -402,10 +453,13 @@ def task(task_id: str):
         else:
             flash(t("completed"), "success")
             return redirect(url_for("ui.tasks"))
+    from ..complaints.documents import KINDS_BY_ROLE
+
     case_view = _case_for_task(item)
+    documents = _documents().list(_me(), case_view["reference"]) if case_view else []
     return render_template(
         "ui/task.html", item=item, form=item.get("form"), errors=errors, raw=raw,
-        case=case_view,
+        case=case_view, documents=documents, upload_kinds=KINDS_BY_ROLE.get(_me().role, ()),
     ), (422 if errors else 200)  # fmt: skip
 
 

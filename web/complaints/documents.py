@@ -1,0 +1,141 @@
+"""Case documents: statements, case documents, the board's decision, comments.
+
+Files are checked before they are kept: a size limit, and a type that both the name and
+the content agree on (PDF, PNG, JPEG, plain text). They are stored outside the web root
+under the data folder, named by their SHA-256 (so a name from a user never becomes a
+path), and served only to whoever may see the case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import InvalidData, NotFound, PermissionDenied, clock
+from engine.db import Database
+
+from ..accounts import Principal
+from .models import Complaint, ComplaintDocument
+
+MAX_BYTES = 8 * 1024 * 1024  # below the request limit (10 MB), so the form gets field errors
+# content type -> (file name endings, a check of the first bytes)
+TYPES: dict[str, tuple[tuple[str, ...], Any]] = {
+    "application/pdf": ((".pdf",), lambda head: head.startswith(b"%PDF-")),
+    "image/png": ((".png",), lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    "image/jpeg": ((".jpg", ".jpeg"), lambda head: head.startswith(b"\xff\xd8\xff")),
+    "text/plain": ((".txt",), lambda head: b"\x00" not in head),
+}
+# who may add which kind of document
+KINDS_BY_ROLE = {
+    "complainant": ("comment", "attachment"),
+    "permit_holder": ("comment",),
+    "authority_caseworker": ("statement", "case_document"),
+    "board_caseworker": ("board_decision", "case_document"),
+    "admin": ("statement", "case_document", "board_decision", "comment", "attachment"),
+}
+KIND_LABELS = {
+    "comment": ("Bemærkninger", "Comments"),
+    "attachment": ("Bilag fra klager", "Attachment from the complainant"),
+    "statement": ("Myndighedens udtalelse", "The authority's statement"),
+    "case_document": ("Sagens dokument", "Case document"),
+    "board_decision": ("Nævnets afgørelse", "The board's decision"),
+}
+
+
+def content_type_of(filename: str, data: bytes) -> str:
+    """The type of an upload, if its name and its content agree on one we accept."""
+    name = filename.lower()
+    for content_type, (endings, looks_like) in TYPES.items():
+        if name.endswith(endings) and looks_like(data[:1024]):
+            if content_type == "text/plain":
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+            return content_type
+    raise InvalidData(
+        "the file type is not accepted",
+        {"file": ["PDF, PNG, JPEG or plain text (UTF-8), with a matching file name"]},
+    )
+
+
+class Documents:
+    """Adding, listing and reading case documents, with the case's access rules."""
+
+    def __init__(self, db: Database, complaints, folder: Path):
+        self.db = db
+        self.complaints = complaints  # the ComplaintService: its track() checks visibility
+        self.folder = folder
+
+    def add(
+        self, principal: Principal, reference: str, kind: str, filename: str, data: bytes
+    ) -> dict[str, Any]:
+        self.complaints.track(principal, reference)  # NotFound unless the caller sees it
+        if kind not in KINDS_BY_ROLE.get(principal.role, ()):
+            raise PermissionDenied(f"a {principal.role} cannot add a {kind!r} document")
+        if not data:
+            raise InvalidData("the file is empty", {"file": ["choose a file with content"]})
+        if len(data) > MAX_BYTES:
+            raise InvalidData(
+                "the file is too large", {"file": [f"at most {MAX_BYTES // (1024 * 1024)} MB"]}
+            )
+        safe_name = Path(filename.replace("\\", "/")).name.strip()[:200] or "dokument"
+        content_type = content_type_of(safe_name, data)
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.folder / digest[:2] / digest
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            partial.write_bytes(data)
+            partial.replace(target)  # appears whole or not at all
+        with self.db.write() as session:
+            if session.get(Complaint, reference) is None:
+                raise NotFound("no such complaint")
+            row = ComplaintDocument(
+                reference=reference, kind=kind, filename=safe_name, content_type=content_type,
+                size=len(data), sha256=digest, storage_key=f"{digest[:2]}/{digest}",
+                uploaded_by=principal.username, uploaded_at=clock.now(),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return document_dict(row)
+
+    def list(self, principal: Principal, reference: str) -> list[dict[str, Any]]:
+        self.complaints.track(principal, reference)
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(ComplaintDocument)
+                .where(ComplaintDocument.reference == reference)
+                .order_by(ComplaintDocument.id)
+            )
+            return [document_dict(row) for row in rows]
+
+    def read(
+        self, principal: Principal, reference: str, document_id: int
+    ) -> tuple[dict[str, Any], bytes]:
+        self.complaints.track(principal, reference)
+        with self.db.read() as session:
+            row = session.get(ComplaintDocument, document_id) if 0 < document_id < 2**63 else None
+            if row is None or row.reference != reference:
+                raise NotFound("no such document")
+            meta = document_dict(row)
+            key = row.storage_key
+        return meta, (self.folder / key).read_bytes()
+
+
+def document_dict(row: ComplaintDocument) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "kind": row.kind,
+        "kind_label": KIND_LABELS.get(row.kind, (row.kind, row.kind))[0],
+        "kind_label_en": KIND_LABELS.get(row.kind, (row.kind, row.kind))[1],
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "size": row.size,
+        "uploaded_by": row.uploaded_by,
+        "uploaded_at": row.uploaded_at.isoformat(),
+    }
