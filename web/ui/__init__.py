@@ -32,6 +32,7 @@ from workflows.complaint import standing
 
 from .. import auth
 from ..accounts import Principal
+from ..models import ROLES
 from .i18n import LANGUAGES, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
@@ -181,6 +182,22 @@ def _complaint_form() -> dict[str, Any]:
         "suspensive_effect_requested": form.get("suspensive_effect_requested") == "on",
     }
     errors: dict[str, list[str]] = {}
+    co_complainants = []
+    names = [n.strip() for n in form.get("co_complainants", "").replace(",", "\n").splitlines()]
+    for username in filter(None, names):
+        try:
+            other = _services().accounts.by_username(username)
+        except KlageflowError:
+            other = None
+        if other is None or other.role != "complainant" or other.username == _me().username:
+            errors.setdefault("co_complainants", []).append(f"{username}: {t('unknown_user')}")
+            continue
+        co_complainants.append({
+            "name": other.display_name or other.username, "email": other.email,
+            "type": other.complainant_type or "private", "username": other.username,
+        })  # fmt: skip
+    body["co_complainants"] = co_complainants
+    body["co_complainants_text"] = form.get("co_complainants", "")
     if body["complainant_type"] not in COMPLAINANT_TYPES:
         errors["complainant_type"] = [t("complainant_type")]
     if len(body["text"]) < 10:
@@ -202,7 +219,8 @@ def new_case():
             errors["decision"] = [t("choose_decision")]
         if not errors:
             try:
-                draft = service.create_draft(_me(), {**body, "decision": values["decision"]})
+                fields_ = {k: v for k, v in body.items() if k != "co_complainants_text"}
+                draft = service.create_draft(_me(), {**fields_, "decision": values["decision"]})
             except InvalidData as exc:
                 errors = exc.fields or {"_": [exc.message]}
             else:
@@ -239,6 +257,11 @@ def case(reference: str):
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
         is_owner=_me().username == _owner(track), active=active,
+        co_pending=[c for c in track.get("co_complainants") or [] if not c.get("confirmed_at")],
+        my_confirmation_pending=any(
+            c.get("username") == _me().username and not c.get("confirmed_at")
+            for c in track.get("co_complainants") or []
+        ),
         documents=_documents().list(_me(), reference),
         upload_kinds=KINDS_BY_ROLE.get(_me().role, ()),
     )  # fmt: skip
@@ -317,6 +340,19 @@ def _owner(track: dict[str, Any]) -> str | None:
 @login_required("complainant")
 def submit_case(reference: str):
     return _submit(reference)
+
+
+@bp.post("/sager/<reference>/bekraeft")
+@login_required("complainant")
+def confirm_case(reference: str):
+    """A co-complainant confirms a joint complaint; it is filed when all have confirmed."""
+    try:
+        _services().complaints.confirm(_me(), reference)
+    except KlageflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t("confirmed"), "success")
+    return redirect(url_for("ui.case", reference=reference))
 
 
 @bp.post("/sager/<reference>/betal")
@@ -587,6 +623,7 @@ def admin():
         "ui/admin.html",
         organisations=services.accounts.organisations(),
         users=services.accounts.users(),
+        roles=ROLES,
         mails=services.engine.outbox.mails(status="failed"),
         incidents=services.engine.incidents(),
     )
@@ -605,6 +642,27 @@ def save_organisation(org_id: str):
         )  # fmt: skip
     except InvalidData as exc:
         flash(f"{organisation.name}: {exc.message}", "error")
+    else:
+        flash(t("saved"), "success")
+    return redirect(url_for("ui.admin"))
+
+
+@bp.post("/admin/brugere")
+@login_required("admin")
+def create_user():
+    form = request.form
+    try:
+        _services().accounts.create_user(
+            form.get("username", "").strip(), form.get("role", ""),
+            password=form.get("password") or None,
+            organisation_id=form.get("organisation_id") or None,
+            email=form.get("email") or None, display_name=form.get("display_name") or None,
+        )  # fmt: skip
+    except KlageflowError as exc:
+        problems = "; ".join(
+            f"{k}: {', '.join(v)}" for k, v in (getattr(exc, "fields", None) or {}).items()
+        )
+        flash(f"{exc.message}{': ' + problems if problems else ''}", "error")
     else:
         flash(t("saved"), "success")
     return redirect(url_for("ui.admin"))
