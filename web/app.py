@@ -91,13 +91,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             from werkzeug.exceptions import NotFound
 
             raise NotFound()
-        return send_from_directory(NODE_MODULES / package / VENDOR_PACKAGES[package], filename)
+        return send_from_directory(NODE_MODULES / VENDOR_PACKAGES[package], filename)
 
     return app
 
 
 # npm package -> folder inside it that holds the files the browser loads.
-VENDOR_PACKAGES = {"swagger-ui-dist": "", "bpmn-js": "dist"}
+# name under /vendor/ -> folder under node_modules
+VENDOR_PACKAGES = {
+    "swagger-ui-dist": "swagger-ui-dist",
+    "bpmn-js": "bpmn-js/dist",
+    "form-js": "@bpmn-io/form-js/dist",
+}
 
 
 def _local_secret(data_dir: Path) -> str:

@@ -78,3 +78,24 @@ def test_a_broken_diagram_is_refused_with_the_error_on_its_element(page, server,
 def test_only_designers_edit_processes(page, server, login):
     login(page, "kommune")
     assert page.goto(server.url("/processer/complaint/rediger")).status == 403
+
+
+def test_a_designer_changes_a_form_label_and_deploys_it(page, server, login):
+    engine = Engine(Database(server.database_url))
+    before = engine.definition("complaint").version
+    login(page, "designer")
+    page.goto(server.url("/processer/complaint"))
+    page.get_by_role("link", name="screening.form").click()
+    expect(page.locator("#form-editor[data-ready=true]")).to_be_attached()
+    expect(page.locator("#form-editor")).to_contain_text("Klageren er klageberettiget")
+    page.evaluate(
+        """() => { const editor = window.klageflowFormEditor;
+                   const field = editor.get("formFieldRegistry").getAll()
+                       .find(f => f.key === "screening_note");
+                   editor.get("modeling").editFormField(field, "label", "Visitationsnotat"); }"""
+    )
+    screenshot(page, "13-form-editor")
+    page.get_by_role("button", name="Udrul som ny version").click()
+    expect(page.locator("#result")).to_contain_text(f"Udrullet som version {before + 1}")
+    form = engine.definition("complaint").files["screening.form"]
+    assert "Visitationsnotat" in form and "has_standing" in form

@@ -8,6 +8,7 @@ refused step keeps what was typed.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from functools import wraps
@@ -565,6 +566,7 @@ def process(key: str):
     return render_template(
         "ui/process.html", key=key, version=version, versions=versions,
         counts=engine.waiting_at(key, version), bpmn_file=_bpmn_file(definition, key),
+        forms=sorted(name for name in definition.files if name.endswith(".form")),
     )  # fmt: skip
 
 
@@ -606,6 +608,46 @@ def deploy_process(key: str, action: str):
         if action == "valider":
             engine.validate(files)
             return {"valid": True}
+        results = engine.deploy(files, deployed_by=_me().username)
+    except DeploymentError as exc:
+        return {"problems": [p.as_dict() for p in exc.problems]}, 422
+    mine = next((r for r in results if r.key == key), results[0])
+    return {"key": mine.key, "version": mine.version, "created": mine.created}, (
+        201 if mine.created else 200
+    )
+
+
+@bp.get("/processer/<key>/formularer/<filename>")
+@login_required("designer")
+def edit_form(key: str, filename: str):
+    """The form-js editor on a form of the latest version."""
+    try:
+        definition = _services().engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    if filename not in definition.files or not filename.endswith(".form"):
+        abort(404)
+    return render_template(
+        "ui/form_editor.html", key=key, version=definition.version, filename=filename
+    )
+
+
+@bp.post("/processer/<key>/formularer/<filename>")
+@login_required("designer")
+def deploy_form(key: str, filename: str):
+    """Deploy the latest version's files with this form changed, as a new version."""
+    engine = _services().engine
+    try:
+        definition = engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    if filename not in definition.files or not filename.endswith(".form"):
+        abort(404)
+    schema = (request.get_json(silent=True) or {}).get("schema")
+    if not isinstance(schema, dict):
+        return {"problems": [{"reason": "no form schema was sent"}]}, 400
+    files = {**definition.files, filename: json.dumps(schema, indent=2, ensure_ascii=False)}
+    try:
         results = engine.deploy(files, deployed_by=_me().username)
     except DeploymentError as exc:
         return {"problems": [p.as_dict() for p in exc.problems]}, 422

@@ -152,6 +152,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "running": ("Kørende sager", "Running cases"),
     "deployed": ("Udrullet", "Deployed"),
     "documents": ("Dokumenter", "Documents"),
+    "forms": ("Formularer", "Forms"),
+    "edit_form": ("Redigér formularen", "Edit the form"),
+    "form_editor_hint": (
+        "Træk felter ind, og ret deres egenskaber. Udrulning laver en ny version af processen "
+        "med den ændrede formular; serveren validerer indtastninger efter den.",
+        "Drag fields in and change their properties. Deploying makes a new version of the "
+        "process with the changed form; the server validates input against it.",
+    ),
     "co_complainants": (
         "Medklagere (brugernavne, én pr. linje; klagen indsendes, når alle har bekræftet)",
         "Co-complainants (usernames, one per line; filed when all have confirmed)",
