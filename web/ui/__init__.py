@@ -162,7 +162,10 @@ def logout():
 @bp.get("/sager")
 @login_required()
 def cases():
-    rows = _services().complaints.mine(_me())
+    everything = _services().complaints.mine(_me())
+    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max((len(everything) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    rows = everything[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     groups = {"draft": [], "ongoing": [], "closed": []}
     for row in rows:
         if row["status"] == "draft":
@@ -171,7 +174,9 @@ def cases():
             groups["closed"].append(row)
         else:
             groups["ongoing"].append(row)
-    return render_template("ui/cases.html", groups=groups)
+    return render_template(
+        "ui/cases.html", groups=groups, page=page, pages=pages, total=len(everything)
+    )
 
 
 def _complaint_form() -> dict[str, Any]:
