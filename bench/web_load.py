@@ -144,7 +144,7 @@ def run(label: str, url: str, args) -> dict:
     env = {
         **os.environ,
         "KLAGEFLOW_DATABASE_URL": url,
-        "KLAGEFLOW_SMTP_PORT": str(free_port()),  # mail waits in the outbox
+        "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens: mail waits in the outbox
         "KLAGEFLOW_DATA_DIR": tempfile.mkdtemp(prefix="klageflow-http."),
     }
     gunicorn = subprocess.Popen(

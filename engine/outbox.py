@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -29,6 +30,9 @@ from .models import OutboxMail
 
 log = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=5)
+
+
+NOT_TRIED = object()  # a claimed mail left unsent because the scheduler is stopping
 
 
 class PermanentFailure(Exception):
@@ -78,24 +82,35 @@ class Outbox:
                 row.next_attempt_at = now + SEND_LEASE
             return [row.id for row in rows]
 
-    def deliver_due(self, limit: int = 20) -> dict[str, int]:
-        """Send what is due now; return how many were sent, deferred and failed."""
+    def deliver_due(self, limit: int = 20, stop: threading.Event | None = None) -> dict[str, int]:
+        """Send what is due now; return how many were sent, deferred and failed.
+
+        When `stop` is set meanwhile (the scheduler is shutting down), mails not yet tried
+        are handed back at once instead of waiting for their lease to run out.
+        """
         counts = {"sent": 0, "deferred": 0, "failed": 0}
         ids = self.claim(limit)
         if not ids:
             return counts
         with self.db.read() as session:
             mails = session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))).all()
-        outcomes = asyncio.run(self._send_all(mails))
+        outcomes = asyncio.run(self._send_all(mails, stop))
         with self.db.write() as session:
             for mail, error in zip(mails, outcomes, strict=True):
                 row = session.get(OutboxMail, mail.id)
+                if error is NOT_TRIED:
+                    row.status, row.next_attempt_at = "pending", clock.now()
+                    row.attempts -= 1
+                    continue
                 counts[self._record(row, error)] += 1
         return counts
 
-    async def _send_all(self, mails: list[OutboxMail]) -> list[Exception | None]:
-        results: list[Exception | None] = []
+    async def _send_all(self, mails: list[OutboxMail], stop=None) -> list[object]:
+        results: list[object] = []
         for mail in mails:
+            if stop is not None and stop.is_set():
+                results.append(NOT_TRIED)
+                continue
             try:
                 await self._send(mail)
                 results.append(None)

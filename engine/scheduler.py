@@ -126,7 +126,7 @@ class Scheduler:
                 # Mail goes out between batches, so a backlog of timers never holds it up.
                 batch = self.fire_due(limit=self.batch_size)
                 fired += batch
-                for outcome, count in self.engine.outbox.deliver_due().items():
+                for outcome, count in self.engine.outbox.deliver_due(stop=self._stopping).items():
                     mail[outcome] += count
                 if batch < self.batch_size or self._stopping.is_set():
                     break

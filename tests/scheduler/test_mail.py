@@ -240,3 +240,21 @@ def test_english_is_available(mail_engine, smtp_server, inbox, frozen_now):
     deliver(mail_engine, frozen_now + timedelta(minutes=11))
     [message] = inbox.messages
     assert "Case reference: KP-14" in body(message, "plain")
+
+
+def test_a_stopping_scheduler_hands_back_mail_it_has_not_tried(
+    mail_engine, smtp_server, inbox, frozen_now
+):
+    import threading
+
+    smtp_server()
+    notify(mail_engine, frozen_now, ["klager@example.dk"], "KP-15")
+    clock.set(frozen_now + timedelta(minutes=11), frozen=True)
+    Scheduler(mail_engine).fire_due()
+    stop = threading.Event()
+    stop.set()
+    assert mail_engine.outbox.deliver_due(stop=stop) == {"sent": 0, "deferred": 0, "failed": 0}
+    [row] = mail_engine.outbox.mails()
+    assert (row["status"], row["attempts"]) == ("pending", 0), "free for the next sender now"
+    assert mail_engine.outbox.deliver_due()["sent"] == 1
+    assert len(inbox.messages) == 1
