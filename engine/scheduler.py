@@ -8,7 +8,9 @@ timer fires within a second of falling due even between polls. Built on APSchedu
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import os
 import signal
 import threading
 import time
@@ -24,6 +26,7 @@ from .errors import IncidentRaised
 from .models import ProcessInstance
 
 log = logging.getLogger("klageflow.scheduler")
+STOP_GRACE_SECONDS = 30
 
 
 def _wall_clock_in(seconds: float) -> datetime:
@@ -208,4 +211,12 @@ class Scheduler:
         signal.signal(signal.SIGINT, _stop)
         self.start()
         done.wait()
-        self.stop()
+        stopped = threading.Event()
+        threading.Thread(target=lambda: (self.stop(), stopped.set()), daemon=True).start()
+        if not stopped.wait(STOP_GRACE_SECONDS):
+            # A step that hangs (a database or mail server that stopped answering) must not
+            # keep the process alive: its transaction rolls back and the next scheduler
+            # takes the instance. Show where it hung, then go.
+            log.error("the step in progress did not finish in %d s; exiting", STOP_GRACE_SECONDS)
+            faulthandler.dump_traceback(all_threads=True)
+            os._exit(1)
