@@ -1,0 +1,93 @@
+"""Administrators' pages: notification addresses, users, failed mails and incidents."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from engine import InvalidData, KlageflowError
+
+from ..models import ROLES
+from . import (
+    bp,
+    current_user,
+    login_required,
+    services,
+)
+from .i18n import t
+
+
+@bp.get("/admin")
+@login_required("admin")
+def admin():
+    app_services = services()
+    return render_template(
+        "ui/admin.html",
+        organisations=app_services.accounts.organisations(),
+        users=app_services.accounts.users(),
+        roles=ROLES,
+        mails=app_services.engine.outbox.mails(status="failed"),
+        incidents=app_services.engine.incidents(),
+    )
+
+
+@bp.post("/admin/organisationer/<org_id>")
+@login_required("admin")
+def save_organisation(org_id: str):
+    accounts = services().accounts
+    organisation = accounts.organisation(org_id)
+    try:
+        accounts.upsert_organisation(
+            org_id, kind=organisation.kind, name=organisation.name,
+            notification_email=request.form.get("notification_email", "").strip(),
+            board_code=organisation.board_code,
+        )  # fmt: skip
+    except InvalidData as exc:
+        flash(f"{organisation.name}: {exc.message}", "error")
+    else:
+        flash(t("saved"), "success")
+    return redirect(url_for("ui.admin"))
+
+
+@bp.post("/admin/brugere")
+@login_required("admin")
+def create_user():
+    form = request.form
+    try:
+        services().accounts.create_user(
+            form.get("username", "").strip(), form.get("role", ""),
+            password=form.get("password") or None,
+            organisation_id=form.get("organisation_id") or None,
+            email=form.get("email") or None, display_name=form.get("display_name") or None,
+        )  # fmt: skip
+    except KlageflowError as exc:
+        problems = "; ".join(
+            f"{k}: {', '.join(v)}" for k, v in (getattr(exc, "fields", None) or {}).items()
+        )
+        flash(f"{exc.message}{': ' + problems if problems else ''}", "error")
+    else:
+        flash(t("saved"), "success")
+    return redirect(url_for("ui.admin"))
+
+
+@bp.post("/admin/mails/<int:mail_id>/igen")
+@login_required("admin")
+def retry_mail(mail_id: int):
+    try:
+        services().engine.outbox.retry(mail_id)
+    except KlageflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t("queued_again"), "success")
+    return redirect(url_for("ui.admin"))
+
+
+@bp.post("/admin/haendelser/<int:incident_id>/igen")
+@login_required("admin")
+def retry_incident(incident_id: int):
+    try:
+        services().engine.retry_incident(incident_id, actor=current_user().username)
+    except KlageflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t("retried"), "success")
+    return redirect(url_for("ui.admin"))

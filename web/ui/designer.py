@@ -1,0 +1,128 @@
+"""Process designers' pages: versions with waiting cases, the BPMN and form editors."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, render_template, request
+
+from engine import DeploymentError, KlageflowError
+
+from . import (
+    bp,
+    bpmn_file_of,
+    current_user,
+    login_required,
+    services,
+)
+
+
+@bp.get("/processer")
+@login_required("designer", "admin")
+def processes():
+    return render_template("ui/processes.html", definitions=services().engine.definitions())
+
+
+@bp.get("/processer/<key>")
+@login_required("designer", "admin")
+def process(key: str):
+    """A version in the viewer, with how many unfinished cases wait at each element."""
+    engine = services().engine
+    try:
+        versions = engine.definition_versions(key)
+        version = request.args.get("version", type=int) or versions[0]["version"]
+        definition = engine.definition(key, version)
+    except (KlageflowError, IndexError):
+        abort(404)
+    return render_template(
+        "ui/process.html", key=key, version=version, versions=versions,
+        counts=engine.waiting_at(key, version), bpmn_file=bpmn_file_of(definition, key),
+        forms=sorted(name for name in definition.files if name.endswith(".form")),
+    )  # fmt: skip
+
+
+@bp.get("/processer/<key>/rediger")
+@login_required("designer")
+def edit_process(key: str):
+    """The BPMN editor on the latest version; deploying makes a new version."""
+    engine = services().engine
+    try:
+        definition = engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    return render_template(
+        "ui/editor.html", key=key, version=definition.version,
+        bpmn_file=bpmn_file_of(definition, key),
+    )  # fmt: skip
+
+
+@bp.post("/processer/<key>/<action>")
+@login_required("designer")
+def deploy_process(key: str, action: str):
+    """Validate or deploy the edited diagram with the rest of the latest version's files.
+
+    Answers JSON for the editor: 200/201 with the version, or 422 with the problems, each
+    pinned to its element so the editor can mark it.
+    """
+    if action not in ("valider", "udrul"):
+        abort(404)
+    engine = services().engine
+    try:
+        definition = engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    xml = (request.get_json(silent=True) or {}).get("bpmn")
+    if not isinstance(xml, str) or not xml.strip():
+        return {"problems": [{"reason": "no BPMN XML was sent"}]}, 400
+    files = {**definition.files, bpmn_file_of(definition, key): xml}
+    try:
+        if action == "valider":
+            engine.validate(files)
+            return {"valid": True}
+        results = engine.deploy(files, deployed_by=current_user().username)
+    except DeploymentError as exc:
+        return {"problems": [p.as_dict() for p in exc.problems]}, 422
+    mine = next((r for r in results if r.key == key), results[0])
+    return {"key": mine.key, "version": mine.version, "created": mine.created}, (
+        201 if mine.created else 200
+    )
+
+
+@bp.get("/processer/<key>/formularer/<filename>")
+@login_required("designer")
+def edit_form(key: str, filename: str):
+    """The form-js editor on a form of the latest version."""
+    try:
+        definition = services().engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    if filename not in definition.files or not filename.endswith(".form"):
+        abort(404)
+    return render_template(
+        "ui/form_editor.html", key=key, version=definition.version, filename=filename
+    )
+
+
+@bp.post("/processer/<key>/formularer/<filename>")
+@login_required("designer")
+def deploy_form(key: str, filename: str):
+    """Deploy the latest version's files with this form changed, as a new version."""
+    engine = services().engine
+    try:
+        definition = engine.definition(key)
+    except KlageflowError:
+        abort(404)
+    if filename not in definition.files or not filename.endswith(".form"):
+        abort(404)
+    schema = (request.get_json(silent=True) or {}).get("schema")
+    if not isinstance(schema, dict):
+        return {"problems": [{"reason": "no form schema was sent"}]}, 400
+    files = {**definition.files, filename: json.dumps(schema, indent=2, ensure_ascii=False)}
+    try:
+        results = engine.deploy(files, deployed_by=current_user().username)
+    except DeploymentError as exc:
+        return {"problems": [p.as_dict() for p in exc.problems]}, 422
+    mine = next((r for r in results if r.key == key), results[0])
+    return {"key": mine.key, "version": mine.version, "created": mine.created}, (
+        201 if mine.created else 200
+    )
