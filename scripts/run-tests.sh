@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check engine web workflows tests bench
+.venv/bin/ruff format --check --quiet engine web workflows tests bench
 
 pgdir=$(mktemp -d /tmp/klageflow-pg.XXXXXX)
 port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -100,7 +100,6 @@ def complaint_deadline(
     return _period_end(start + COMPLAINT_PERIOD, policy)
 
 
-
 def expired_at(deadline: datetime) -> datetime:
     """The first instant at which `deadline` has passed: one second after its last moment.
 
