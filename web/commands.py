@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 from engine import Engine
 from engine.config import PROJECT_ROOT
@@ -103,6 +104,10 @@ def _run(args, settings) -> int:
         return 0
     from .app import create_app
 
+    if args.host in ("127.0.0.1", "localhost", "::1"):
+        # Plain http on this machine: a Secure session cookie would not be kept by every
+        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
+        os.environ.setdefault("KLAGEFLOW_INSECURE_COOKIES", "1")
     scheduler.start()
     print(f"web: http://{args.host}:{args.port}/  (API docs: /api/v1/docs)")
     try:
