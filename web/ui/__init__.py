@@ -9,7 +9,7 @@ refused step keeps what was typed.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -90,6 +90,7 @@ def _template_helpers() -> dict[str, Any]:
         "me": current_user(),
         "csrf_token": auth.csrf_token,
         "local": local,
+        "day": lambda iso: date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "",
         "basis_label": lambda code: pick(
             standing.LEGAL_BASES[code].label_da, standing.LEGAL_BASES[code].label_en
         ) if code in standing.LEGAL_BASES else code,
