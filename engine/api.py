@@ -45,7 +45,7 @@ class Engine:
     ) -> Engine:
         """An engine on the configured database (schema changes go through migrations)."""
         settings = settings or load_settings()
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, pool_size=settings.db_pool_size)
         if create_schema:
             db.create_schema()
         return cls(db, settings)

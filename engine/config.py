@@ -54,6 +54,8 @@ class Settings:
         default_factory=lambda: float(_env("MAIL_BACKOFF_SECONDS", "30"))
     )
     language: str = field(default_factory=lambda: _env("LANGUAGE", "da"))
+    # PostgreSQL connections kept per process (as many again may open under load).
+    db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "10")))
     # Days a complainant has to pay the fee once the board requests it (the chair sets it).
     payment_days: int = field(default_factory=lambda: int(_env("PAYMENT_DAYS", "14")))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
