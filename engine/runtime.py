@@ -16,12 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    TimerEventDefinition,
-)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select
@@ -33,6 +27,13 @@ from .db import Database
 from .errors import Conflict, IncidentRaised, KlageflowError, NotFound
 from .models import AuditEvent, Incident, OutboxMail, ProcessDefinition, ProcessInstance, WorkItem
 from .spiff import ParsedDefinition, ScriptEngine, SpecCache, dump_state, load_state, to_plain
+from .timers import (
+    armed_timers,
+    fired_timers,
+    next_timer_due,
+    own_timer_refresh,
+    timer_definition,
+)
 
 MAX_TIMER_ROUNDS = 1000
 
@@ -193,7 +194,7 @@ class Runtime:
                 ctx = StepContext(
                     session, instance, definition, parsed, workflow, actor, clock.now()
                 )
-                _own_timer_refresh(workflow)
+                own_timer_refresh(workflow)
                 token = current_step.set(ctx)
                 refused: KlageflowError | None = None
                 result = None
@@ -285,7 +286,7 @@ class Runtime:
             ctx.audit(
                 "instance_started", None, version=definition.version, business_key=business_key
             )
-            _own_timer_refresh(workflow)
+            own_timer_refresh(workflow)
             token = current_step.set(ctx)
             try:
                 self._advance(ctx)
@@ -326,9 +327,9 @@ class Runtime:
         """
         workflow = ctx.workflow
         for _ in range(MAX_TIMER_ROUNDS):
-            before = _armed_timers(workflow)
+            before = armed_timers(workflow)
             self._refresh_timers(ctx)
-            fired = _fired_timers(workflow, before)
+            fired = fired_timers(workflow, before)
             for element_id, due, kind in fired:
                 late = (ctx.now - due).total_seconds() if due else None
                 ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
@@ -446,12 +447,6 @@ class Runtime:
             return IncidentRaised(instance_id, incident.id, element_id, message)
 
 
-def _own_timer_refresh(workflow: BpmnWorkflow) -> None:
-    # do_engine_steps() ends with its own refresh_timers(); the step refreshes timers
-    # itself (_advance) so that every firing is seen and audited.
-    workflow.refresh_timers = lambda: None
-
-
 def _uuid(task_id: str):
     from uuid import UUID
 
@@ -467,78 +462,6 @@ def _completed(ctx: StepContext, task) -> None:
     if spec.bpmn_id is None or spec.manual:
         return
     ctx.audit("element_completed", spec.bpmn_id, name=spec.bpmn_name, type=type(spec).__name__)
-
-
-def timer_definition(task) -> TimerEventDefinition | None:
-    """The timer a waiting task listens for: its own, or one of an event-based gateway's."""
-    definition = task.task_spec.event_definition
-    if isinstance(definition, TimerEventDefinition):
-        return definition
-    if isinstance(definition, MultipleEventDefinition):
-        return next(
-            (d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None
-        )
-    return None
-
-
-def _timer_due(task) -> tuple[datetime | None, str]:
-    definition = timer_definition(task)
-    value = task._get_internal_data("event_value")
-    if value is None:
-        return None, type(definition).__name__
-    if isinstance(definition, CycleTimerEventDefinition):
-        if value.get("cycles") == 0:
-            return None, "cycle"
-        return datetime.fromisoformat(value["next"]), "cycle"
-    try:
-        due = value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(value)
-    except (ValueError, TypeError) as exc:
-        raise WorkflowTaskException(
-            f"timer value {value!r} does not work: {exc}", task=task, exception=exc
-        ) from exc
-    return due, "duration" if "Duration" in type(definition).__name__ else "date"
-
-
-def _waiting_timer_tasks(workflow: BpmnWorkflow):
-    for task in workflow.event_manager.tasks.values():
-        if task.state == TaskState.WAITING and timer_definition(task) is not None:
-            yield task
-
-
-def _armed_timers(workflow: BpmnWorkflow) -> dict:
-    armed = {}
-    for task in _waiting_timer_tasks(workflow):
-        due, kind = _timer_due(task)
-        cycles = (task._get_internal_data("event_value") or {}) if kind == "cycle" else {}
-        armed[task.id] = (
-            task,
-            due,
-            kind,
-            cycles.get("cycles") if isinstance(cycles, dict) else None,
-        )
-    return armed
-
-
-def _fired_timers(workflow: BpmnWorkflow, before: dict) -> list[tuple[str, datetime | None, str]]:
-    fired = []
-    for task, due, kind, cycles in before.values():
-        if kind == "cycle":
-            # A cycle fires when its count goes down; at zero it only ends.
-            value = task._get_internal_data("event_value") or {}
-            now_cycles = value.get("cycles") if isinstance(value, dict) else None
-            if cycles and now_cycles is not None and now_cycles < cycles:
-                fired.append((task.task_spec.bpmn_id, due, kind))
-        elif task.state not in (TaskState.WAITING, TaskState.CANCELLED):
-            fired.append((task.task_spec.bpmn_id, due, kind))
-    return fired
-
-
-def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-    """The earliest due instant of the workflow's armed timers (None when none is armed)."""
-    dues = [
-        due for task in _waiting_timer_tasks(workflow) if (due := _timer_due(task)[0]) is not None
-    ]
-    return min(dues) if dues else None
 
 
 @dataclass
