@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select
@@ -33,6 +35,7 @@ from .timers import (
     next_timer_due,
     own_timer_refresh,
     timer_definition,
+    timer_due,
 )
 
 MAX_TIMER_ROUNDS = 1000
@@ -73,6 +76,7 @@ class StepContext:
     completed_task_id: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    fired_timer_tasks: set = field(default_factory=set)  # timers whose firing was audited
 
     def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
         """Record an audit event for this instance, committed with the step."""
@@ -330,7 +334,8 @@ class Runtime:
             before = armed_timers(workflow)
             self._refresh_timers(ctx)
             fired = fired_timers(workflow, before)
-            for element_id, due, kind in fired:
+            for task_id, element_id, due, kind in fired:
+                ctx.fired_timer_tasks.add(task_id)
                 late = (ctx.now - due).total_seconds() if due else None
                 ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
             if fired or run_engine_steps:
@@ -461,6 +466,18 @@ def _completed(ctx: StepContext, task) -> None:
     spec = task.task_spec
     if spec.bpmn_id is None or spec.manual:
         return
+    own_timer = isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)
+    if own_timer and task.id not in ctx.fired_timer_tasks:
+        # A timer already due when the path reached it fires inside the engine steps,
+        # not in a refresh: audit it all the same, so every firing is on record.
+        ctx.fired_timer_tasks.add(task.id)
+        try:
+            due, kind = timer_due(task)
+        except WorkflowTaskException:
+            due, kind = None, "date"
+        if kind != "cycle":
+            late = (ctx.now - due).total_seconds() if due else None
+            ctx.audit("timer_fired", spec.bpmn_id, due=due, late_by_seconds=late, timer=kind)
     ctx.audit("element_completed", spec.bpmn_id, name=spec.bpmn_name, type=type(spec).__name__)
 
 

@@ -74,8 +74,10 @@ def armed_timers(workflow: BpmnWorkflow) -> dict:
     return armed
 
 
-def fired_timers(workflow: BpmnWorkflow, before: dict) -> list[tuple[str, datetime | None, str]]:
-    """Which of the timers armed `before` a refresh fired in it: (element id, due, kind)."""
+def fired_timers(
+    workflow: BpmnWorkflow, before: dict
+) -> list[tuple[object, str, datetime | None, str]]:
+    """Which of the timers armed `before` a refresh fired in it: (task id, element, due, kind)."""
     fired = []
     for task, due, kind, cycles in before.values():
         if kind == "cycle":
@@ -83,9 +85,9 @@ def fired_timers(workflow: BpmnWorkflow, before: dict) -> list[tuple[str, dateti
             value = task._get_internal_data("event_value") or {}
             now_cycles = value.get("cycles") if isinstance(value, dict) else None
             if cycles and now_cycles is not None and now_cycles < cycles:
-                fired.append((task.task_spec.bpmn_id, due, kind))
+                fired.append((task.id, task.task_spec.bpmn_id, due, kind))
         elif task.state not in (TaskState.WAITING, TaskState.CANCELLED):
-            fired.append((task.task_spec.bpmn_id, due, kind))
+            fired.append((task.id, task.task_spec.bpmn_id, due, kind))
     return fired
 
 

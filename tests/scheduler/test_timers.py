@@ -161,3 +161,13 @@ def test_a_timer_armed_in_this_process_wakes_the_scheduler_before_its_next_poll(
     [event] = [e for e in engine.show(instance)["history"] if e["kind"] == "timer_fired"]
     assert 0 <= event["details"]["late_by_seconds"] < 1.0
     assert fired_at - due < timedelta(seconds=1.5)
+
+
+def test_a_timer_already_due_when_reached_fires_at_once_and_is_on_record(engine, frozen_now):
+    engine.deploy_paths(["tests/engine/bpmn/deadline.bpmn"])
+    past = (frozen_now - timedelta(minutes=5)).isoformat()
+    instance = engine.start("deadline", {"deadline_at": past})
+    assert engine.show(instance)["status"] == "completed"
+    [event] = [e for e in engine.show(instance)["history"] if e["kind"] == "timer_fired"]
+    assert event["element_id"] == "wait_deadline"
+    assert event["details"]["late_by_seconds"] == 300
