@@ -1,4 +1,8 @@
-"""Klageflow's BPMN runtime over SpiffWorkflow; it knows nothing of complaints."""
+"""Klageflow's BPMN runtime over SpiffWorkflow; it knows nothing of complaints.
+
+The public API is what `__all__` lists: the `Engine`, the typed records its methods
+return, the errors they raise, `TaskFilter` and the clock.
+"""
 
 from .api import Engine
 from .clock import clock, now
@@ -13,19 +17,39 @@ from .errors import (
     PermissionDenied,
     TaskNotReady,
 )
+from .records import (
+    Definition,
+    DefinitionInfo,
+    DeployResult,
+    HistoryEntry,
+    IncidentInfo,
+    InstanceListItem,
+    InstanceSummary,
+    InstanceView,
+    TaskInfo,
+)
 from .worklist import TaskFilter
 
 __all__ = [
     "Conflict",
+    "Definition",
+    "DefinitionInfo",
     "DeployProblem",
+    "DeployResult",
     "DeploymentError",
     "Engine",
+    "HistoryEntry",
+    "IncidentInfo",
     "IncidentRaised",
+    "InstanceListItem",
+    "InstanceSummary",
+    "InstanceView",
     "InvalidData",
     "KlageflowError",
     "NotFound",
     "PermissionDenied",
     "TaskFilter",
+    "TaskInfo",
     "TaskNotReady",
     "clock",
     "now",

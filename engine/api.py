@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -22,9 +22,20 @@ from .errors import Conflict, InvalidData, NotFound, PermissionDenied, TaskNotRe
 from .forms import validate_submission
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
-from .runtime import Runtime, ServiceHandler, StepContext, workflow_elements
+from .records import (
+    Definition,
+    DefinitionInfo,
+    DeployResult,
+    HistoryEntry,
+    IncidentInfo,
+    InstanceListItem,
+    InstanceSummary,
+    InstanceView,
+    TaskInfo,
+)
+from .runtime import Runtime, ServiceHandler, StepContext, StepResult, workflow_elements
 from .spiff import SpecCache, load_state, to_plain
-from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
+from .worklist import TaskFilter, claim, count_work_items, list_work_items, task_info, unclaim
 
 MAX_ID = 2**63 - 1  # the largest integer key the databases store
 
@@ -60,7 +71,7 @@ class Engine:
 
     def deploy(
         self, files: dict[str, bytes | str], *, deployed_by: str | None = None
-    ) -> list[_deploy.DeployResult]:
+    ) -> list[DeployResult]:
         """Deploy a bundle of BPMN/DMN/form files; identical content is a no-op.
 
         Raises DeploymentError with every problem found; nothing is stored then.
@@ -87,11 +98,13 @@ class Engine:
         _texts, parsed = _deploy.check_bundle(raw)
         return sorted(parsed)
 
-    def deploy_paths(self, paths: Iterable[str | Path], *, deployed_by: str | None = None):
+    def deploy_paths(
+        self, paths: Iterable[str | Path], *, deployed_by: str | None = None
+    ) -> list[DeployResult]:
         """Deploy files from disk (see `deploy`)."""
         return self.deploy({str(p): Path(p).read_bytes() for p in paths}, deployed_by=deployed_by)
 
-    def definitions(self) -> list[dict[str, Any]]:
+    def definitions(self) -> list[DefinitionInfo]:
         """The latest version of each process key, with version and running-instance counts."""
         with self.db.read() as session:
             latest = (
@@ -115,9 +128,9 @@ class Engine:
                     .group_by(ProcessInstance.process_key)
                 ).all()
             )
-            return [self._definition_dict(row, running=running.get(row.key, 0)) for row in rows]
+            return [_definition_info(row, running=running.get(row.key, 0)) for row in rows]
 
-    def definition_versions(self, key: str) -> list[dict[str, Any]]:
+    def definition_versions(self, key: str) -> list[DefinitionInfo]:
         """Every version of a process key, newest first, with running-instance counts."""
         with self.db.read() as session:
             rows = session.scalars(
@@ -136,12 +149,22 @@ class Engine:
                     .group_by(ProcessInstance.definition_id)
                 ).all()
             )
-            return [self._definition_dict(row, running=running.get(row.id, 0)) for row in rows]
+            return [_definition_info(row, running=running.get(row.id, 0)) for row in rows]
 
-    def definition(self, key: str, version: int | None = None) -> ProcessDefinition:
-        """A definition version (the latest when `version` is None)."""
+    def definition(self, key: str, version: int | None = None) -> Definition:
+        """A definition version with its files (the latest when `version` is None)."""
         with self.db.read() as session:
-            return self._definition(session, key, version)
+            row = self._definition(session, key, version)
+            return Definition(
+                id=row.id,
+                key=row.key,
+                version=row.version,
+                name=row.name,
+                content_hash=row.content_hash,
+                files=dict(row.files),
+                deployed_by=row.deployed_by,
+                deployed_at=row.deployed_at,
+            )
 
     def waiting_at(self, key: str, version: int) -> dict[str, int]:
         """How many unfinished instances of a version wait at each element (the designer's view).
@@ -174,20 +197,6 @@ class Engine:
             raise NotFound(f"{what}process {key!r} is not deployed")
         return row
 
-    @staticmethod
-    def _definition_dict(row: ProcessDefinition, running: int = 0) -> dict[str, Any]:
-        return {
-            "id": row.id,
-            "key": row.key,
-            "version": row.version,
-            "name": row.name,
-            "content_hash": row.content_hash,
-            "files": sorted(row.files),
-            "deployed_by": row.deployed_by,
-            "deployed_at": row.deployed_at.isoformat(),
-            "running_instances": running,
-        }
-
     # -- instances ------------------------------------------------------------------------------
 
     def start(
@@ -204,7 +213,7 @@ class Engine:
             raise InvalidData("instance data must be a JSON object")
         return self.start_summary(
             key, data, business_key=business_key, actor=actor, version=version
-        )["id"]
+        ).id
 
     def start_summary(
         self,
@@ -215,7 +224,7 @@ class Engine:
         actor: str | None = None,
         version: int | None = None,
         in_transaction=None,
-    ) -> dict[str, Any]:
+    ) -> InstanceSummary:
         """Start an instance (see `start`) and return its summary: status, elements, open tasks.
 
         `in_transaction(session, instance_id)`, when given, writes domain rows in the
@@ -236,7 +245,7 @@ class Engine:
         actor: str | None = None,
         actor_groups: Iterable[str] | None = None,
         instance_id: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> InstanceSummary:
         """Complete a READY user task with data, as `actor`; return the instance's summary.
 
         `actor_groups`, when given, must contain the task's candidate group. `instance_id`,
@@ -288,7 +297,7 @@ class Engine:
                 data=values,
             )
 
-        return self.runtime.run_step(locate, action, actor=actor, action_record=record).summary
+        return _summary_of(self.runtime.run_step(locate, action, actor=actor, action_record=record))
 
     def send_message(
         self,
@@ -297,7 +306,7 @@ class Engine:
         data: dict[str, Any] | None = None,
         *,
         actor: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> InstanceSummary:
         """Deliver a message (for example "fee_paid") to an instance waiting for it."""
         if data is not None and not isinstance(data, dict):
             raise InvalidData("message data must be a JSON object")
@@ -317,11 +326,11 @@ class Engine:
                 ) from None
             ctx.audit("message_received", None, name=name, data=data or {})
 
-        return self.runtime.run_step(instance_id, action, actor=actor, action_record=record).summary
+        return _summary_of(
+            self.runtime.run_step(instance_id, action, actor=actor, action_record=record)
+        )
 
-    def claim_due_timer(
-        self, *, actor: str = "scheduler"
-    ) -> tuple[str, list[dict[str, Any]]] | None:
+    def claim_due_timer(self, *, actor: str = "scheduler") -> tuple[str, list[HistoryEntry]] | None:
         """Claim the running instance whose timer is due earliest and fire its due timers.
 
         The claim is made inside the step's own write transaction: on PostgreSQL the row
@@ -357,17 +366,27 @@ class Engine:
         if not claimed:
             return None
         events = result.value if result is not None and result.summary else None
-        return claimed[0], events or []
+        fired = [
+            HistoryEntry(
+                at=event["at"],
+                actor=event["actor"],
+                kind=event["kind"],
+                element_id=event["element_id"],
+                details=event["details"],
+            )
+            for event in events or ()
+        ]
+        return claimed[0], fired
 
-    def advance(self, instance_id: str, *, actor: str | None = "scheduler") -> dict[str, Any]:
+    def advance(self, instance_id: str, *, actor: str | None = "scheduler") -> InstanceSummary:
         """Run one step with no input: fires due timers (what the scheduler does); return the summary."""
-        return self.runtime.run_step(
-            instance_id, None, actor=actor, action_record={"kind": "advance"}
-        ).summary
+        return _summary_of(
+            self.runtime.run_step(instance_id, None, actor=actor, action_record={"kind": "advance"})
+        )
 
     def retry_incident(
         self, incident_id: int, *, actor: str | None = None, data: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    ) -> InstanceView:
         """Retry the step an incident recorded; on success the incident is resolved.
 
         `data`, when given, replaces the data of a failed task completion or message
@@ -407,15 +426,15 @@ class Engine:
             )
         return self.show(incident.instance_id)
 
-    def incidents(self, *, open_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+    def incidents(self, *, open_only: bool = True, limit: int = 100) -> list[IncidentInfo]:
         """Incidents, newest first (open ones only unless told otherwise)."""
         with self.db.read() as session:
             query = select(Incident).order_by(Incident.id.desc()).limit(limit)
             if open_only:
                 query = query.where(Incident.resolved_at.is_(None))
-            return [_incident_dict(row) for row in session.scalars(query)]
+            return [_incident_info(row) for row in session.scalars(query)]
 
-    def show(self, instance_id: str) -> dict[str, Any]:
+    def show(self, instance_id: str) -> InstanceView:
         """Status, active and completed elements, data, open tasks, incidents and history."""
         with self.db.read() as session:
             instance = session.get(ProcessInstance, instance_id)
@@ -438,25 +457,25 @@ class Engine:
             incidents = session.scalars(
                 select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)
             ).all()
-            return {
-                "id": instance.id,
-                "process_key": instance.process_key,
-                "version": definition.version,
-                "definition_id": definition.id,
-                "business_key": instance.business_key,
-                "status": instance.status,
-                "active_elements": active,
-                "completed_elements": completed,
-                "data": instance.data,
-                "next_timer_due_at": _iso(instance.next_timer_due_at),
-                "open_tasks": [work_item_dict(item) for item in tasks],
-                "incidents": [_incident_dict(row) for row in incidents],
-                "history": [_event_dict(event) for event in events],
-                "created_at": _iso(instance.created_at),
-                "updated_at": _iso(instance.updated_at),
-                "completed_at": _iso(instance.completed_at),
-                "row_version": instance.version,
-            }
+            return InstanceView(
+                id=instance.id,
+                process_key=instance.process_key,
+                version=definition.version,
+                business_key=instance.business_key,
+                status=instance.status,
+                active_elements=active,
+                completed_elements=completed,
+                data=instance.data,
+                next_timer_due_at=instance.next_timer_due_at,
+                open_tasks=[task_info(item) for item in tasks],
+                definition_id=definition.id,
+                incidents=[_incident_info(row) for row in incidents],
+                history=[_history_entry(event) for event in events],
+                created_at=instance.created_at,
+                updated_at=instance.updated_at,
+                completed_at=instance.completed_at,
+                row_version=instance.version,
+            )
 
     def instances(
         self,
@@ -466,7 +485,7 @@ class Engine:
         status: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[InstanceListItem]:
         """Instances, newest first, narrowed by key, business key and status."""
         with self.db.read() as session:
             query = select(ProcessInstance).order_by(ProcessInstance.created_at.desc())
@@ -477,48 +496,92 @@ class Engine:
             if status:
                 query = query.where(ProcessInstance.status == status)
             return [
-                {
-                    "id": row.id,
-                    "process_key": row.process_key,
-                    "business_key": row.business_key,
-                    "status": row.status,
-                    "created_at": _iso(row.created_at),
-                    "next_timer_due_at": _iso(row.next_timer_due_at),
-                }
+                InstanceListItem(
+                    id=row.id,
+                    process_key=row.process_key,
+                    business_key=row.business_key,
+                    status=row.status,
+                    created_at=row.created_at,
+                    next_timer_due_at=row.next_timer_due_at,
+                )
                 for row in session.scalars(query.limit(limit).offset(offset))
             ]
+
+    def instance_data(self, instance_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The process data of each of these instances (one query); unknown ids are left out."""
+        ids = set(instance_ids)
+        if not ids:
+            return {}
+        with self.db.read() as session:
+            rows = session.execute(
+                select(ProcessInstance.id, ProcessInstance.data).where(ProcessInstance.id.in_(ids))
+            )
+            return {instance_id: data or {} for instance_id, data in rows}
+
+    def history(
+        self, instance_id: str, *, kinds: Iterable[str] | None = None
+    ) -> list[HistoryEntry]:
+        """The audit events of an instance, oldest first; only those of `kinds` when given."""
+        with self.db.read() as session:
+            query = select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+            if kinds is not None:
+                query = query.where(AuditEvent.kind.in_(set(kinds)))
+            return [
+                _history_entry(event) for event in session.scalars(query.order_by(AuditEvent.id))
+            ]
+
+    def instances_with_open_task(
+        self, instance_ids: Iterable[str], groups: Iterable[str]
+    ) -> set[str]:
+        """Which of these instances have an open task for one of these groups (one query)."""
+        ids, candidate_groups = set(instance_ids), set(groups)
+        if not ids or not candidate_groups:
+            return set()
+        with self.db.read() as session:
+            return set(
+                session.scalars(
+                    select(WorkItem.instance_id)
+                    .where(
+                        WorkItem.instance_id.in_(ids),
+                        WorkItem.state == "open",
+                        WorkItem.candidate_group.in_(candidate_groups),
+                    )
+                    .distinct()
+                )
+            )
 
     # -- work items -----------------------------------------------------------------------------
 
     def tasks(
         self, flt: TaskFilter | None = None, *, limit: int = 50, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[TaskInfo]:
         """Open tasks matching the filter, overdue first."""
         with self.db.read() as session:
             items = list_work_items(session, flt or TaskFilter(), limit=limit, offset=offset)
-            return [work_item_dict(item) for item in items]
+            return [task_info(item) for item in items]
 
     def count_tasks(self, flt: TaskFilter | None = None) -> int:
         """How many open tasks match the filter."""
         with self.db.read() as session:
             return count_work_items(session, flt or TaskFilter())
 
-    def task(self, task_id: str) -> dict[str, Any]:
+    def task(self, task_id: str) -> TaskInfo:
         """One work item (open or done), with the form definition it names."""
         with self.db.read() as session:
             item = session.get(WorkItem, task_id)
             if item is None:
                 raise NotFound(f"task {task_id} does not exist")
-            result = work_item_dict(item)
+            result = task_info(item)
             if item.form_key:
                 instance = session.get(ProcessInstance, item.instance_id)
                 definition = self.runtime.definition_ref(session, instance.definition_id)
-                result["form"] = self.runtime.parsed(session, definition).forms.get(item.form_key)
+                form = self.runtime.parsed(session, definition).forms.get(item.form_key)
+                result = replace(result, form=form)
             return result
 
     def claim(
         self, task_id: str, actor: str, *, actor_groups: Iterable[str] | None = None
-    ) -> dict[str, Any]:
+    ) -> TaskInfo:
         """Assign an open task to `actor` (who must be in its group when groups are given)."""
         with self.db.write() as session:
             item = session.get(WorkItem, task_id)
@@ -528,35 +591,51 @@ class Engine:
                 and item.candidate_group not in set(actor_groups)
             ):
                 raise PermissionDenied(f"task {task_id} is for group {item.candidate_group!r}")
-            return work_item_dict(claim(session, task_id, actor))
+            return task_info(claim(session, task_id, actor))
 
-    def unclaim(self, task_id: str, actor: str, *, force: bool = False) -> dict[str, Any]:
+    def unclaim(self, task_id: str, actor: str, *, force: bool = False) -> TaskInfo:
         """Release a task claimed by `actor` (or by anyone, with `force`)."""
         with self.db.write() as session:
-            return work_item_dict(unclaim(session, task_id, actor, force=force))
+            return task_info(unclaim(session, task_id, actor, force=force))
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _summary_of(result: StepResult | None) -> InstanceSummary:
+    # Only the scheduler's timers-only step may return no result or no summary.
+    assert result is not None and result.summary is not None
+    return result.summary
 
 
-def _incident_dict(row: Incident) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "instance_id": row.instance_id,
-        "element_id": row.element_id,
-        "message": row.message,
-        "created_at": _iso(row.created_at),
-        "resolved_at": _iso(row.resolved_at),
-        "resolved_by": row.resolved_by,
-    }
+def _incident_info(row: Incident) -> IncidentInfo:
+    return IncidentInfo(
+        id=row.id,
+        instance_id=row.instance_id,
+        element_id=row.element_id,
+        message=row.message,
+        created_at=row.created_at,
+        resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by,
+    )
 
 
-def _event_dict(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "at": _iso(event.at),
-        "actor": event.actor,
-        "kind": event.kind,
-        "element_id": event.element_id,
-        "details": event.details,
-    }
+def _history_entry(event: AuditEvent) -> HistoryEntry:
+    return HistoryEntry(
+        at=event.at,
+        actor=event.actor,
+        kind=event.kind,
+        element_id=event.element_id,
+        details=event.details or {},
+    )
+
+
+def _definition_info(row: ProcessDefinition, running: int = 0) -> DefinitionInfo:
+    return DefinitionInfo(
+        id=row.id,
+        key=row.key,
+        version=row.version,
+        name=row.name,
+        content_hash=row.content_hash,
+        files=sorted(row.files),
+        deployed_by=row.deployed_by,
+        deployed_at=row.deployed_at,
+        running_instances=running,
+    )

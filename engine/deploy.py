@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from dataclasses import dataclass
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -25,6 +24,7 @@ from . import clock
 from .errors import DeploymentError, DeployProblem
 from .forms import FormError, check_form
 from .models import ProcessDefinition
+from .records import DeployResult
 from .scripting import ScriptError, check_expression, check_script
 from .spiff import ParsedDefinition, parse_files
 from .xmlcheck import element_at_line, owning_id, read_xml
@@ -75,16 +75,6 @@ FLOW_NODES = [
 FORM_PROPERTY = "formKey"
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
 SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
-
-
-@dataclass(frozen=True)
-class DeployResult:
-    """What a deployment did for one process key."""
-
-    key: str
-    version: int
-    definition_id: int
-    created: bool
 
 
 def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:

@@ -28,6 +28,7 @@ from . import clock
 from .db import Database
 from .errors import Conflict, IncidentRaised, KlageflowError, NotFound
 from .models import AuditEvent, Incident, OutboxMail, ProcessDefinition, ProcessInstance, WorkItem
+from .records import Definition, InstanceSummary
 from .spiff import ParsedDefinition, ScriptEngine, SpecCache, dump_state, load_state, to_plain
 from .timers import (
     armed_timers,
@@ -58,7 +59,7 @@ class StepResult:
     """What a step returned: the action's own result and the instance's summary after it."""
 
     value: Any
-    summary: dict[str, Any]
+    summary: InstanceSummary | None
 
 
 @dataclass
@@ -75,7 +76,7 @@ class StepContext:
     current_element: str | None = None
     completed_task_id: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: InstanceSummary | None = None
     fired_timer_tasks: set = field(default_factory=set)  # timers whose firing was audited
 
     def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
@@ -222,7 +223,7 @@ class Runtime:
                     due = next_timer_due(workflow)
                     if due != instance.next_timer_due_at:
                         instance.next_timer_due_at = due
-                    return StepResult(None, {})
+                    return StepResult(None, None)
                 self._write_back(ctx)
             self._announce(instance.next_timer_due_at)
             if refused is not None:
@@ -252,12 +253,12 @@ class Runtime:
 
     def start_instance(
         self,
-        definition: ProcessDefinition,
+        definition: Definition,
         data: dict[str, Any],
         business_key: str | None,
         actor: str | None,
         in_transaction: Callable[[Session, str], None] | None = None,
-    ) -> dict[str, Any]:
+    ) -> InstanceSummary:
         """Create an instance, run it to its first wait state and commit it; return its summary.
 
         `in_transaction(session, instance_id)` runs inside the same transaction (a domain
@@ -319,6 +320,7 @@ class Runtime:
                 in_transaction(session, instance.id)
             due = instance.next_timer_due_at
         self._announce(due)
+        assert ctx.summary is not None  # written back above
         return ctx.summary
 
     # -- inside the step --------------------------------------------------------------------
@@ -514,24 +516,23 @@ def _scan(workflow: BpmnWorkflow) -> _Scan:
     return _Scan(data, ready_manual, list(active), list(completed))
 
 
-def _summary(ctx: StepContext, scan: _Scan, open_items: list[WorkItem]) -> dict[str, Any]:
+def _summary(ctx: StepContext, scan: _Scan, open_items: list[WorkItem]) -> InstanceSummary:
     """The instance as it stands after the step, built from memory (no second read)."""
-    from .worklist import work_item_dict
+    from .worklist import task_info
 
     instance = ctx.instance
-    due = instance.next_timer_due_at
-    return {
-        "id": instance.id,
-        "process_key": instance.process_key,
-        "version": ctx.definition.version,
-        "business_key": instance.business_key,
-        "status": instance.status,
-        "active_elements": scan.active,
-        "completed_elements": scan.completed,
-        "data": instance.data,
-        "next_timer_due_at": due.isoformat() if due else None,
-        "open_tasks": [work_item_dict(item, ctx.now) for item in open_items],
-    }
+    return InstanceSummary(
+        id=instance.id,
+        process_key=instance.process_key,
+        version=ctx.definition.version,
+        business_key=instance.business_key,
+        status=instance.status,
+        active_elements=scan.active,
+        completed_elements=scan.completed,
+        data=instance.data,
+        next_timer_due_at=instance.next_timer_due_at,
+        open_tasks=[task_info(item, ctx.now) for item in open_items],
+    )
 
 
 def workflow_elements(workflow: BpmnWorkflow) -> tuple[list[str], list[str]]:

@@ -93,11 +93,11 @@ class Scheduler:
                     break  # the same row again: leave it to the next round
                 idle.add(instance_id)
             for event in events:
-                details = event["details"]
+                details = event.details
                 log.info(
                     "timer fired: instance %s element %s due %s late by %.3f s",
                     instance_id,
-                    event["element_id"],
+                    event.element_id,
                     details.get("due"),
                     details.get("late_by_seconds") or 0,
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import clock
 from .errors import Conflict, NotFound
 from .models import AuditEvent, WorkItem
+from .records import TaskInfo
 from .spiff import TimerEventDefinition
 
 if TYPE_CHECKING:
@@ -181,25 +182,25 @@ def unclaim(session: Session, task_id: str, actor: str, *, force: bool = False) 
     return item
 
 
-def work_item_dict(item: WorkItem, now: datetime | None = None) -> dict[str, Any]:
-    """A work item as plain data for the CLI and the API."""
+def task_info(item: WorkItem, now: datetime | None = None) -> TaskInfo:
+    """A work item as the public record the CLI, the API and the UI read."""
     now = now or clock.now()
-    return {
-        "id": item.id,
-        "instance_id": item.instance_id,
-        "process_key": item.process_key,
-        "business_key": item.business_key,
-        "element_id": item.element_id,
-        "name": item.name,
-        "documentation": item.documentation,
-        "lane": item.lane,
-        "candidate_group": item.candidate_group,
-        "assignee": item.assignee,
-        "form_key": item.form_key,
-        "due_at": item.due_at.isoformat() if item.due_at else None,
-        "overdue": bool(item.due_at and item.due_at < now and item.state == "open"),
-        "state": item.state,
-        "created_at": item.created_at.isoformat(),
-        "completed_at": item.completed_at.isoformat() if item.completed_at else None,
-        "completed_by": item.completed_by,
-    }
+    return TaskInfo(
+        id=item.id,
+        instance_id=item.instance_id,
+        process_key=item.process_key,
+        business_key=item.business_key,
+        element_id=item.element_id,
+        name=item.name,
+        documentation=item.documentation,
+        lane=item.lane,
+        candidate_group=item.candidate_group,
+        assignee=item.assignee,
+        form_key=item.form_key,
+        due_at=item.due_at,
+        overdue=bool(item.due_at and item.due_at < now and item.state == "open"),
+        state=item.state,
+        created_at=item.created_at,
+        completed_at=item.completed_at,
+        completed_by=item.completed_by,
+    )
