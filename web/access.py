@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import exists, select
-
-from engine.models import WorkItem
-
 from .accounts import Principal
 
 # Extra rules (the complaint module adds one: parties and organisations of a case).
@@ -23,14 +19,4 @@ def can_view_instance(services, principal: Principal, instance_id: str) -> bool:
         return True
     if not principal.groups:
         return False
-    with services.engine.db.read() as session:
-        return bool(
-            session.scalar(
-                select(
-                    exists().where(
-                        WorkItem.instance_id == instance_id,
-                        WorkItem.candidate_group.in_(principal.groups),
-                    )
-                )
-            )
-        )
+    return instance_id in services.engine.instances_with_open_task([instance_id], principal.groups)

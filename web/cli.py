@@ -41,6 +41,13 @@ def _json_arg(text: str | None) -> dict[str, Any]:
     return value
 
 
+def _plain(result: Any) -> Any:
+    """An engine record (or a list of them) as JSON-ready dicts for printing."""
+    if isinstance(result, list):
+        return [item.as_dict() for item in result]
+    return result.as_dict()
+
+
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     if not rows:
         return "(none)"
@@ -64,8 +71,7 @@ def _deploy(args, engine: Engine):
             paths.append(path)
         else:
             raise KlageflowError(f"no such file: {item}")
-    results = engine.deploy_paths(paths, deployed_by=args.actor)
-    rows = [{"key": r.key, "version": r.version, "created": r.created} for r in results]
+    rows = _plain(engine.deploy_paths(paths, deployed_by=args.actor))
     return rows, lambda: "\n".join(
         f"{r['key']} version {r['version']} "
         + ("deployed" if r["created"] else "unchanged (identical content)")
@@ -75,7 +81,7 @@ def _deploy(args, engine: Engine):
 
 @command("definitions")
 def _definitions(args, engine: Engine):
-    rows = engine.definition_versions(args.key) if args.key else engine.definitions()
+    rows = _plain(engine.definition_versions(args.key) if args.key else engine.definitions())
     return rows, lambda: _table(
         rows, ["key", "version", "name", "running_instances", "deployed_at"]
     )
@@ -90,7 +96,7 @@ def _start(args, engine: Engine):
         actor=args.actor,
         version=args.version,
     )
-    view = engine.show(instance_id)
+    view = _plain(engine.show(instance_id))
     return view, lambda: _instance_text(view)
 
 
@@ -102,7 +108,7 @@ def _tasks(args, engine: Engine):
         overdue=True if args.overdue else None,
         instance_id=args.instance,
     )
-    rows = engine.tasks(flt, limit=args.limit)
+    rows = _plain(engine.tasks(flt, limit=args.limit))
     return rows, lambda: _table(
         rows, ["id", "business_key", "element_id", "name", "candidate_group", "assignee", "due_at"]
     )
@@ -110,43 +116,45 @@ def _tasks(args, engine: Engine):
 
 @command("complete")
 def _complete(args, engine: Engine):
-    view = engine.complete_task(args.task_id, _json_arg(args.data), actor=args.actor)
+    view = _plain(engine.complete_task(args.task_id, _json_arg(args.data), actor=args.actor))
     return view, lambda: _instance_text(view)
 
 
 @command("claim")
 def _claim(args, engine: Engine):
-    row = engine.claim(args.task_id, args.actor)
+    row = _plain(engine.claim(args.task_id, args.actor))
     return row, lambda: f"task {row['id']} claimed by {row['assignee']}"
 
 
 @command("unclaim")
 def _unclaim(args, engine: Engine):
-    row = engine.unclaim(args.task_id, args.actor)
+    row = _plain(engine.unclaim(args.task_id, args.actor))
     return row, lambda: f"task {row['id']} released"
 
 
 @command("message")
 def _message(args, engine: Engine):
-    view = engine.send_message(args.instance_id, args.name, _json_arg(args.data), actor=args.actor)
+    view = _plain(
+        engine.send_message(args.instance_id, args.name, _json_arg(args.data), actor=args.actor)
+    )
     return view, lambda: _instance_text(view)
 
 
 @command("show")
 def _show(args, engine: Engine):
-    view = engine.show(args.instance_id)
+    view = _plain(engine.show(args.instance_id))
     return view, lambda: _instance_text(view, history=True)
 
 
 @command("incidents")
 def _incidents(args, engine: Engine):
-    rows = engine.incidents(open_only=not args.all)
+    rows = _plain(engine.incidents(open_only=not args.all))
     return rows, lambda: _table(rows, ["id", "instance_id", "element_id", "message", "created_at"])
 
 
 @command("retry")
 def _retry(args, engine: Engine):
-    view = engine.retry_incident(args.incident_id, actor=args.actor)
+    view = _plain(engine.retry_incident(args.incident_id, actor=args.actor))
     return view, lambda: _instance_text(view)
 
 

@@ -47,12 +47,7 @@ class Definitions(MethodView):
         files = {upload.filename or "unnamed": upload.read() for upload in uploads}
         results = _engine().deploy(files, deployed_by=auth.current().username)
         status = 201 if any(r.created for r in results) else 200
-        body = {
-            "deployed": [
-                {"key": r.key, "version": r.version, "created": r.created} for r in results
-            ]
-        }
-        return body, status
+        return {"deployed": results}, status
 
 
 @blp.route("/<key>")

@@ -20,7 +20,7 @@ class DefinitionSchema(Schema):
     content_hash = fields.String()
     files = fields.List(fields.String())
     deployed_by = fields.String(allow_none=True)
-    deployed_at = fields.String()
+    deployed_at = fields.DateTime(format="iso")
     running_instances = fields.Integer()
 
 
@@ -67,11 +67,11 @@ class TaskSchema(Schema):
     candidate_group = fields.String(allow_none=True)
     assignee = fields.String(allow_none=True)
     form_key = fields.String(allow_none=True)
-    due_at = fields.String(allow_none=True)
+    due_at = fields.DateTime(format="iso", allow_none=True)
     overdue = fields.Boolean()
     state = fields.String()
-    created_at = fields.String()
-    completed_at = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    completed_at = fields.DateTime(format="iso", allow_none=True)
     completed_by = fields.String(allow_none=True)
     form = fields.Dict(allow_none=True)
 
@@ -105,7 +105,7 @@ class InstanceSummarySchema(Schema):
     active_elements = fields.List(fields.String())
     completed_elements = fields.List(fields.String())
     data = fields.Dict()
-    next_timer_due_at = fields.String(allow_none=True)
+    next_timer_due_at = fields.DateTime(format="iso", allow_none=True)
     open_tasks = fields.List(fields.Nested(TaskSchema))
 
 
@@ -114,13 +114,13 @@ class IncidentSchema(Schema):
     instance_id = fields.String()
     element_id = fields.String(allow_none=True)
     message = fields.String()
-    created_at = fields.String()
-    resolved_at = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    resolved_at = fields.DateTime(format="iso", allow_none=True)
     resolved_by = fields.String(allow_none=True)
 
 
 class EventSchema(Schema):
-    at = fields.String()
+    at = fields.DateTime(format="iso")
     actor = fields.String(allow_none=True)
     kind = fields.String()
     element_id = fields.String(allow_none=True)
@@ -131,9 +131,9 @@ class InstanceSchema(InstanceSummarySchema):
     definition_id = fields.Integer()
     incidents = fields.List(fields.Nested(IncidentSchema))
     history = fields.List(fields.Nested(EventSchema))
-    created_at = fields.String()
-    updated_at = fields.String(allow_none=True)
-    completed_at = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    updated_at = fields.DateTime(format="iso", allow_none=True)
+    completed_at = fields.DateTime(format="iso", allow_none=True)
     row_version = fields.Integer()
 
 

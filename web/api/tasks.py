@@ -6,7 +6,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from engine import NotFound, PermissionDenied, TaskFilter
+from engine import NotFound, PermissionDenied, TaskFilter, TaskInfo
 
 from .. import auth
 from .schemas import (
@@ -35,10 +35,10 @@ def _groups_filter(group: str | None) -> tuple[str, ...] | None:
     return (group,) if group else principal.groups
 
 
-def _task_for_caller(task_id: str) -> dict:
+def _task_for_caller(task_id: str) -> TaskInfo:
     task = _engine().task(task_id)
     principal = auth.current()
-    if principal.role != "admin" and task["candidate_group"] not in principal.groups:
+    if principal.role != "admin" and task.candidate_group not in principal.groups:
         raise NotFound(f"task {task_id} does not exist")
     return task
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from engine import NotFound, PermissionDenied
 
 from ..accounts import Principal
@@ -49,17 +51,10 @@ def owner(principal: Principal, complaint: Complaint) -> None:
 
 def instance_rule(services, principal: Principal, instance_id: str) -> bool:
     """Parties and organisations of a case may see its process instance too."""
-    from sqlalchemy import select
-
-    from engine.models import ProcessInstance
-
     with services.engine.db.read() as session:
         complaint = session.scalar(select(Complaint).where(Complaint.instance_id == instance_id))
         if complaint is None:
             return False
         decision = session.get(Decision, complaint.decision_id)
-        data = (
-            session.scalar(select(ProcessInstance.data).where(ProcessInstance.id == instance_id))
-            or {}
-        )
-        return can_view(principal, complaint, decision, data)
+    data = services.engine.instance_data([instance_id]).get(instance_id, {})
+    return can_view(principal, complaint, decision, data)

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import Conflict, Engine, InvalidData, NotFound, PermissionDenied, clock
-from engine.models import AuditEvent, ProcessInstance
 from workflows.complaint import deadlines, references, standing, status
+from workflows.complaint.timeline import SOURCE_KINDS
 
 from ..accounts import Accounts, Principal
 from ..models import Organisation
@@ -136,7 +136,7 @@ class ComplaintService:
             )
             session.add(complaint)
             session.flush()
-            return self._view(session, principal, complaint, decision)
+            return self._view(complaint, decision)
 
     def update_draft(
         self, principal: Principal, reference: str, body: dict[str, Any]
@@ -166,7 +166,7 @@ class ComplaintService:
                     {**c, "confirmed_at": None} for c in complaint.co_complainants
                 ]
             complaint.updated_at = clock.now()
-            return self._view(session, principal, complaint, decision)
+            return self._view(complaint, decision)
 
     def confirm(self, principal: Principal, reference: str) -> dict[str, Any]:
         """A co-complainant confirms the draft; it can be filed when all have confirmed."""
@@ -184,7 +184,7 @@ class ComplaintService:
                 else c
                 for c in complaint.co_complainants
             ]
-            return self._view(session, principal, complaint, decision)
+            return self._view(complaint, decision)
 
     def submit(self, principal: Principal, reference: str) -> dict[str, Any]:
         """File the complaint: it becomes available to the authority and its case starts."""
@@ -237,7 +237,7 @@ class ComplaintService:
         """Track and trace: status, who the case waits for, the next deadline, the timeline."""
         with self.db.read() as session:
             complaint, decision = self._load(session, principal, reference)
-            return self._view(session, principal, complaint, decision)
+            return self._view(complaint, decision)
 
     def mine(self, principal: Principal) -> list[dict[str, Any]]:
         """My complaints (complainants), my authority's or my board's cases (caseworkers)."""
@@ -258,15 +258,23 @@ class ComplaintService:
                 )
             elif principal.role != "admin":
                 query = query.where(Complaint.reference.is_(None))
-            result = []
-            for complaint in session.scalars(query.limit(500)):
-                decision = session.get(Decision, complaint.decision_id)
-                data = _instance_data(session, complaint)
-                if access.can_view(principal, complaint, decision, data):
-                    result.append(
-                        self._view(session, principal, complaint, decision, with_timeline=False)
-                    )
-            return result
+            complaints = session.scalars(query.limit(500)).all()
+            decision_ids = {complaint.decision_id for complaint in complaints}
+            decisions = {
+                decision.id: decision
+                for decision in session.scalars(
+                    select(Decision).where(Decision.id.in_(decision_ids))
+                )
+            }
+        # One query each for the complaints, their decisions and their cases' data.
+        data = self.engine.instance_data(c.instance_id for c in complaints if c.instance_id)
+        result = []
+        for complaint in complaints:
+            decision = decisions[complaint.decision_id]
+            facts = data.get(complaint.instance_id, {}) if complaint.instance_id else {}
+            if access.can_view(principal, complaint, decision, facts):
+                result.append(self._view(complaint, decision, facts, with_timeline=False))
+        return result
 
     def pay(self, principal: Principal, reference: str, payment: dict[str, Any]) -> dict[str, Any]:
         """The payment provider confirms the fee; the case goes on (409 if no fee is due)."""
@@ -276,7 +284,7 @@ class ComplaintService:
             complaint = session.get(Complaint, reference)
             if complaint is None or complaint.instance_id is None:
                 raise NotFound("no such complaint")
-            data = _instance_data(session, complaint)
+        data = self._data(complaint)
         due = data.get("fee_amount_dkk")
         if due is None or data.get("fee_paid_at"):
             raise Conflict(f"no fee is due on {reference}")
@@ -315,15 +323,14 @@ class ComplaintService:
         with self.db.read() as session:
             complaint = session.get(Complaint, reference)
             decision = session.get(Decision, complaint.decision_id)
-            return self._view(session, None, complaint, decision)
+            return self._view(complaint, decision)
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _load(self, session: Session, principal: Principal, reference: str):
         complaint = session.get(Complaint, reference)
         decision = session.get(Decision, complaint.decision_id) if complaint else None
-        data = _instance_data(session, complaint) if complaint else {}
-        access.visible(principal, complaint, decision, data)
+        access.visible(principal, complaint, decision, self._data(complaint))
         return complaint, decision
 
     def _next_reference(self, session: Session) -> str:
@@ -376,25 +383,26 @@ class ComplaintService:
             "suspensive_effect_requested": complaint.suspensive_effect_requested,
         }
 
+    def _data(self, complaint: Complaint | None) -> dict[str, Any]:
+        """The process data of a filed complaint's case ({} for a draft or no complaint)."""
+        if complaint is None or complaint.instance_id is None:
+            return {}
+        return self.engine.instance_data([complaint.instance_id]).get(complaint.instance_id, {})
+
     def _view(
-        self, session, principal, complaint, decision, with_timeline: bool = True
+        self,
+        complaint: Complaint,
+        decision: Decision,
+        data: dict[str, Any] | None = None,
+        with_timeline: bool = True,
     ) -> dict[str, Any]:
-        data = _instance_data(session, complaint)
+        if data is None:
+            data = self._data(complaint)
         events = []
         if complaint.instance_id and with_timeline:
             events = [
-                {
-                    "at": e.at.isoformat(),
-                    "kind": e.kind,
-                    "element_id": e.element_id,
-                    "actor": e.actor,
-                    "details": e.details,
-                }
-                for e in session.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.instance_id == complaint.instance_id)
-                    .order_by(AuditEvent.id)
-                )
+                entry.as_dict()
+                for entry in self.engine.history(complaint.instance_id, kinds=SOURCE_KINDS)
             ]
         facts = {
             "status": complaint.status,
@@ -427,17 +435,6 @@ def _co(entry: dict[str, Any]) -> dict[str, Any]:
         "username": entry.get("username"),
         "confirmed_at": None,
     }
-
-
-def _instance_data(session: Session, complaint: Complaint | None) -> dict[str, Any]:
-    if complaint is None or complaint.instance_id is None:
-        return {}
-    return (
-        session.scalar(
-            select(ProcessInstance.data).where(ProcessInstance.id == complaint.instance_id)
-        )
-        or {}
-    )
 
 
 def decision_dict(decision: Decision, authority: Organisation | None) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def process(key: str):
     engine = services().engine
     try:
         versions = engine.definition_versions(key)
-        version = request.args.get("version", type=int) or versions[0]["version"]
+        version = request.args.get("version", type=int) or versions[0].version
         definition = engine.definition(key, version)
     except (KlageflowError, IndexError):
         abort(404)

@@ -126,7 +126,7 @@ def case(reference: str):
     track = services().complaints.track(current_user(), reference)
     active: list[str] = []
     if track.get("instance_id"):
-        active = services().engine.show(track["instance_id"])["active_elements"]
+        active = services().engine.show(track["instance_id"]).active_elements
     from ..complaints.documents import KINDS_BY_ROLE
 
     return render_template(
@@ -189,8 +189,8 @@ def case_diagram(reference: str):
         abort(404)
     engine = services().engine
     summary = engine.show(track["instance_id"])
-    definition = engine.definition(summary["process_key"], summary["version"])
-    xml = definition.files[bpmn_file_of(definition, summary["process_key"])]
+    definition = engine.definition(summary.process_key, summary.version)
+    xml = definition.files[bpmn_file_of(definition, summary.process_key)]
     return current_app.response_class(xml, mimetype="application/xml")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from engine import InvalidData, KlageflowError, TaskFilter
+from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 
 from . import (
     CASEWORKERS,
@@ -41,13 +41,13 @@ def tasks():
     )  # fmt: skip
 
 
-def _task_for_me(task_id: str) -> dict[str, Any]:
+def _task_for_me(task_id: str) -> TaskInfo:
     try:
         task = services().engine.task(task_id)
     except KlageflowError:
         abort(404)
     principal = current_user()
-    if principal.role != "admin" and task["candidate_group"] not in principal.groups:
+    if principal.role != "admin" and task.candidate_group not in principal.groups:
         abort(404)
     return task
 
@@ -83,7 +83,7 @@ def task(task_id: str):
     errors: dict[str, list[str]] = {}
     raw: dict[str, str] = {}
     if request.method == "POST":
-        values, raw = _form_values(item.get("form"))
+        values, raw = _form_values(item.form)
         principal = current_user()
         try:
             engine.complete_task(
@@ -104,16 +104,16 @@ def task(task_id: str):
     case_view = _case_for_task(item)
     documents = case_documents().list(current_user(), case_view["reference"]) if case_view else []
     return render_template(
-        "ui/task.html", item=item, form=item.get("form"), errors=errors, raw=raw,
+        "ui/task.html", item=item, form=item.form, errors=errors, raw=raw,
         case=case_view, documents=documents, upload_kinds=KINDS_BY_ROLE.get(current_user().role, ()),
     ), (422 if errors else 200)  # fmt: skip
 
 
-def _case_for_task(item: dict[str, Any]) -> dict[str, Any] | None:
-    if not item.get("business_key") or item.get("process_key") != "complaint":
+def _case_for_task(item: TaskInfo) -> dict[str, Any] | None:
+    if not item.business_key or item.process_key != "complaint":
         return None
     try:
-        return services().complaints.track(current_user(), item["business_key"])
+        return services().complaints.track(current_user(), item.business_key)
     except KlageflowError:
         return None
 

@@ -54,6 +54,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 
 _ENGINE_KINDS = {"instance_started": "filed", "instance_completed": "closed"}
 _ELEMENT_KINDS = {"task_completed", "element_completed", "timer_fired"}
+# Every event kind that can give a timeline entry (an adapter may read only these).
+SOURCE_KINDS: frozenset[str] = frozenset(
+    {*EVENT_LABELS, "message_received", *_ELEMENT_KINDS, *_ENGINE_KINDS}
+)
 
 
 def domain_kind(event: Mapping[str, Any], aliases: Mapping[str, str] | None = None) -> str | None:
