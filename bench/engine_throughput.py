@@ -117,8 +117,8 @@ def through_engine(count: int, url: str) -> tuple[float, list[int]]:
 
     def complete(instance_id, element_id, data, group):
         [task] = engine.tasks(TaskFilter(instance_id=instance_id))
-        assert task["element_id"] == element_id
-        engine.complete_task(task["id"], data, actor="bench", actor_groups=[group])
+        assert task.element_id == element_id
+        engine.complete_task(task.id, data, actor="bench", actor_groups=[group])
 
     started = time.perf_counter()
     for number in range(count):

@@ -185,7 +185,7 @@ def run(label: str, url: str, args) -> dict:
             connection.request("GET", f"/api/v1/tasks?page_size=100&page={page}", headers=headers)
             items = json.loads(connection.getresponse().read())["items"]
             for item in items:
-                task_ids.put(item["id"])
+                task_ids.put(item.id)
             if len(items) < 100:
                 break
             page += 1

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine import Engine, TaskFilter, clock
+from engine import Engine, InstanceSummary, InstanceView, TaskFilter, TaskInfo, clock
 from engine.config import PROJECT_ROOT
 from engine.scheduler import Scheduler
 from workflows.complaint import status as track
@@ -74,26 +74,26 @@ class Case:
 
     # -- state -----------------------------------------------------------------------------
 
-    def show(self) -> dict[str, Any]:
+    def show(self) -> InstanceView:
         return self.engine.show(self.instance_id)
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.show()["data"]
+        return self.show().data
 
     @property
     def status(self) -> str:
-        return self.show()["status"]
+        return self.show().status
 
-    def open_tasks(self) -> dict[str, dict[str, Any]]:
+    def open_tasks(self) -> dict[str, TaskInfo]:
         tasks = self.engine.tasks(TaskFilter(instance_id=self.instance_id))
-        return {task["element_id"]: task for task in tasks}
+        return {task.element_id: task for task in tasks}
 
-    def complete(self, element_id: str, group: str, **data: Any) -> dict[str, Any]:
+    def complete(self, element_id: str, group: str, **data: Any) -> InstanceSummary:
         task = self.open_tasks()[element_id]
-        return self.engine.complete_task(task["id"], data, actor="caseworker", actor_groups=[group])
+        return self.engine.complete_task(task.id, data, actor="caseworker", actor_groups=[group])
 
-    def message(self, name: str, **payload: Any) -> dict[str, Any]:
+    def message(self, name: str, **payload: Any) -> InstanceSummary:
         return self.engine.send_message(self.instance_id, name, payload, actor="portal")
 
     def mails(self, template: str | None = None) -> list[dict[str, Any]]:

@@ -34,8 +34,8 @@ def test_a_complaint_filed_in_time_reaches_the_authority_which_is_told_at_once(f
     assert data["forwarding_due_at"] == "2025-08-29T21:59:59+00:00"
     assert set(case.open_tasks()) == {"reconsider"}
     task = case.open_tasks()["reconsider"]
-    assert task["candidate_group"] == AUTHORITY_GROUP
-    assert task["due_at"].startswith("2025-08-29T21:59:59")
+    assert task.candidate_group == AUTHORITY_GROUP
+    assert task.due_at.isoformat().startswith("2025-08-29T21:59:59")
     [mail] = case.mails("complaint_filed_authority")
     assert mail["recipients"] == ["plan@soenderborg.example"]
     assert "KP-2025-000123" in mail["subject"]
@@ -85,7 +85,7 @@ def test_a_request_for_suspensive_effect_is_a_board_task_and_the_ruling_is_sent(
     case.at("2025-08-12T09:00:00+02:00")
     case.forward()
     task = case.open_tasks()["rule_suspension"]
-    assert task["candidate_group"] == BOARD_GROUP
+    assert task.candidate_group == BOARD_GROUP
     case.complete(
         "rule_suspension",
         BOARD_GROUP,
@@ -269,7 +269,7 @@ def test_the_complainant_may_withdraw_at_any_point_before_the_decision(file_comp
     assert case.open_tasks() == {}
     [mail] = case.mails("complaint_withdrawn")
     assert "plan@soenderborg.example" in mail["recipients"]
-    assert case.show()["next_timer_due_at"] is None, "no timer of the case fires afterwards"
+    assert case.show().next_timer_due_at is None, "no timer of the case fires afterwards"
 
 
 def test_after_the_decision_a_withdrawal_is_refused(file_complaint):

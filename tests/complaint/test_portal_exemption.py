@@ -40,14 +40,14 @@ def mails(engine: Engine, instance_id: str) -> list[dict]:
 
 def decide(engine: Engine, instance_id: str, **data) -> None:
     [task] = engine.tasks(TaskFilter(instance_id=instance_id))
-    assert task["element_id"] == "decide" and task["candidate_group"] == BOARD_GROUP
-    engine.complete_task(task["id"], data, actor="chair", actor_groups=[BOARD_GROUP])
+    assert task.element_id == "decide" and task.candidate_group == BOARD_GROUP
+    engine.complete_task(task.id, data, actor="chair", actor_groups=[BOARD_GROUP])
 
 
 def test_someone_exempt_from_digital_post_is_exempt_at_once(engine, request_exemption):
     instance = request_exemption("no_digital_post")
-    assert engine.show(instance)["status"] == "completed"
-    assert engine.show(instance)["data"]["exemption_granted"] is True
+    assert engine.show(instance).status == "completed"
+    assert engine.show(instance).data["exemption_granted"] is True
     [mail] = mails(engine, instance)
     assert mail["recipients"] == ["ole@example.dk"]
 
@@ -57,7 +57,7 @@ def test_the_board_may_grant_an_exemption(engine, request_exemption):
     decide(engine, instance, grant_exemption=True, exemption_reason="Klageren er blind.",
            filing_days=14)  # fmt: skip
     show = engine.show(instance)
-    assert show["status"] == "completed" and show["data"]["exemption_granted"] is True
+    assert show.status == "completed" and show.data["exemption_granted"] is True
 
 
 def test_a_refusal_sets_a_deadline_to_file_through_the_portal(engine, request_exemption):
@@ -66,14 +66,14 @@ def test_a_refusal_sets_a_deadline_to_file_through_the_portal(engine, request_ex
     for instance in (filed, lapsed):
         decide(engine, instance, grant_exemption=False,
                exemption_reason="Portalen kan bruges i denne sag.", filing_days=14)  # fmt: skip
-    deadline = engine.show(lapsed)["data"]["filing_deadline"]
+    deadline = engine.show(lapsed).data["filing_deadline"]
     assert datetime.fromisoformat(deadline) == NOW + timedelta(days=14)
     [refusal] = mails(engine, lapsed)
     assert refusal["subject"] == "Afgørelse om fritagelse fra Klageportalen"
 
     engine.send_message(filed, "filed_via_portal", {"reference": "KP-2025-000124"})
-    assert "filed" in engine.show(filed)["completed_elements"]
+    assert "filed" in engine.show(filed).completed_elements
 
     clock.set(NOW + timedelta(days=14, seconds=1), frozen=True)
     assert Scheduler(engine).tick()["fired"] == 1
-    assert "lapsed" in engine.show(lapsed)["completed_elements"]
+    assert "lapsed" in engine.show(lapsed).completed_elements

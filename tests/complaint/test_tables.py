@@ -53,7 +53,7 @@ def table(engine: Engine):
 
         def run(**inputs):
             instance = engine.start(f"probe_{decision}", inputs)
-            return engine.show(instance)["data"]
+            return engine.show(instance).data
 
         return run
 

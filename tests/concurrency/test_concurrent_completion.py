@@ -106,9 +106,9 @@ def test_exactly_one_of_many_concurrent_completions_wins(engine, served):
                               "statement": "Kommunen ændrer afgørelsen."}})  # fmt: skip
 
     assert sorted(statuses) == [200] + [409] * (RACERS - 1)
-    history = engine.show(instance)["history"]
-    assert sum(1 for e in history if e["kind"] == "task_completed") == 1
-    assert engine.show(instance)["status"] == "completed"
+    history = engine.show(instance).history
+    assert sum(1 for e in history if e.kind == "task_completed") == 1
+    assert engine.show(instance).status == "completed"
 
 
 def test_exactly_one_of_many_concurrent_claims_wins(engine, served):
@@ -119,6 +119,6 @@ def test_exactly_one_of_many_concurrent_claims_wins(engine, served):
     statuses = race(port, tokens, f"/api/v1/tasks/{task['id']}/claim", {})
 
     assert statuses.count(200) == 1 and statuses.count(409) == RACERS - 1
-    assert engine.task(task["id"])["assignee"].startswith("sb")
-    history = engine.show(instance)["history"]
-    assert sum(1 for e in history if e["kind"] == "task_claimed") == 1
+    assert engine.task(task.id).assignee.startswith("sb")
+    history = engine.show(instance).history
+    assert sum(1 for e in history if e.kind == "task_claimed") == 1

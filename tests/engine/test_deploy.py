@@ -40,7 +40,7 @@ def test_identical_content_is_a_no_op_and_changed_content_a_new_version(engine):
     assert (again.version, again.created) == (1, False)
     [changed] = engine.deploy(bundle(BPMN.replace('"P30D"', '"P21D"')), deployed_by="designer")
     assert (changed.version, changed.created) == (2, True)
-    assert [v["version"] for v in engine.definition_versions("approval")] == [2, 1]
+    assert [v.version for v in engine.definition_versions("approval")] == [2, 1]
 
 
 def test_running_instances_keep_their_version(engine, frozen_now):
@@ -48,11 +48,9 @@ def test_running_instances_keep_their_version(engine, frozen_now):
     old = engine.start("approval", {"applicant_type": "private"})
     engine.deploy(bundle(BPMN.replace('"P30D"', '"P21D"')))
     new = engine.start("approval", {"applicant_type": "private"})
-    assert engine.show(old)["version"] == 1
-    assert engine.show(new)["version"] == 2
-    versions = {
-        v["version"]: v["running_instances"] for v in engine.definition_versions("approval")
-    }
+    assert engine.show(old).version == 1
+    assert engine.show(new).version == 2
+    versions = {v.version: v.running_instances for v in engine.definition_versions("approval")}
     assert versions == {1: 1, 2: 1}
     # The old instance still runs the old diagram: its deadline is 30 days, not 21.
     from datetime import timedelta
@@ -60,8 +58,8 @@ def test_running_instances_keep_their_version(engine, frozen_now):
     from engine import clock
 
     clock.advance(timedelta(days=22))
-    assert engine.advance(old)["status"] == "running"
-    assert engine.advance(new)["status"] == "completed"
+    assert engine.advance(old).status == "running"
+    assert engine.advance(new).status == "completed"
 
 
 def test_the_spec_is_stored_once_per_version_not_in_each_instance(engine, frozen_now):
@@ -187,7 +185,7 @@ def test_a_bad_bundle_is_refused_whole_with_the_element_named(engine, case):
 def test_a_refused_redeployment_leaves_the_deployed_version_alone(engine):
     engine.deploy(bundle())
     refused(engine, bundle(BPMN.replace("reminders = 0", "reminders = = 0")))
-    assert [v["version"] for v in engine.definition_versions("approval")] == [1]
+    assert [v.version for v in engine.definition_versions("approval")] == [1]
 
 
 def test_a_dmn_cell_that_does_not_parse_is_refused(engine):

@@ -22,7 +22,7 @@ def fresh(database_url: str) -> Engine:
 
 
 def kinds(view: dict) -> list[tuple[str, str | None]]:
-    return [(event["kind"], event["element_id"]) for event in view["history"]]
+    return [(event.kind, event.element_id) for event in view.history]
 
 
 def test_an_approved_application_runs_to_the_end_with_a_save_between_every_step(
@@ -34,46 +34,44 @@ def test_an_approved_application_runs_to_the_end_with_a_save_between_every_step(
     )
 
     view = fresh(database_url).show(instance_id)
-    assert view["status"] == "running"
-    assert view["data"]["applicant_type"] == "private"  # the script ran
-    assert view["data"]["fee"] == 900  # the DMN table decided
-    assert view["active_elements"] == ["review", "review_deadline", "review_reminder"]
-    assert view["next_timer_due_at"] == (frozen_now + timedelta(days=7)).isoformat()
+    assert view.status == "running"
+    assert view.data["applicant_type"] == "private"  # the script ran
+    assert view.data["fee"] == 900  # the DMN table decided
+    assert view.active_elements == ["review", "review_deadline", "review_reminder"]
+    assert view.next_timer_due_at == frozen_now + timedelta(days=7)
 
     [task] = fresh(database_url).tasks(TaskFilter(groups=("caseworkers",)))
-    assert task["element_id"] == "review"
-    assert task["form_key"] == "review.form"
-    assert task["due_at"] == (frozen_now + timedelta(days=10)).isoformat()
+    assert task.element_id == "review"
+    assert task.form_key == "review.form"
+    assert task.due_at == frozen_now + timedelta(days=10)
 
     clock.advance(timedelta(days=1))
-    fresh(database_url).complete_task(
-        task["id"], {"approved": True, "reason": "In order"}, actor="bo"
-    )
+    fresh(database_url).complete_task(task.id, {"approved": True, "reason": "In order"}, actor="bo")
 
     view = fresh(database_url).show(instance_id)
-    assert view["active_elements"] == ["final_approval"]
-    assert view["next_timer_due_at"] is None  # both boundary timers went with the task
-    [final] = view["open_tasks"]
-    assert final["candidate_group"] == "board"
+    assert view.active_elements == ["final_approval"]
+    assert view.next_timer_due_at is None  # both boundary timers went with the task
+    [final] = view.open_tasks
+    assert final.candidate_group == "board"
 
-    fresh(database_url).complete_task(final["id"], {}, actor="chair")
+    fresh(database_url).complete_task(final.id, {}, actor="chair")
     view = fresh(database_url).show(instance_id)
-    assert view["status"] == "completed"
-    assert "done" in view["completed_elements"]
+    assert view.status == "completed"
+    assert "done" in view.completed_elements
     assert ("task_completed", "review") in kinds(view)
     assert ("instance_completed", None) in kinds(view)
-    completed = [e for e in view["history"] if e["kind"] == "task_completed"]
-    assert [e["actor"] for e in completed] == ["bo", "chair"]
+    completed = [e for e in view.history if e.kind == "task_completed"]
+    assert [e.actor for e in completed] == ["bo", "chair"]
 
 
 def test_a_rejection_takes_the_default_flow(approval, frozen_now):
     instance_id = approval.start("approval", {"applicant_type": "company"})
     [task] = approval.tasks()
-    view = approval.complete_task(task["id"], {"approved": False, "reason": "Out of scope"})
-    assert view["status"] == "completed"
-    assert "rejected" in view["completed_elements"]
-    assert view["data"]["fee"] == 1800
-    assert approval.show(instance_id)["open_tasks"] == []
+    view = approval.complete_task(task.id, {"approved": False, "reason": "Out of scope"})
+    assert view.status == "completed"
+    assert "rejected" in view.completed_elements
+    assert view.data["fee"] == 1800
+    assert approval.show(instance_id).open_tasks == []
 
 
 def test_the_cycle_timer_reminds_exactly_three_times_and_the_deadline_interrupts(
@@ -84,10 +82,10 @@ def test_the_cycle_timer_reminds_exactly_three_times_and_the_deadline_interrupts
         clock.advance(timedelta(days=1))
         fresh(database_url).advance(instance_id)
     view = fresh(database_url).show(instance_id)
-    fired = [e for e in view["history"] if e["kind"] == "timer_fired"]
-    assert [e["element_id"] for e in fired] == ["review_reminder"] * 3 + ["review_deadline"]
-    assert view["status"] == "completed"
-    assert "escalated" in view["completed_elements"]
+    fired = [e for e in view.history if e.kind == "timer_fired"]
+    assert [e.element_id for e in fired] == ["review_reminder"] * 3 + ["review_deadline"]
+    assert view.status == "completed"
+    assert "escalated" in view.completed_elements
     assert ("task_cancelled", "review") in kinds(view)
     assert approval.tasks() == []
 
@@ -97,13 +95,13 @@ def test_a_timer_does_not_fire_before_it_is_due(database_url, approval, frozen_n
     clock.set(frozen_now + timedelta(days=7) - timedelta(seconds=1), frozen=True)
     approval.advance(instance_id)
     view = approval.show(instance_id)
-    assert not [e for e in view["history"] if e["kind"] == "timer_fired"]
+    assert not [e for e in view.history if e.kind == "timer_fired"]
     clock.set(frozen_now + timedelta(days=7, microseconds=1), frozen=True)
     approval.advance(instance_id)
     view = approval.show(instance_id)
-    [fired] = [e for e in view["history"] if e["kind"] == "timer_fired"]
-    assert fired["element_id"] == "review_reminder"
-    assert fired["details"]["late_by_seconds"] < 1
+    [fired] = [e for e in view.history if e.kind == "timer_fired"]
+    assert fired.element_id == "review_reminder"
+    assert fired.details["late_by_seconds"] < 1
 
 
 def test_a_deadline_that_passed_wins_over_late_input(approval, frozen_now):
@@ -112,15 +110,15 @@ def test_a_deadline_that_passed_wins_over_late_input(approval, frozen_now):
     clock.advance(timedelta(days=31))
     # No scheduler ran: the step fires the deadline before it looks at the completion.
     try:
-        approval.complete_task(task["id"], {"approved": True, "reason": "too late"})
+        approval.complete_task(task.id, {"approved": True, "reason": "too late"})
     except Exception as exc:
         error = exc
     from engine import TaskNotReady
 
     assert isinstance(error, TaskNotReady)
     view = approval.show(instance_id)
-    assert view["status"] == "completed"
-    assert "escalated" in view["completed_elements"]
+    assert view.status == "completed"
+    assert "escalated" in view.completed_elements
 
 
 def test_a_message_resumes_a_waiting_instance_and_a_service_task_runs(engine):
@@ -133,9 +131,9 @@ def test_a_message_resumes_a_waiting_instance_and_a_service_task_runs(engine):
 
     engine.register_service("issue_receipt", issue_receipt)
     instance_id = engine.start("payment", {"base": 900, "factor": 2})
-    assert engine.show(instance_id)["active_elements"] == ["wait_payment"]
+    assert engine.show(instance_id).active_elements == ["wait_payment"]
     view = engine.send_message(instance_id, "fee_paid", {"amount": 1800, "method": "card"})
-    assert view["status"] == "completed"
-    assert view["data"]["payment"] == {"amount": 1800, "method": "card"}
-    assert view["data"]["receipt"] == {"number": "R-1"}
+    assert view.status == "completed"
+    assert view.data["payment"] == {"amount": 1800, "method": "card"}
+    assert view.data["receipt"] == {"number": "R-1"}
     assert receipts == [1800]

@@ -95,10 +95,10 @@ def reasons_for(engine: Engine, name: str, content: bytes) -> set[str]:
     for result in results:
         summary = engine.start_summary(result.key, {})
         for _ in range(50):
-            if not summary["open_tasks"]:
+            if not summary.open_tasks:
                 break
-            summary = engine.complete_task(summary["open_tasks"][0]["id"], {})
-        assert summary["status"] == "completed", summary["active_elements"]
+            summary = engine.complete_task(summary.open_tasks[0].id, {})
+        assert summary.status == "completed", summary.active_elements
     return set()
 
 

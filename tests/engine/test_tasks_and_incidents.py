@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,19 +34,19 @@ def state_of(engine, instance_id):
 def test_completing_a_task_twice_is_a_conflict_and_changes_nothing(approval):
     approval.start("approval", {"applicant_type": "private"})
     [task] = approval.tasks()
-    approval.complete_task(task["id"], {"approved": False, "reason": "Not in order"})
+    approval.complete_task(task.id, {"approved": False, "reason": "Not in order"})
     with pytest.raises(TaskNotReady, match="is completed"):
-        approval.complete_task(task["id"], {"approved": True, "reason": "In order"})
+        approval.complete_task(task.id, {"approved": True, "reason": "In order"})
     assert issubclass(TaskNotReady, Conflict)
 
 
 def test_a_task_of_another_instance_or_an_unknown_task_is_refused(approval):
     first = approval.start("approval", {"applicant_type": "private"})
     second = approval.start("approval", {"applicant_type": "company"})
-    task = approval.show(first)["open_tasks"][0]
+    task = approval.show(first).open_tasks[0]
     before = state_of(approval, first)
     with pytest.raises(NotFound, match="does not belong"):
-        approval.complete_task(task["id"], {"approved": True, "reason": "fine"}, instance_id=second)
+        approval.complete_task(task.id, {"approved": True, "reason": "fine"}, instance_id=second)
     with pytest.raises(NotFound):
         approval.complete_task("00000000-0000-0000-0000-000000000000", {})
     assert state_of(approval, first) == before
@@ -57,10 +57,10 @@ def test_invalid_form_data_gets_field_errors_and_the_task_stays_open(approval):
     [task] = approval.tasks()
     before = state_of(approval, instance_id)
     with pytest.raises(InvalidData) as caught:
-        approval.complete_task(task["id"], {"approved": "maybe", "reason": "", "score": 11})
+        approval.complete_task(task.id, {"approved": "maybe", "reason": "", "score": 11})
     assert set(caught.value.fields) == {"approved", "reason", "score"}
     assert state_of(approval, instance_id) == before
-    assert approval.tasks()[0]["id"] == task["id"]
+    assert approval.tasks()[0].id == task.id
 
 
 def test_only_the_candidate_group_may_complete_and_claims_are_respected(approval):
@@ -68,20 +68,20 @@ def test_only_the_candidate_group_may_complete_and_claims_are_respected(approval
     [task] = approval.tasks()
     with pytest.raises(PermissionDenied):
         approval.complete_task(
-            task["id"], {"approved": True, "reason": "fine"}, actor="x", actor_groups=["board"]
+            task.id, {"approved": True, "reason": "fine"}, actor="x", actor_groups=["board"]
         )
-    approval.claim(task["id"], "anna", actor_groups=["caseworkers"])
+    approval.claim(task.id, "anna", actor_groups=["caseworkers"])
     with pytest.raises(Conflict, match="already claimed by anna"):
-        approval.claim(task["id"], "bo")
-    assert approval.tasks(TaskFilter(assignee="anna"))[0]["id"] == task["id"]
+        approval.claim(task.id, "bo")
+    assert approval.tasks(TaskFilter(assignee="anna"))[0].id == task.id
     with pytest.raises(Conflict, match="claimed by anna"):
-        approval.complete_task(task["id"], {"approved": True, "reason": "fine"}, actor="bo")
+        approval.complete_task(task.id, {"approved": True, "reason": "fine"}, actor="bo")
     with pytest.raises(Conflict):
-        approval.unclaim(task["id"], "bo")
-    approval.unclaim(task["id"], "anna")
-    view = approval.complete_task(task["id"], {"approved": False, "reason": "fine"}, actor="bo")
-    assert view["status"] == "completed"
-    kinds = [e["kind"] for e in approval.show(view["id"])["history"]]
+        approval.unclaim(task.id, "bo")
+    approval.unclaim(task.id, "anna")
+    view = approval.complete_task(task.id, {"approved": False, "reason": "fine"}, actor="bo")
+    assert view.status == "completed"
+    kinds = [e.kind for e in approval.show(view.id).history]
     assert kinds.count("task_claimed") == 1 and kinds.count("task_unclaimed") == 1
 
 
@@ -95,7 +95,7 @@ def test_two_concurrent_completions_of_one_task_one_succeeds_one_conflicts(appro
         barrier.wait()
         try:
             approval.complete_task(
-                task["id"], {"approved": False, "reason": f"by {actor}"}, actor=actor
+                task.id, {"approved": False, "reason": f"by {actor}"}, actor=actor
             )
             outcomes.append("ok")
         except Conflict:
@@ -107,8 +107,8 @@ def test_two_concurrent_completions_of_one_task_one_succeeds_one_conflicts(appro
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["conflict", "ok"]
-    view = approval.show(approval.instances()[0]["id"])
-    assert [e["kind"] for e in view["history"]].count("task_completed") == 1
+    view = approval.show(approval.instances()[0].id)
+    assert [e.kind for e in view.history].count("task_completed") == 1
 
 
 def test_the_task_list_puts_overdue_first_and_filters_by_group(engine, frozen_now):
@@ -117,9 +117,9 @@ def test_the_task_list_puts_overdue_first_and_filters_by_group(engine, frozen_no
         due = (frozen_now + timedelta(days=days)).isoformat()
         engine.start("divide", {"region": region, "total": 10, "due": due})
     north = engine.tasks(TaskFilter(groups=("clerks-north",)))
-    assert [t["overdue"] for t in north] == [True, False]
+    assert [t.overdue for t in north] == [True, False]
     everyone = engine.tasks(TaskFilter(groups=("clerks-north", "clerks-south")))
-    assert [t["candidate_group"] for t in everyone] == [
+    assert [t.candidate_group for t in everyone] == [
         "clerks-south",
         "clerks-north",
         "clerks-north",
@@ -133,52 +133,52 @@ def test_a_script_that_raises_rolls_back_and_records_an_incident_that_can_be_ret
     engine.deploy_paths(DIVIDE)
     broken = engine.start("divide", {"region": "north", "total": 10, "due": None})
     healthy = engine.start("divide", {"region": "north", "total": 10, "due": None})
-    task = engine.show(broken)["open_tasks"][0]
+    task = engine.show(broken).open_tasks[0]
     before_state, _, _ = state_of(engine, broken)
 
     with pytest.raises(IncidentRaised) as caught:
-        engine.complete_task(task["id"], {"divisor": 0}, actor="anna")
+        engine.complete_task(task.id, {"divisor": 0}, actor="anna")
     assert caught.value.element_id == "compute"
     assert "ZeroDivisionError" in caught.value.message
 
     state, _, status = state_of(engine, broken)
     assert (state, status) == (before_state, "incident")  # the step was rolled back
-    assert engine.show(broken)["open_tasks"][0]["id"] == task["id"]
+    assert engine.show(broken).open_tasks[0].id == task.id
     [incident] = engine.incidents()
-    assert incident["element_id"] == "compute"
+    assert incident.element_id == "compute"
 
     # Other instances are unaffected.
-    other = engine.show(healthy)["open_tasks"][0]
-    assert engine.complete_task(other["id"], {"divisor": 2})["data"]["share"] == 5
+    other = engine.show(healthy).open_tasks[0]
+    assert engine.complete_task(other.id, {"divisor": 2}).data["share"] == 5
 
     # The operator retries with corrected data.
-    view = engine.retry_incident(incident["id"], actor="operator", data={"divisor": 5})
-    assert view["status"] == "completed"
-    assert view["data"]["share"] == 2
+    view = engine.retry_incident(incident.id, actor="operator", data={"divisor": 5})
+    assert view.status == "completed"
+    assert view.data["share"] == 2
     assert engine.incidents() == []
     with pytest.raises(Conflict):
-        engine.retry_incident(incident["id"])
+        engine.retry_incident(incident.id)
 
 
 def test_dates_and_decimals_in_task_data_survive_the_round_trip(engine):
     engine.deploy_paths(DIVIDE)
     instance_id = engine.start("divide", {"region": "x", "total": 9, "due": None})
-    task = engine.show(instance_id)["open_tasks"][0]
-    view = engine.complete_task(task["id"], {"divisor": 3})
-    assert view["data"]["received_on"] == "2025-07-11"
-    assert view["data"]["exact"] == "1800.50"
+    task = engine.show(instance_id).open_tasks[0]
+    view = engine.complete_task(task.id, {"divisor": 3})
+    assert view.data["received_on"] == "2025-07-11"
+    assert view.data["exact"] == "1800.50"
 
 
 def test_a_naive_timer_value_puts_the_instance_in_an_incident(engine, frozen_now):
     engine.deploy_paths(["tests/engine/bpmn/deadline.bpmn"])
     ok = engine.start("deadline", {"deadline_at": "2025-08-08T21:59:00+00:00"})
-    assert engine.show(ok)["next_timer_due_at"] == "2025-08-08T21:59:00+00:00"
+    assert engine.show(ok).next_timer_due_at == datetime(2025, 8, 8, 21, 59, tzinfo=UTC)
     with pytest.raises(InvalidData, match="wait_deadline"):
         engine.start("deadline", {"deadline_at": "2025-08-08T23:59:00"})
     with pytest.raises(InvalidData, match="wait_deadline"):
         engine.start("deadline", {"deadline_at": "14 days"})
     clock.set(frozen_now + timedelta(days=40), frozen=True)
-    assert engine.advance(ok)["status"] == "completed"
+    assert engine.advance(ok).status == "completed"
 
 
 @pytest.mark.parametrize(
@@ -203,9 +203,9 @@ def test_scripts_cannot_reach_outside_the_restricted_environment(engine, script,
         return
     # Compiles, but must fail when run: the name is simply not there.
     instance_id = engine.start("divide", {"region": "x", "total": 1, "due": None})
-    task = engine.show(instance_id)["open_tasks"][0]
+    task = engine.show(instance_id).open_tasks[0]
     with pytest.raises(IncidentRaised) as caught:
-        engine.complete_task(task["id"], {"divisor": 1})
+        engine.complete_task(task.id, {"divisor": 1})
     assert error in caught.value.message
     assert ScriptEngine  # the engine used is the restricted one
 

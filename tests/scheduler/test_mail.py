@@ -230,7 +230,7 @@ def test_a_step_that_fails_queues_no_mail(mail_engine, smtp_server, inbox, froze
     instance = notify(mail_engine, frozen_now, ["klager@example.dk"], None)
     result = deliver(mail_engine, frozen_now + timedelta(minutes=11))
     assert result["fired"] == 0
-    assert mail_engine.show(instance)["status"] == "incident"
+    assert mail_engine.show(instance).status == "incident"
     assert mail_engine.outbox.mails() == [] and inbox.messages == []
 
 

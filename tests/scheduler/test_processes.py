@@ -85,7 +85,7 @@ def test_two_scheduler_processes_fire_each_of_300_timers_exactly_once(
         # SKIP LOCKED lets both take instances at once (SQLite's single writer lock is
         # not fair, so there one process may well do everything).
         assert all("timer fired" in log.read_text() for log in logs), "both processes did work"
-    assert all(engine.show(i)["status"] == "completed" for i in ids[:20])
+    assert all(engine.show(i).status == "completed" for i in ids[:20])
 
 
 def test_a_scheduler_killed_mid_batch_loses_nothing_and_the_next_fires_the_rest_once(

@@ -16,9 +16,7 @@ pytestmark = pytest.mark.both_databases
 
 
 def fired(engine, instance_id) -> list[str]:
-    return [
-        e["element_id"] for e in engine.show(instance_id)["history"] if e["kind"] == "timer_fired"
-    ]
+    return [e.element_id for e in engine.show(instance_id).history if e.kind == "timer_fired"]
 
 
 def at(moment, scheduler: Scheduler) -> int:
@@ -35,7 +33,7 @@ def test_a_time_date_from_a_variable_fires_at_that_instant_and_not_before(engine
     assert at(due, scheduler) == 0  # due means "has passed": it fires just after the instant
     assert at(due + timedelta(milliseconds=1), scheduler) == 1
     assert fired(engine, instance_id) == ["wait_deadline"]
-    assert engine.show(instance_id)["status"] == "completed"
+    assert engine.show(instance_id).status == "completed"
 
 
 def test_duration_cycle_and_boundary_timers(engine, frozen_now):
@@ -45,12 +43,12 @@ def test_duration_cycle_and_boundary_timers(engine, frozen_now):
     assert at(frozen_now + timedelta(days=6, hours=23), scheduler) == 0
     for week in (1, 2, 3):  # the non-interrupting cycle R3/P7D
         assert at(frozen_now + timedelta(days=7 * week, seconds=1), scheduler) == 1
-    assert engine.show(instance_id)["open_tasks"], "a non-interrupting timer keeps the task"
+    assert engine.show(instance_id).open_tasks, "a non-interrupting timer keeps the task"
     assert at(frozen_now + timedelta(days=29), scheduler) == 0  # the cycle fired exactly 3 times
     assert at(frozen_now + timedelta(days=30, seconds=1), scheduler) == 1  # the interrupting one
     assert fired(engine, instance_id) == ["review_reminder"] * 3 + ["review_deadline"]
     view = engine.show(instance_id)
-    assert view["status"] == "completed" and view["open_tasks"] == []
+    assert view.status == "completed" and view.open_tasks == []
 
 
 def test_an_event_based_gateway_takes_the_timer_when_no_message_comes(engine, frozen_now):
@@ -61,8 +59,8 @@ def test_an_event_based_gateway_takes_the_timer_when_no_message_comes(engine, fr
     scheduler = Scheduler(engine)
     assert at(frozen_now + timedelta(minutes=59), scheduler) == 0
     assert at(frozen_now + timedelta(hours=1, seconds=1), scheduler) == 1
-    assert "end_timed_out" in engine.show(slow)["completed_elements"]
-    assert "end_answered" in engine.show(quick)["completed_elements"]
+    assert "end_timed_out" in engine.show(slow).completed_elements
+    assert "end_answered" in engine.show(quick).completed_elements
     assert fired(engine, quick) == []
 
 
@@ -135,11 +133,11 @@ def test_a_timer_value_that_does_not_work_becomes_an_incident_and_others_go_on(e
         )
     scheduler = Scheduler(engine)
     assert at(frozen_now + timedelta(hours=2), scheduler) == 1
-    assert engine.show(good)["status"] == "completed"
+    assert engine.show(good).status == "completed"
     broken = engine.show(bad)
-    assert broken["status"] == "incident"
-    [incident] = broken["incidents"]
-    assert incident["element_id"] == "wait" and "14 days" in incident["message"]
+    assert broken.status == "incident"
+    [incident] = broken.incidents
+    assert incident.element_id == "wait" and "14 days" in incident.message
     assert at(frozen_now + timedelta(hours=3), scheduler) == 0  # skipped until an operator retries
 
 
@@ -152,14 +150,14 @@ def test_a_timer_armed_in_this_process_wakes_the_scheduler_before_its_next_poll(
         due = datetime.now(UTC) + timedelta(seconds=0.5)
         instance = engine.start("deadline", {"deadline_at": due.isoformat()})
         deadline = time.monotonic() + 5
-        while engine.show(instance)["status"] != "completed" and time.monotonic() < deadline:
+        while engine.show(instance).status != "completed" and time.monotonic() < deadline:
             time.sleep(0.02)
         fired_at = datetime.now(UTC)
     finally:
         scheduler.stop()
-    assert engine.show(instance)["status"] == "completed", "fired long before the 30 s poll"
-    [event] = [e for e in engine.show(instance)["history"] if e["kind"] == "timer_fired"]
-    assert 0 <= event["details"]["late_by_seconds"] < 1.0
+    assert engine.show(instance).status == "completed", "fired long before the 30 s poll"
+    [event] = [e for e in engine.show(instance).history if e.kind == "timer_fired"]
+    assert 0 <= event.details["late_by_seconds"] < 1.0
     assert fired_at - due < timedelta(seconds=1.5)
 
 
@@ -167,7 +165,7 @@ def test_a_timer_already_due_when_reached_fires_at_once_and_is_on_record(engine,
     engine.deploy_paths(["tests/engine/bpmn/deadline.bpmn"])
     past = (frozen_now - timedelta(minutes=5)).isoformat()
     instance = engine.start("deadline", {"deadline_at": past})
-    assert engine.show(instance)["status"] == "completed"
-    [event] = [e for e in engine.show(instance)["history"] if e["kind"] == "timer_fired"]
-    assert event["element_id"] == "wait_deadline"
-    assert event["details"]["late_by_seconds"] == 300
+    assert engine.show(instance).status == "completed"
+    [event] = [e for e in engine.show(instance).history if e.kind == "timer_fired"]
+    assert event.element_id == "wait_deadline"
+    assert event.details["late_by_seconds"] == 300
