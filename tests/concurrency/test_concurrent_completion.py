@@ -101,7 +101,7 @@ def test_exactly_one_of_many_concurrent_completions_wins(engine, served):
     instance = engine.start("complaint", start_data())
     [task] = engine.tasks(TaskFilter(instance_id=instance))
 
-    statuses = race(port, tokens, f"/api/v1/tasks/{task['id']}/complete",
+    statuses = race(port, tokens, f"/api/v1/tasks/{task.id}/complete",
                     {"data": {"authority_action": "change",
                               "statement": "Kommunen ændrer afgørelsen."}})  # fmt: skip
 
@@ -116,7 +116,7 @@ def test_exactly_one_of_many_concurrent_claims_wins(engine, served):
     instance = engine.start("complaint", start_data(reference="KP-2025-000124"))
     [task] = engine.tasks(TaskFilter(instance_id=instance))
 
-    statuses = race(port, tokens, f"/api/v1/tasks/{task['id']}/claim", {})
+    statuses = race(port, tokens, f"/api/v1/tasks/{task.id}/claim", {})
 
     assert statuses.count(200) == 1 and statuses.count(409) == RACERS - 1
     assert engine.task(task.id).assignee.startswith("sb")

@@ -54,9 +54,9 @@ def test_a_designer_changes_a_timer_and_deploys_a_new_version(page, server, logi
     assert NEW_TIMER in xml
     for kept in ("candidateGroupExpression", "send_mail", "calledDecisionId", "messageVariable"):
         assert kept in xml, f"{kept} survived the round trip through the editor"
-    assert engine.show(old_case)["version"] == 1, "running cases keep their version"
+    assert engine.show(old_case).version == 1, "running cases keep their version"
     new_case = engine.start("complaint", start_data(reference="KP-2025-000901"))
-    assert engine.show(new_case)["version"] == 2
+    assert engine.show(new_case).version == 2
 
 
 def test_a_broken_diagram_is_refused_with_the_error_on_its_element(page, server, login):

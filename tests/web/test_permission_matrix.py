@@ -25,7 +25,7 @@ SOENDERBORG_BUNDLE = {
 
 def new_task(engine) -> tuple[str, str]:
     summary = engine.start_summary("approval", {"applicant_type": "private"})
-    return summary["id"], summary["open_tasks"][0]["id"]
+    return summary.id, summary.open_tasks[0].id
 
 
 def call(client, method, path, who, tokens, **kwargs):
