@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -78,48 +78,49 @@ class TaskFilter:
     state: str = "open"
 
 
+def _matching(flt: TaskFilter, now: datetime) -> list[ColumnElement[bool]]:
+    """The conditions a work item must meet to match the filter: one list for list and count."""
+    conditions = [WorkItem.state == flt.state]
+    if flt.groups is not None:
+        conditions.append(WorkItem.candidate_group.in_(flt.groups))
+    if flt.assignee is not None:
+        conditions.append(WorkItem.assignee == flt.assignee)
+    if flt.instance_id is not None:
+        conditions.append(WorkItem.instance_id == flt.instance_id)
+    if flt.business_key is not None:
+        conditions.append(WorkItem.business_key == flt.business_key)
+    # Every dated key ("1...") sorts before every undated one ("9..."), so "overdue" is a
+    # range of the indexed sort key.
+    if flt.overdue is True:
+        conditions.append(WorkItem.sort_key < sort_key(now, now))
+    elif flt.overdue is False:
+        conditions.append(WorkItem.sort_key >= sort_key(now, now))
+    if flt.search:
+        pattern = f"%{flt.search.lower()}%"
+        conditions.append(
+            func.lower(WorkItem.name).like(pattern)
+            | func.lower(WorkItem.business_key).like(pattern)
+        )
+    return conditions
+
+
 def list_work_items(
     session: Session, flt: TaskFilter, *, limit: int = 50, offset: int = 0
 ) -> list[WorkItem]:
     """Tasks matching the filter, overdue and soonest due first, then oldest first."""
-    now = clock.now()
-    query = select(WorkItem).where(WorkItem.state == flt.state)
-    if flt.groups is not None:
-        query = query.where(WorkItem.candidate_group.in_(flt.groups))
-    if flt.assignee is not None:
-        query = query.where(WorkItem.assignee == flt.assignee)
-    if flt.instance_id is not None:
-        query = query.where(WorkItem.instance_id == flt.instance_id)
-    if flt.business_key is not None:
-        query = query.where(WorkItem.business_key == flt.business_key)
-    # Every dated key ("1...") sorts before every undated one ("9..."), so "overdue" is a
-    # range of the indexed sort key.
-    if flt.overdue is True:
-        query = query.where(WorkItem.sort_key < sort_key(now, now))
-    elif flt.overdue is False:
-        query = query.where(WorkItem.sort_key >= sort_key(now, now))
-    if flt.search:
-        pattern = f"%{flt.search.lower()}%"
-        query = query.where(
-            func.lower(WorkItem.name).like(pattern)
-            | func.lower(WorkItem.business_key).like(pattern)
-        )
-    query = query.order_by(WorkItem.sort_key, WorkItem.id)
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    query = (
+        select(WorkItem)
+        .where(*_matching(flt, clock.now()))
+        .order_by(WorkItem.sort_key, WorkItem.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query))
 
 
 def count_work_items(session: Session, flt: TaskFilter) -> int:
-    """How many tasks match the filter (for pagination)."""
-    query = select(func.count()).select_from(WorkItem).where(WorkItem.state == flt.state)
-    if flt.groups is not None:
-        query = query.where(WorkItem.candidate_group.in_(flt.groups))
-    if flt.assignee is not None:
-        query = query.where(WorkItem.assignee == flt.assignee)
-    if flt.instance_id is not None:
-        query = query.where(WorkItem.instance_id == flt.instance_id)
-    if flt.overdue is True:
-        now = clock.now()
-        query = query.where(WorkItem.sort_key < sort_key(now, now))
+    """How many tasks match the filter (for pagination): the same tasks `list_work_items` lists."""
+    query = select(func.count()).select_from(WorkItem).where(*_matching(flt, clock.now()))
     return session.scalar(query) or 0
 
 

@@ -150,6 +150,20 @@ def test_malformed_json_and_wrong_types_are_400_and_422(client, tokens, deployed
     assert set(response.json["errors"]) == {"key", "data"}
 
 
+def test_the_task_page_total_counts_only_the_tasks_the_search_finds(client, tokens, deployed):
+    for number in (1, 2, 3):
+        deployed.start(
+            "approval", {"applicant_type": "private"}, business_key=f"KP-2025-00000{number}"
+        )
+    page = client.get(
+        "/api/v1/tasks?search=KP-2025-000001&page_size=1", headers=bearer(tokens, "admin")
+    ).json
+    assert [item["business_key"] for item in page["items"]] == ["KP-2025-000001"]
+    assert page["total"] == 1
+    everything = client.get("/api/v1/tasks?page_size=1", headers=bearer(tokens, "admin")).json
+    assert len(everything["items"]) == 1 and everything["total"] == 3
+
+
 def test_a_caseworker_lists_claims_and_completes_tasks_of_their_group(
     client, tokens, app, deployed
 ):
