@@ -10,14 +10,13 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
-from .errors import Conflict, NotFound
-from .models import AuditEvent, WorkItem
+from .errors import Conflict, NotFound, ProcessError
+from .forms import FORM_PROPERTY
+from .models import WorkItem, add_audit
 from .spiff import TimerEventDefinition
 
 if TYPE_CHECKING:
     from .runtime import StepContext
-
-FORM_PROPERTY = "formKey"
 
 
 def task_properties(task_spec) -> dict[str, str]:
@@ -29,17 +28,10 @@ def work_item_for(task, ctx: StepContext) -> WorkItem:
     """Build the work-item row for a READY manual task, evaluating its group and due date."""
     spec = task.task_spec
     props = task_properties(spec)
-    engine = ctx.workflow.script_engine
     group = props.get("candidateGroup") or spec.lane
     if props.get("candidateGroupExpression"):
-        group = str(engine.evaluate(task, props["candidateGroupExpression"]))
-    due_at = None
-    if props.get("dueDateExpression"):
-        value = engine.evaluate(task, props["dueDateExpression"])
-        due_at = TimerEventDefinition.get_datetime(value) if value else None
-    elif props.get("dueIn"):
-        parsed = TimerEventDefinition.parse_iso_duration(props["dueIn"])
-        due_at = ctx.now + TimerEventDefinition.get_timedelta_from_start(parsed, ctx.now)
+        group = str(ctx.workflow.script_engine.evaluate(task, props["candidateGroupExpression"]))
+    due_at = _due_at(task, props, ctx)
     return WorkItem(
         id=str(task.id),
         instance_id=ctx.instance.id,
@@ -56,6 +48,23 @@ def work_item_for(task, ctx: StepContext) -> WorkItem:
         state="open",
         created_at=ctx.now,
     )
+
+
+def _due_at(task, props: dict[str, str], ctx: StepContext) -> datetime | None:
+    """The due instant a task's properties give it; a value that does not work is the model's."""
+    expression, duration = props.get("dueDateExpression"), props.get("dueIn")
+    if not expression and not duration:
+        return None
+    value = ctx.workflow.script_engine.evaluate(task, expression) if expression else duration
+    try:
+        if expression:
+            return TimerEventDefinition.get_datetime(value) if value else None
+        parsed = TimerEventDefinition.parse_iso_duration(value)
+        return ctx.now + TimerEventDefinition.get_timedelta_from_start(parsed, ctx.now)
+    except (ValueError, TypeError) as exc:
+        raise ProcessError.caused_by(
+            task.task_spec.bpmn_id, exc, f"due date {value!r} does not work"
+        ) from exc
 
 
 def sort_key(due_at: datetime | None, created_at: datetime) -> str:
@@ -143,15 +152,14 @@ def claim(session: Session, task_id: str, actor: str) -> WorkItem:
         if item.state != "open":
             raise Conflict(f"task {task_id} is {item.state}; only open tasks can be claimed")
         raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
-    session.add(
-        AuditEvent(
-            instance_id=item.instance_id,
-            at=now,
-            actor=actor,
-            kind="task_claimed",
-            element_id=item.element_id,
-            details={"task_id": task_id},
-        )
+    add_audit(
+        session,
+        item.instance_id,
+        "task_claimed",
+        at=now,
+        actor=actor,
+        element_id=item.element_id,
+        details={"task_id": task_id},
     )
     return item
 
@@ -169,15 +177,14 @@ def unclaim(session: Session, task_id: str, actor: str, *, force: bool = False) 
         raise Conflict(f"task {task_id} is claimed by {item.assignee}, not by {actor}")
     item.assignee = None
     item.claimed_at = None
-    session.add(
-        AuditEvent(
-            instance_id=item.instance_id,
-            at=clock.now(),
-            actor=actor,
-            kind="task_unclaimed",
-            element_id=item.element_id,
-            details={"task_id": task_id},
-        )
+    add_audit(
+        session,
+        item.instance_id,
+        "task_unclaimed",
+        at=clock.now(),
+        actor=actor,
+        element_id=item.element_id,
+        details={"task_id": task_id},
     )
     return item
 

@@ -221,7 +221,7 @@ def test_a_naive_timer_value_puts_the_instance_in_an_incident(engine, frozen_now
 )
 def test_scripts_cannot_reach_outside_the_restricted_environment(engine, script, error):
     from engine import DeploymentError
-    from engine.spiff import ScriptEngine
+    from engine.scripting import ScriptEngine
 
     text = Path(DIVIDE[0]).read_text().replace("share = total / divisor", script)
     try:
