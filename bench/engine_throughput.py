@@ -43,7 +43,7 @@ from engine import Engine, TaskFilter, clock  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.models import ProcessInstance  # noqa: E402
 from engine.scheduler import Scheduler  # noqa: E402
-from engine.spiff import ScriptEngine  # noqa: E402
+from engine.scripting import ScriptEngine  # noqa: E402
 from tests.complaint.conftest import start_data  # noqa: E402
 from web import migrate  # noqa: E402
 

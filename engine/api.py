@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from . import clock
 from . import deploy as _deploy
 from .config import Settings, load_settings
-from .db import Database
-from .errors import Conflict, InvalidData, NotFound, PermissionDenied, TaskNotReady
-from .forms import validate_submission
+from .db import MAX_ID, Database, get_by_id
+from .errors import Conflict, NotFound, PermissionDenied, TaskNotReady
+from .forms import json_object, validate_submission
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
 from .records import (
@@ -36,8 +36,6 @@ from .records import (
 from .runtime import Runtime, ServiceHandler, StepContext, StepResult, workflow_elements
 from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, task_info, unclaim
-
-MAX_ID = 2**63 - 1  # the largest integer key the databases store
 
 
 class Engine:
@@ -84,7 +82,7 @@ class Engine:
             results = _deploy.store(session, texts, parsed, deployed_by)
         content_hash = _deploy.bundle_hash(texts)
         for key, definition in parsed.items():
-            self.runtime.specs._items[(content_hash, key)] = definition
+            self.runtime.specs.put(content_hash, key, definition)
         return results
 
     def validate(self, files: dict[str, bytes | str]) -> list[str]:
@@ -209,8 +207,7 @@ class Engine:
         version: int | None = None,
     ) -> str:
         """Start an instance of the latest (or the given) version; return its id."""
-        if data is not None and not isinstance(data, dict):
-            raise InvalidData("instance data must be a JSON object")
+        data = json_object(data, "instance data")
         return self.start_summary(
             key, data, business_key=business_key, actor=actor, version=version
         ).id
@@ -230,8 +227,7 @@ class Engine:
         `in_transaction(session, instance_id)`, when given, writes domain rows in the
         start's own transaction: both commit, or neither does.
         """
-        if data is not None and not isinstance(data, dict):
-            raise InvalidData("instance data must be a JSON object")
+        data = json_object(data, "instance data")
         definition = self.definition(key, version)
         return self.runtime.start_instance(
             definition, dict(data or {}), business_key, actor, in_transaction
@@ -251,8 +247,7 @@ class Engine:
         `actor_groups`, when given, must contain the task's candidate group. `instance_id`,
         when given, must be the task's instance. The task's form (if any) validates `data`.
         """
-        if data is not None and not isinstance(data, dict):
-            raise InvalidData("task data must be a JSON object")
+        data = json_object(data, "task data")
 
         def locate(session) -> str:
             item = session.get(WorkItem, task_id)
@@ -308,8 +303,7 @@ class Engine:
         actor: str | None = None,
     ) -> InstanceSummary:
         """Deliver a message (for example "fee_paid") to an instance waiting for it."""
-        if data is not None and not isinstance(data, dict):
-            raise InvalidData("message data must be a JSON object")
+        data = json_object(data, "message data")
         record = {"kind": "message", "name": name, "data": to_plain(data or {}), "actor": actor}
 
         def action(ctx: StepContext):
@@ -393,7 +387,7 @@ class Engine:
         (the operator's fix for input that made a script fail).
         """
         with self.db.read() as session:
-            incident = session.get(Incident, incident_id) if 0 < incident_id <= MAX_ID else None
+            incident = get_by_id(session, Incident, incident_id)
             if incident is None:
                 raise NotFound(f"incident {incident_id} does not exist")
             if incident.resolved_at is not None:
@@ -402,28 +396,19 @@ class Engine:
         if data is not None:
             action["data"] = data
         kind = action.get("kind")
-        if kind == "complete_task":
-            self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))
-        elif kind == "message":
-            self.send_message(
-                incident.instance_id, action["name"], action.get("data"), actor=action.get("actor")
-            )
-        else:
-            self.advance(incident.instance_id, actor=actor)
-        with self.db.write() as session:
-            row = session.get(Incident, incident_id)
-            row.resolved_at = clock.now()
-            row.resolved_by = actor
-            session.add(
-                AuditEvent(
-                    instance_id=row.instance_id,
-                    at=row.resolved_at,
-                    actor=actor,
-                    kind="incident_resolved",
-                    element_id=row.element_id,
-                    details={"incident_id": incident_id},
+        # The retried step resolves the incident in its own commit: both happen, or neither.
+        with self.runtime.resolving(incident_id, actor):
+            if kind == "complete_task":
+                self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))
+            elif kind == "message":
+                self.send_message(
+                    incident.instance_id,
+                    action["name"],
+                    action.get("data"),
+                    actor=action.get("actor"),
                 )
-            )
+            else:
+                self.advance(incident.instance_id, actor=actor)
         return self.show(incident.instance_id)
 
     def incidents(self, *, open_only: bool = True, limit: int = 100) -> list[IncidentInfo]:

@@ -55,11 +55,6 @@ class Clock:
             self._offset = timedelta(0)
         self._notify()
 
-    @property
-    def is_system(self) -> bool:
-        """True while the clock follows the system time unchanged."""
-        return self._frozen is None and self._offset == timedelta(0)
-
     def on_change(self, listener) -> None:
         """Call `listener()` whenever the clock is set or advanced (the scheduler re-plans)."""
         self._listeners.append(listener)

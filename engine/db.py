@@ -10,14 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
 
 WRITE_OPTION = "klageflow_write"
+MAX_ID = 2**63 - 1  # the largest integer key both databases store
+
+Row = TypeVar("Row")
+
+
+def get_by_id(session: Session, model: type[Row], row_id: int) -> Row | None:
+    """The row of `model` with integer key `row_id`, or None (also for keys no database stores)."""
+    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
 
 class Database:
@@ -46,10 +55,6 @@ class Database:
     def create_schema(self) -> None:
         """Create every table that does not exist yet (tests and the embedded SQLite default)."""
         Base.metadata.create_all(self.engine)
-
-    def has_schema(self) -> bool:
-        """True when the engine's tables exist in the database."""
-        return inspect(self.engine).has_table("process_instance")
 
     @contextmanager
     def read(self) -> Iterator[Session]:

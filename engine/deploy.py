@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .errors import DeploymentError, DeployProblem
-from .forms import FormError, check_form
+from .forms import FORM_PROPERTY, FormError, check_form
 from .models import ProcessDefinition
 from .records import DeployResult
 from .scripting import ScriptError, check_expression, check_script
@@ -72,7 +72,6 @@ FLOW_NODES = [
     "eventBasedGateway",
     "complexGateway",
 ]
-FORM_PROPERTY = "formKey"
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
 SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
 

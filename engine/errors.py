@@ -1,4 +1,15 @@
-"""The engine's exceptions: one hierarchy the web layer maps to problem+json."""
+"""The engine's exceptions: one hierarchy the web layer maps to problem+json.
+
+KlageflowError
+├── NotFound
+├── Conflict
+│   └── TaskNotReady
+├── InvalidData
+├── PermissionDenied
+├── DeploymentError
+├── ProcessError      (model code failed; the step turns it into an incident)
+└── IncidentRaised
+"""
 
 from __future__ import annotations
 
@@ -75,6 +86,29 @@ class DeploymentError(KlageflowError):
         first = str(problems[0]) if problems else "deployment refused"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(f"Deployment refused: {first}{more}")
+
+
+class ProcessError(KlageflowError):
+    """Model code failed inside a step: a script, condition, timer value, DMN table or service.
+
+    Raised where the failure arises, naming the BPMN element and the root cause. The step
+    rolls back and turns it into an incident (`IncidentRaised`); a start refuses with
+    `InvalidData`. Any other exception inside a step is a bug in Klageflow and propagates.
+    """
+
+    status = 422
+
+    def __init__(self, element_id: str | None, cause: str):
+        self.element_id = element_id
+        self.cause = cause
+        super().__init__(f"{element_id or '?'}: {cause}")
+
+    @classmethod
+    def caused_by(cls, element_id: str | None, exc: BaseException, what: str = "") -> ProcessError:
+        """Wrap `exc` for `element_id`; `what` says what failed ("timer value '14 days'")."""
+        cause = f"{type(exc).__name__}: {exc}"
+        text = f"{what}: {cause}" if what else cause
+        return cls(element_id, text.splitlines()[0][:2000])
 
 
 class IncidentRaised(KlageflowError):

@@ -7,6 +7,7 @@ pattern). The server validates submissions with a marshmallow schema built from 
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -15,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .errors import InvalidData
 
+FORM_PROPERTY = "formKey"  # the user task's extension property that names its form
 INPUT_TYPES = {
     "textfield",
     "textarea",
@@ -133,8 +135,6 @@ def _field_for(component: dict[str, Any]) -> fields.Field:
 
 @lru_cache(maxsize=256)
 def _schema_class(form_json: str) -> type[Schema]:
-    import json
-
     form = json.loads(form_json)
     declared = {c["key"]: _field_for(c) for c in input_components(form)}
     return Schema.from_dict(declared, name="FormSchema")
@@ -142,8 +142,6 @@ def _schema_class(form_json: str) -> type[Schema]:
 
 def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Validate submitted data against a form; return clean values or raise InvalidData."""
-    import json
-
     schema = _schema_class(json.dumps(form, sort_keys=True))(unknown=RAISE)
     try:
         loaded = schema.load(data)
@@ -155,3 +153,12 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str,
         key: value.isoformat() if hasattr(value, "isoformat") else value
         for key, value in loaded.items()
     }
+
+
+def json_object(data: Any, what: str) -> dict[str, Any]:
+    """`data` as a dict (None is empty); anything else is refused: "task data must be a JSON object"."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidData(f"{what} must be a JSON object")
+    return data

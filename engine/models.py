@@ -17,8 +17,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    insert,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -142,6 +143,31 @@ class AuditEvent(Base):
     kind: Mapped[str] = mapped_column(String(50))
     element_id: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def audit_row(
+    instance_id: str,
+    kind: str,
+    *,
+    at: datetime,
+    actor: str | None,
+    element_id: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The column values of one audit event: the one place an audit event is made."""
+    return {
+        "instance_id": instance_id,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "element_id": element_id,
+        "details": details or {},
+    }
+
+
+def add_audit(session: Session, instance_id: str, kind: str, **row: Any) -> None:
+    """Write one audit event in `session`'s transaction (see `audit_row` for the fields)."""
+    session.execute(insert(AuditEvent), [audit_row(instance_id, kind, **row)])
 
 
 class Incident(Base):

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 
 from . import clock
 from .config import Settings
-from .db import Database
+from .db import Database, get_by_id
 from .errors import Conflict, NotFound
 from .mail import outbox_mail
 from .models import OutboxMail
@@ -178,7 +178,7 @@ class Outbox:
     def retry(self, mail_id: int) -> dict[str, Any]:
         """Queue a failed mail again (same Message-ID), with a fresh count of attempts."""
         with self.db.write() as session:
-            row = session.get(OutboxMail, mail_id) if 0 < mail_id < 2**63 else None
+            row = get_by_id(session, OutboxMail, mail_id)
             if row is None:
                 raise NotFound(f"mail {mail_id} does not exist")
             if row.status != "failed":

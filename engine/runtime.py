@@ -4,19 +4,22 @@
 fires due timers and runs engine steps first (a deadline that passed wins over late
 input), applies the caller's action, runs engine steps again, and writes back the
 state, `next_timer_due_at`, work items, audit events and outbox rows before one commit.
-A failure inside the process rolls everything back and records an incident instead.
+A failure of the model (`ProcessError`, raised where a script, expression, DMN table or
+service handler fails) rolls everything back and records an incident instead; any other
+exception is a bug in Klageflow and propagates.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -26,10 +29,27 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import clock
 from .db import Database
-from .errors import Conflict, IncidentRaised, KlageflowError, NotFound
-from .models import AuditEvent, Incident, OutboxMail, ProcessDefinition, ProcessInstance, WorkItem
+from .errors import Conflict, IncidentRaised, InvalidData, KlageflowError, NotFound, ProcessError
+from .models import (
+    AuditEvent,
+    Incident,
+    OutboxMail,
+    ProcessDefinition,
+    ProcessInstance,
+    WorkItem,
+    add_audit,
+    audit_row,
+)
 from .records import Definition, InstanceSummary
-from .spiff import ParsedDefinition, ScriptEngine, SpecCache, dump_state, load_state, to_plain
+from .scripting import ScriptEngine, script_helpers
+from .spiff import (
+    ParsedDefinition,
+    SpecCache,
+    dump_state,
+    load_state,
+    process_error,
+    to_plain,
+)
 from .timers import (
     armed_timers,
     fired_timers,
@@ -38,10 +58,15 @@ from .timers import (
     timer_definition,
     timer_due,
 )
+from .worklist import task_info, work_item_for
 
 MAX_TIMER_ROUNDS = 1000
 
 current_step: contextvars.ContextVar[StepContext] = contextvars.ContextVar("klageflow_step")
+# The incident (id, operator) that the step run in this context resolves when it succeeds.
+resolving_incident: contextvars.ContextVar[tuple[int, str | None] | None] = contextvars.ContextVar(
+    "klageflow_resolving_incident", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -82,14 +107,14 @@ class StepContext:
     def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
         """Record an audit event for this instance, committed with the step."""
         self.events.append(
-            {
-                "instance_id": self.instance.id,
-                "at": self.now,
-                "actor": self.actor,
-                "kind": kind,
-                "element_id": element_id,
-                "details": to_plain(details),
-            }
+            audit_row(
+                self.instance.id,
+                kind,
+                at=self.now,
+                actor=self.actor,
+                element_id=element_id,
+                details=to_plain(details),
+            )
         )
 
     def queue_mail(self, mail: OutboxMail) -> None:
@@ -105,10 +130,17 @@ ServiceHandler = Callable[[StepContext, Any, dict[str, Any]], Any]
 class Runtime:
     """Runs steps against one database with a shared spec cache and service registry."""
 
-    def __init__(self, db: Database, specs: SpecCache | None = None):
+    def __init__(
+        self,
+        db: Database,
+        specs: SpecCache | None = None,
+        helpers: Mapping[str, Any] | None = None,
+    ):
         self.db = db
         self.specs = specs or SpecCache()
         self.services: dict[str, ServiceHandler] = {}
+        # The names scripts see (engine helpers and domain namespaces), read once.
+        self.helpers: dict[str, Any] = dict(helpers) if helpers is not None else script_helpers()
         self._definitions: dict[int, DefinitionRef] = {}
         # Called after a commit that left an instance with a timer (its due instant), so
         # a scheduler in the same process can wake for a timer armed sooner than its poll.
@@ -143,7 +175,8 @@ class Runtime:
         def bind(handler: ServiceHandler):
             return lambda task, params: handler(current_step.get(), task, params)
 
-        return ScriptEngine({name: bind(handler) for name, handler in self.services.items()})
+        services = {name: bind(handler) for name, handler in self.services.items()}
+        return ScriptEngine(services, self.helpers)
 
     def _lock_instance(
         self, session: Session, instance_id: str, *, skip_locked: bool = False
@@ -160,7 +193,7 @@ class Runtime:
 
     def run_step(
         self,
-        instance_id: str | Callable[[Session], str | None],
+        target: str | Callable[[Session], str | None],
         action: Callable[[StepContext], Any] | None,
         *,
         actor: str | None,
@@ -170,86 +203,87 @@ class Runtime:
     ) -> StepResult | None:
         """Run one step on an instance; see the module docstring for the order of things.
 
-        `instance_id` may be a function of the session that finds it (and checks access)
-        inside the step's transaction. With `timers_only` (the scheduler), an instance
-        another process holds is skipped (None), as is one that is not running or has no
-        timer due any more; a step that fired nothing writes nothing.
+        `target` is the instance id, or a function of the session that finds it (and checks
+        access) inside the step's transaction. With `timers_only` (the scheduler), an
+        instance another process holds is skipped (None), as is one that is not running or
+        has no timer due any more; a step that fired nothing writes nothing. A
+        `ProcessError` rolls the step back and is recorded as an incident (IncidentRaised);
+        any other exception is a bug and propagates as it is.
         """
+        instance_id = target if isinstance(target, str) else None
         try:
             with self.db.write() as session:
-                if callable(instance_id):
-                    instance_id = instance_id(session)
-                    if instance_id is None and timers_only:
-                        return None  # nothing left to claim
-                instance = self._lock_instance(session, instance_id, skip_locked=timers_only)
-                if timers_only and (
-                    instance is None
-                    or instance.status != "running"
-                    or instance.next_timer_due_at is None
-                    or instance.next_timer_due_at > clock.now()
-                ):
+                instance = self._claim(session, target, expected_version, timers_only)
+                if instance is None:
                     return None
-                if expected_version is not None and instance.version != expected_version:
-                    raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
-                definition = self.definition_ref(session, instance.definition_id)
-                parsed = self.parsed(session, definition)
-                workflow = load_state(
-                    instance.state, parsed.spec, parsed.subprocess_specs, self.script_engine()
-                )
-                ctx = StepContext(
-                    session, instance, definition, parsed, workflow, actor, clock.now()
-                )
-                own_timer_refresh(workflow)
-                token = current_step.set(ctx)
-                refused: KlageflowError | None = None
-                result = None
-                try:
-                    self._advance(ctx, run_engine_steps=False)
-                    if action is not None:
-                        # Actions check before they change anything, so a refusal leaves
-                        # only what the advance did (a deadline that passed) to commit.
-                        try:
-                            result = action(ctx)
-                        except KlageflowError as exc:
-                            if not ctx.events:
-                                raise
-                            refused = exc
-                    self._advance(ctx)
-                finally:
-                    current_step.reset(token)
+                instance_id = instance.id
+                ctx = self._context(session, instance, actor)
+                result, refused = self._apply(ctx, action)
                 if timers_only and not ctx.events:
-                    # Nothing was due after all (equal instants fire on the next tick):
-                    # keep the row as it is, only correct its due time if it drifted.
-                    due = next_timer_due(workflow)
-                    if due != instance.next_timer_due_at:
-                        instance.next_timer_due_at = due
+                    _correct_due_time(ctx)
                     return StepResult(None, None)
                 self._write_back(ctx)
-            self._announce(instance.next_timer_due_at)
-            if refused is not None:
-                raise refused
-            if timers_only:
-                result = [event for event in ctx.events if event["kind"] == "timer_fired"]
-            return StepResult(result, ctx.summary)
         except StaleDataError:
             raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
-        except KlageflowError:
-            raise
-        except (
-            SpiffWorkflowException,
-            ValueError,
-            TypeError,
-            KeyError,
-            NameError,
-            AttributeError,
-            ArithmeticError,
-            LookupError,
-        ) as exc:
-            element = getattr(
-                getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None
-            )
-            element = element or (ctx.current_element if "ctx" in locals() else None)
-            raise self._record_incident(instance_id, element, exc, actor, action_record) from exc
+        except ProcessError as exc:
+            raise self._record_incident(instance_id, exc, actor, action_record) from exc
+        self._announce(instance.next_timer_due_at)
+        if refused is not None:
+            raise refused
+        if timers_only:
+            result = [event for event in ctx.events if event["kind"] == "timer_fired"]
+        return StepResult(result, ctx.summary)
+
+    def _claim(
+        self,
+        session: Session,
+        target: str | Callable[[Session], str | None],
+        expected_version: int | None,
+        timers_only: bool,
+    ) -> ProcessInstance | None:
+        """Find and lock the step's instance; None when a timer step has nothing to do."""
+        instance_id = target(session) if callable(target) else target
+        if instance_id is None and timers_only:
+            return None  # nothing left to claim
+        instance = self._lock_instance(session, instance_id, skip_locked=timers_only)
+        if timers_only and not _timer_due_now(instance):
+            return None
+        if expected_version is not None and instance.version != expected_version:
+            raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
+        return instance
+
+    def _context(
+        self, session: Session, instance: ProcessInstance, actor: str | None
+    ) -> StepContext:
+        """Restore the instance's workflow on the specs of its version, with a script engine."""
+        definition = self.definition_ref(session, instance.definition_id)
+        parsed = self.parsed(session, definition)
+        workflow = load_state(
+            instance.state, parsed.spec, parsed.subprocess_specs, self.script_engine()
+        )
+        own_timer_refresh(workflow)
+        return StepContext(session, instance, definition, parsed, workflow, actor, clock.now())
+
+    def _apply(
+        self, ctx: StepContext, action: Callable[[StepContext], Any] | None
+    ) -> tuple[Any, KlageflowError | None]:
+        """Fire due timers, apply the action, run engine steps; return its result or refusal.
+
+        Actions check before they change anything, so a refusal leaves only what the first
+        advance did (a deadline that passed) to commit; when that did nothing, the refusal
+        is raised at once. A retried incident is resolved here, when the action succeeded.
+        """
+        token = current_step.set(ctx)
+        try:
+            with _model_errors(ctx):
+                self._advance(ctx, run_engine_steps=False)
+                result, refused = _act(ctx, action)
+                self._advance(ctx)
+                if refused is None:
+                    _resolve_incident(ctx)
+        finally:
+            current_step.reset(token)
+        return result, refused
 
     def start_instance(
         self,
@@ -262,66 +296,72 @@ class Runtime:
         """Create an instance, run it to its first wait state and commit it; return its summary.
 
         `in_transaction(session, instance_id)` runs inside the same transaction (a domain
-        row that must be written together with the start, such as a filed complaint).
+        row that must be written together with the start, such as a filed complaint). A
+        model that fails before its first wait state refuses the start (InvalidData).
         """
         with self.db.write() as session:
-            definition = self.definition_ref(session, definition.id)
-            parsed = self.parsed(session, definition)
-            now = clock.now()
-            workflow = BpmnWorkflow(
-                parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine()
-            )
-            workflow.task_tree.data.update(data)
-            for task in workflow.get_tasks(state=TaskState.READY):
-                task.data.update(data)
-            instance = ProcessInstance(
-                definition_id=definition.id,
-                process_key=definition.key,
-                business_key=business_key,
-                status="running",
-                state=b"",
-                data={},
-                started_by=actor,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(instance)
-            session.flush()
-            ctx = StepContext(session, instance, definition, parsed, workflow, actor, now)
-            ctx.audit(
-                "instance_started", None, version=definition.version, business_key=business_key
-            )
-            own_timer_refresh(workflow)
+            ctx = self._new_instance(session, definition.id, data, business_key, actor)
             token = current_step.set(ctx)
             try:
-                self._advance(ctx)
-            except (
-                SpiffWorkflowException,
-                ValueError,
-                TypeError,
-                KeyError,
-                NameError,
-                AttributeError,
-                ArithmeticError,
-                LookupError,
-            ) as exc:
-                element = getattr(
-                    getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None
-                )
-                from .errors import InvalidData
-
-                raise InvalidData(
-                    f"the process failed at start in {element or ctx.current_element}: {exc}"
-                ) from exc
+                with _model_errors(ctx):
+                    self._advance(ctx)
+                self._write_back(ctx)
+            except ProcessError as exc:
+                element = exc.element_id or ctx.current_element
+                raise InvalidData(f"the process failed at start in {element}: {exc.cause}") from exc
             finally:
                 current_step.reset(token)
-            self._write_back(ctx)
             if in_transaction is not None:
-                in_transaction(session, instance.id)
-            due = instance.next_timer_due_at
+                in_transaction(session, ctx.instance.id)
+            due = ctx.instance.next_timer_due_at
         self._announce(due)
         assert ctx.summary is not None  # written back above
         return ctx.summary
+
+    def _new_instance(
+        self,
+        session: Session,
+        definition_id: int,
+        data: dict[str, Any],
+        business_key: str | None,
+        actor: str | None,
+    ) -> StepContext:
+        """A new instance row and its workflow at the start event, holding `data`."""
+        definition = self.definition_ref(session, definition_id)
+        parsed = self.parsed(session, definition)
+        now = clock.now()
+        workflow = BpmnWorkflow(
+            parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine()
+        )
+        workflow.task_tree.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        own_timer_refresh(workflow)
+        instance = ProcessInstance(
+            definition_id=definition.id,
+            process_key=definition.key,
+            business_key=business_key,
+            status="running",
+            state=b"",
+            data={},
+            started_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(instance)
+        session.flush()
+        ctx = StepContext(session, instance, definition, parsed, workflow, actor, now)
+        ctx.audit("instance_started", None, version=definition.version, business_key=business_key)
+        return ctx
+
+    @contextmanager
+    def resolving(self, incident_id: int, actor: str | None) -> Iterator[None]:
+        """Steps run inside resolve incident `incident_id` (as `actor`) in their own commit."""
+        token = resolving_incident.set((incident_id, actor))
+        try:
+            yield
+        finally:
+            resolving_incident.reset(token)
 
     # -- inside the step --------------------------------------------------------------------
 
@@ -379,8 +419,6 @@ class Runtime:
 
     def _sync_work_items(self, ctx: StepContext, ready: dict[str, Any]) -> list[WorkItem]:
         """Make the work_item rows match the READY manual tasks; return the open ones."""
-        from .worklist import work_item_for
-
         session, instance = ctx.session, ctx.instance
         open_items = {
             item.id: item
@@ -395,7 +433,7 @@ class Runtime:
             if task_id in ready:
                 still_open.append(item)
                 continue
-            task = ctx.workflow.get_task_from_id(_uuid(task_id))
+            task = ctx.workflow.get_task_from_id(UUID(task_id))
             completed = task is not None and task.state == TaskState.COMPLETED
             item.state = "completed" if completed else "cancelled"
             item.completed_at = ctx.now
@@ -421,43 +459,102 @@ class Runtime:
     def _record_incident(
         self,
         instance_id: str,
-        element_id: str | None,
-        exc: Exception,
+        error: ProcessError,
         actor: str | None,
         action_record: dict[str, Any] | None,
     ) -> IncidentRaised:
-        message = f"{type(exc).__name__}: {exc}".splitlines()[0][:2000]
+        """Put the instance in an incident for a failed step (in a transaction of its own)."""
         with self.db.write() as session:
             instance = session.get(ProcessInstance, instance_id)
             now = clock.now()
             incident = Incident(
                 instance_id=instance_id,
-                element_id=element_id,
-                message=message,
+                element_id=error.element_id,
+                message=error.cause,
                 action=action_record or {"kind": "advance"},
                 created_at=now,
             )
             session.add(incident)
             instance.status = "incident"
             instance.updated_at = now
-            session.add(
-                AuditEvent(
-                    instance_id=instance_id,
-                    at=now,
-                    actor=actor,
-                    kind="incident",
-                    element_id=element_id,
-                    details={"message": message},
-                )
+            add_audit(
+                session,
+                instance_id,
+                "incident",
+                at=now,
+                actor=actor,
+                element_id=error.element_id,
+                details={"message": error.cause},
             )
             session.flush()
-            return IncidentRaised(instance_id, incident.id, element_id, message)
+            return IncidentRaised(instance_id, incident.id, error.element_id, error.cause)
 
 
-def _uuid(task_id: str):
-    from uuid import UUID
+def _timer_due_now(instance: ProcessInstance | None) -> bool:
+    """Whether a timer step has work on this instance (None: another process holds it)."""
+    return (
+        instance is not None
+        and instance.status == "running"
+        and instance.next_timer_due_at is not None
+        and instance.next_timer_due_at <= clock.now()
+    )
 
-    return UUID(task_id)
+
+def _correct_due_time(ctx: StepContext) -> None:
+    """A timer step that fired nothing (equal instants fire on the next tick) keeps the row
+    as it is; only its due time is corrected if it drifted."""
+    due = next_timer_due(ctx.workflow)
+    if due != ctx.instance.next_timer_due_at:
+        ctx.instance.next_timer_due_at = due
+
+
+def _act(
+    ctx: StepContext, action: Callable[[StepContext], Any] | None
+) -> tuple[Any, KlageflowError | None]:
+    """Run the caller's action: its result, or the refusal to report after committing."""
+    if action is None:
+        return None, None
+    try:
+        return action(ctx), None
+    except ProcessError:
+        raise
+    except KlageflowError as exc:
+        if not ctx.events:
+            raise
+        return None, exc
+
+
+def _resolve_incident(ctx: StepContext) -> None:
+    """Resolve the incident being retried (if any) in this step's own write."""
+    pending = resolving_incident.get()
+    if pending is None:
+        return
+    incident_id, actor = pending
+    incident = ctx.session.get(Incident, incident_id)
+    if incident is None or incident.instance_id != ctx.instance.id:
+        raise NotFound(f"incident {incident_id} is not on instance {ctx.instance.id}")
+    if incident.resolved_at is not None:
+        raise Conflict(f"incident {incident_id} is already resolved")
+    incident.resolved_at, incident.resolved_by = ctx.now, actor
+    ctx.events.append(
+        audit_row(
+            ctx.instance.id,
+            "incident_resolved",
+            at=ctx.now,
+            actor=actor,
+            element_id=incident.element_id,
+            details={"incident_id": incident_id},
+        )
+    )
+
+
+@contextmanager
+def _model_errors(ctx: StepContext) -> Iterator[None]:
+    """Errors SpiffWorkflow raises while running the model become ProcessError."""
+    try:
+        yield
+    except SpiffWorkflowException as exc:
+        raise process_error(exc, ctx.current_element) from exc
 
 
 def _enter(ctx: StepContext, task) -> None:
@@ -475,7 +572,7 @@ def _completed(ctx: StepContext, task) -> None:
         ctx.fired_timer_tasks.add(task.id)
         try:
             due, kind = timer_due(task)
-        except WorkflowTaskException:
+        except ProcessError:
             due, kind = None, "date"
         if kind != "cycle":
             late = (ctx.now - due).total_seconds() if due else None
@@ -518,8 +615,6 @@ def _scan(workflow: BpmnWorkflow) -> _Scan:
 
 def _summary(ctx: StepContext, scan: _Scan, open_items: list[WorkItem]) -> InstanceSummary:
     """The instance as it stands after the step, built from memory (no second read)."""
-    from .worklist import task_info
-
     instance = ctx.instance
     return InstanceSummary(
         id=instance.id,

@@ -4,7 +4,10 @@ Every expression is compiled with `compile_restricted_*` (cached by source text)
 evaluated with guards in place: no imports, no dunder or underscore attributes, no
 `open`/`eval`/`exec`, writes only to dicts and lists. The names a script sees are the
 task data plus whitelisted helpers: the engine's own (the clock, ISO dates) and those a
-domain package registers through the `klageflow.script_helpers` entry point.
+domain package registers through the `klageflow.script_helpers` entry point. Whatever a
+script, expression or service handler raises is wrapped here into `ProcessError`, naming
+the element; SpiffWorkflow's own wrapping (`PythonScriptEngine.call_service` also has a
+NameError in its error path) is bypassed.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import json
 import math
 import operator
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -33,9 +37,12 @@ from RestrictedPython.Guards import (
     safer_getattr_raise,
 )
 from RestrictedPython.PrintCollector import PrintCollector
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from . import clock
+from .errors import KlageflowError, ProcessError
+from .spiff import to_plain
 
 HELPER_ENTRY_POINT_GROUP = "klageflow.script_helpers"
 
@@ -197,33 +204,25 @@ def _error_line(errors: tuple[str, ...] | list[str]) -> int | None:
     return None
 
 
-_registered_helpers: dict[str, Any] | None = None
-
-
 def script_helpers() -> dict[str, Any]:
     """The names scripts may use: the engine's helpers and one namespace per domain package.
 
     A package registered as entry point `complaint` is reached as `complaint.fee(...)`, so
-    domain helpers never collide with process variables or with each other.
+    domain helpers never collide with process variables or with each other. Each call
+    reads the entry points afresh: the runtime keeps the result for its steps.
     """
-    global _registered_helpers
-    if _registered_helpers is None:
-        helpers = dict(ENGINE_HELPERS)
-        for entry in entry_points(group=HELPER_ENTRY_POINT_GROUP):
-            provided = entry.load()
-            register_helpers(provided() if callable(provided) else provided, entry.name, helpers)
-        _registered_helpers = helpers
-    return _registered_helpers
+    helpers = dict(ENGINE_HELPERS)
+    for entry in entry_points(group=HELPER_ENTRY_POINT_GROUP):
+        provided = entry.load()
+        register_helpers(provided() if callable(provided) else provided, entry.name, helpers)
+    return helpers
 
 
-def register_helpers(
-    helpers: Mapping[str, Any], namespace: str, into: dict[str, Any] | None = None
-) -> None:
-    """Expose `helpers` to scripts as `namespace.name(...)` (tests, embedding applications)."""
-    target = into if into is not None else script_helpers()
+def register_helpers(helpers: Mapping[str, Any], namespace: str, into: dict[str, Any]) -> None:
+    """Expose `helpers` to scripts as `namespace.name(...)` in the helper set `into`."""
     if namespace in ENGINE_HELPERS:
         raise ValueError(f"{namespace!r} is an engine helper; choose another namespace")
-    target[namespace] = SimpleNamespace(**dict(helpers))
+    into[namespace] = SimpleNamespace(**dict(helpers))
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
@@ -261,3 +260,53 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                 continue
             context[name] = value
         return True
+
+
+ServiceCall = Callable[[Any, dict[str, Any]], Any]
+
+
+class ScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine over RestrictedPython, with service tasks dispatched to handlers.
+
+    A handler receives the SpiffWorkflow task and the evaluated parameters and returns a
+    JSON-serializable result, which SpiffWorkflow stores in the task's result variable.
+    A failure in a script, an expression (conditions, timer values, DMN cells) or a
+    handler raises `ProcessError` for the task's element.
+    """
+
+    def __init__(
+        self,
+        services: dict[str, ServiceCall] | None = None,
+        helpers: Mapping[str, Any] | None = None,
+    ):
+        super().__init__(environment=RestrictedEnvironment(helpers))
+        self.services = services or {}
+
+    def evaluate(self, task, expression, external_context=None):
+        with _model_code(task, f"expression {expression.strip()!r}"):
+            return self.environment.evaluate(expression, task.data, external_context)
+
+    def execute(self, task, script, external_context=None):
+        with _model_code(task, "script"):
+            return self.environment.execute(script, task.data, external_context or {})
+
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        handler = self.services.get(operation_name)
+        if handler is None:
+            raise ProcessError(
+                task.task_spec.bpmn_id, f"unknown service operation {operation_name!r}"
+            )
+        params = {name: param["value"] for name, param in (operation_params or {}).items()}
+        with _model_code(task, f"service {operation_name!r}"):
+            return json.dumps(to_plain(handler(task, params)))
+
+
+@contextmanager
+def _model_code(task, what: str) -> Iterator[None]:
+    """Run model code for `task`; whatever it raises becomes a ProcessError for its element."""
+    try:
+        yield
+    except KlageflowError:
+        raise  # a ProcessError already, or a refusal the model raised on purpose
+    except Exception as exc:
+        raise ProcessError.caused_by(task.task_spec.bpmn_id, exc, what) from exc

@@ -4,7 +4,6 @@ Known SpiffWorkflow 3.2.0 pitfalls are handled here, once:
 - timer evaluation calls `datetime.now()` itself: the timer module's `datetime` is replaced by
   one whose `now()` reads the engine clock;
 - a naive datetime in a timer value is read in the server's local zone: we refuse it instead;
-- `PythonScriptEngine.call_service` has a NameError in its error path: `ScriptEngine` overrides it;
 - `date` and `Decimal` in task data need serializer converters: registered below.
 """
 
@@ -22,8 +21,6 @@ from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
@@ -33,12 +30,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
-from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from . import clock
-from .scripting import RestrictedEnvironment
+from .errors import KlageflowError, ProcessError
 
 STATE_FORMAT = 1
 
@@ -76,12 +73,12 @@ def _pinned_to_task(method):
     def check(self, my_task, *args):
         try:
             return method(self, my_task, *args)
-        except WorkflowTaskException:
+        except KlageflowError:
             raise
         except Exception as exc:
             value = my_task._get_internal_data("event_value") or self.expression
-            raise WorkflowTaskException(
-                f"timer value {value!r} does not work: {exc}", task=my_task, exception=exc
+            raise ProcessError.caused_by(
+                my_task.task_spec.bpmn_id, exc, f"timer value {value!r} does not work"
             ) from exc
 
     return check
@@ -185,11 +182,6 @@ class ParsedDefinition:
         self.subprocess_specs = subprocess_specs
         self.forms = forms
 
-    def iter_task_specs(self):
-        yield from self.spec.task_specs.values()
-        for sub in self.subprocess_specs.values():
-            yield from sub.task_specs.values()
-
 
 def parse_files(
     files: dict[str, str], keys: list[str] | None = None
@@ -230,32 +222,31 @@ class SpecCache:
                 self._items.move_to_end(cache_key)
                 return self._items[cache_key]
         parsed = parse_files(files(), [key])[key]
-        with self._lock:
-            self._items[cache_key] = parsed
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self.put(content_hash, key, parsed)
         return parsed
 
+    def put(self, content_hash: str, key: str, parsed: ParsedDefinition) -> None:
+        """Keep a definition parsed elsewhere (deploy parses every bundle it stores)."""
+        with self._lock:
+            self._items[(content_hash, key)] = parsed
+            self._items.move_to_end((content_hash, key))
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
-# --- The script engine ------------------------------------------------------------------------
 
-ServiceHandler = Callable[[Any, dict[str, Any]], Any]
+def process_error(exc: SpiffWorkflowException, element_id: str | None) -> ProcessError:
+    """The engine's exception for an error SpiffWorkflow raised while running a model.
 
-
-class ScriptEngine(PythonScriptEngine):
-    """PythonScriptEngine over RestrictedPython, with service tasks dispatched to handlers.
-
-    A handler receives the SpiffWorkflow task and the evaluated parameters and returns a
-    JSON-serializable result, which SpiffWorkflow stores in the task's result variable.
+    SpiffWorkflow wraps what a DMN table or a gateway raises in its own exceptions; where
+    a `ProcessError` from our script engine is inside, that one (with its root cause) is
+    returned. Otherwise the element is the failing task's (or `element_id`).
     """
-
-    def __init__(self, services: dict[str, ServiceHandler] | None = None):
-        super().__init__(environment=RestrictedEnvironment())
-        self.services = services or {}
-
-    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
-        handler = self.services.get(operation_name)
-        if handler is None:
-            raise WorkflowException(f"unknown service operation {operation_name!r}")
-        params = {name: param["value"] for name, param in (operation_params or {}).items()}
-        return json.dumps(to_plain(handler(task, params)))
+    inner: BaseException | None = exc
+    while inner is not None:
+        if isinstance(inner, ProcessError):
+            return inner
+        inner = inner.__cause__ or inner.__context__
+    task_spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(
+        exc, "task_spec", None
+    )
+    return ProcessError.caused_by(getattr(task_spec, "bpmn_id", None) or element_id, exc)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.util.task import TaskState
+
+from .errors import ProcessError
 
 
 def own_timer_refresh(workflow: BpmnWorkflow) -> None:
@@ -46,8 +47,8 @@ def timer_due(task) -> tuple[datetime | None, str]:
     try:
         due = value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(value)
     except (ValueError, TypeError) as exc:
-        raise WorkflowTaskException(
-            f"timer value {value!r} does not work: {exc}", task=task, exception=exc
+        raise ProcessError.caused_by(
+            task.task_spec.bpmn_id, exc, f"timer value {value!r} does not work"
         ) from exc
     return due, "duration" if "Duration" in type(definition).__name__ else "date"
 

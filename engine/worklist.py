@@ -6,19 +6,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
-from .errors import Conflict, NotFound
-from .models import AuditEvent, WorkItem
+from .errors import Conflict, NotFound, ProcessError
+from .forms import FORM_PROPERTY
+from .models import WorkItem, add_audit
 from .records import TaskInfo
 from .spiff import TimerEventDefinition
 
 if TYPE_CHECKING:
     from .runtime import StepContext
-
-FORM_PROPERTY = "formKey"
 
 
 def task_properties(task_spec) -> dict[str, str]:
@@ -30,17 +29,10 @@ def work_item_for(task, ctx: StepContext) -> WorkItem:
     """Build the work-item row for a READY manual task, evaluating its group and due date."""
     spec = task.task_spec
     props = task_properties(spec)
-    engine = ctx.workflow.script_engine
     group = props.get("candidateGroup") or spec.lane
     if props.get("candidateGroupExpression"):
-        group = str(engine.evaluate(task, props["candidateGroupExpression"]))
-    due_at = None
-    if props.get("dueDateExpression"):
-        value = engine.evaluate(task, props["dueDateExpression"])
-        due_at = TimerEventDefinition.get_datetime(value) if value else None
-    elif props.get("dueIn"):
-        parsed = TimerEventDefinition.parse_iso_duration(props["dueIn"])
-        due_at = ctx.now + TimerEventDefinition.get_timedelta_from_start(parsed, ctx.now)
+        group = str(ctx.workflow.script_engine.evaluate(task, props["candidateGroupExpression"]))
+    due_at = _due_at(task, props, ctx)
     return WorkItem(
         id=str(task.id),
         instance_id=ctx.instance.id,
@@ -57,6 +49,23 @@ def work_item_for(task, ctx: StepContext) -> WorkItem:
         state="open",
         created_at=ctx.now,
     )
+
+
+def _due_at(task, props: dict[str, str], ctx: StepContext) -> datetime | None:
+    """The due instant a task's properties give it; a value that does not work is the model's."""
+    expression, duration = props.get("dueDateExpression"), props.get("dueIn")
+    if not expression and not duration:
+        return None
+    value = ctx.workflow.script_engine.evaluate(task, expression) if expression else duration
+    try:
+        if expression:
+            return TimerEventDefinition.get_datetime(value) if value else None
+        parsed = TimerEventDefinition.parse_iso_duration(value)
+        return ctx.now + TimerEventDefinition.get_timedelta_from_start(parsed, ctx.now)
+    except (ValueError, TypeError) as exc:
+        raise ProcessError.caused_by(
+            task.task_spec.bpmn_id, exc, f"due date {value!r} does not work"
+        ) from exc
 
 
 def sort_key(due_at: datetime | None, created_at: datetime) -> str:
@@ -79,48 +88,49 @@ class TaskFilter:
     state: str = "open"
 
 
+def _matching(flt: TaskFilter, now: datetime) -> list[ColumnElement[bool]]:
+    """The conditions a work item must meet to match the filter: one list for list and count."""
+    conditions = [WorkItem.state == flt.state]
+    if flt.groups is not None:
+        conditions.append(WorkItem.candidate_group.in_(flt.groups))
+    if flt.assignee is not None:
+        conditions.append(WorkItem.assignee == flt.assignee)
+    if flt.instance_id is not None:
+        conditions.append(WorkItem.instance_id == flt.instance_id)
+    if flt.business_key is not None:
+        conditions.append(WorkItem.business_key == flt.business_key)
+    # Every dated key ("1...") sorts before every undated one ("9..."), so "overdue" is a
+    # range of the indexed sort key.
+    if flt.overdue is True:
+        conditions.append(WorkItem.sort_key < sort_key(now, now))
+    elif flt.overdue is False:
+        conditions.append(WorkItem.sort_key >= sort_key(now, now))
+    if flt.search:
+        pattern = f"%{flt.search.lower()}%"
+        conditions.append(
+            func.lower(WorkItem.name).like(pattern)
+            | func.lower(WorkItem.business_key).like(pattern)
+        )
+    return conditions
+
+
 def list_work_items(
     session: Session, flt: TaskFilter, *, limit: int = 50, offset: int = 0
 ) -> list[WorkItem]:
     """Tasks matching the filter, overdue and soonest due first, then oldest first."""
-    now = clock.now()
-    query = select(WorkItem).where(WorkItem.state == flt.state)
-    if flt.groups is not None:
-        query = query.where(WorkItem.candidate_group.in_(flt.groups))
-    if flt.assignee is not None:
-        query = query.where(WorkItem.assignee == flt.assignee)
-    if flt.instance_id is not None:
-        query = query.where(WorkItem.instance_id == flt.instance_id)
-    if flt.business_key is not None:
-        query = query.where(WorkItem.business_key == flt.business_key)
-    # Every dated key ("1...") sorts before every undated one ("9..."), so "overdue" is a
-    # range of the indexed sort key.
-    if flt.overdue is True:
-        query = query.where(WorkItem.sort_key < sort_key(now, now))
-    elif flt.overdue is False:
-        query = query.where(WorkItem.sort_key >= sort_key(now, now))
-    if flt.search:
-        pattern = f"%{flt.search.lower()}%"
-        query = query.where(
-            func.lower(WorkItem.name).like(pattern)
-            | func.lower(WorkItem.business_key).like(pattern)
-        )
-    query = query.order_by(WorkItem.sort_key, WorkItem.id)
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    query = (
+        select(WorkItem)
+        .where(*_matching(flt, clock.now()))
+        .order_by(WorkItem.sort_key, WorkItem.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query))
 
 
 def count_work_items(session: Session, flt: TaskFilter) -> int:
-    """How many tasks match the filter (for pagination)."""
-    query = select(func.count()).select_from(WorkItem).where(WorkItem.state == flt.state)
-    if flt.groups is not None:
-        query = query.where(WorkItem.candidate_group.in_(flt.groups))
-    if flt.assignee is not None:
-        query = query.where(WorkItem.assignee == flt.assignee)
-    if flt.instance_id is not None:
-        query = query.where(WorkItem.instance_id == flt.instance_id)
-    if flt.overdue is True:
-        now = clock.now()
-        query = query.where(WorkItem.sort_key < sort_key(now, now))
+    """How many tasks match the filter (for pagination): the same tasks `list_work_items` lists."""
+    query = select(func.count()).select_from(WorkItem).where(*_matching(flt, clock.now()))
     return session.scalar(query) or 0
 
 
@@ -143,15 +153,14 @@ def claim(session: Session, task_id: str, actor: str) -> WorkItem:
         if item.state != "open":
             raise Conflict(f"task {task_id} is {item.state}; only open tasks can be claimed")
         raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
-    session.add(
-        AuditEvent(
-            instance_id=item.instance_id,
-            at=now,
-            actor=actor,
-            kind="task_claimed",
-            element_id=item.element_id,
-            details={"task_id": task_id},
-        )
+    add_audit(
+        session,
+        item.instance_id,
+        "task_claimed",
+        at=now,
+        actor=actor,
+        element_id=item.element_id,
+        details={"task_id": task_id},
     )
     return item
 
@@ -169,15 +178,14 @@ def unclaim(session: Session, task_id: str, actor: str, *, force: bool = False) 
         raise Conflict(f"task {task_id} is claimed by {item.assignee}, not by {actor}")
     item.assignee = None
     item.claimed_at = None
-    session.add(
-        AuditEvent(
-            instance_id=item.instance_id,
-            at=clock.now(),
-            actor=actor,
-            kind="task_unclaimed",
-            element_id=item.element_id,
-            details={"task_id": task_id},
-        )
+    add_audit(
+        session,
+        item.instance_id,
+        "task_unclaimed",
+        at=clock.now(),
+        actor=actor,
+        element_id=item.element_id,
+        details={"task_id": task_id},
     )
     return item
 

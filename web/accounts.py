@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from engine import Conflict, InvalidData, KlageflowError, NotFound, clock
-from engine.db import Database
+from engine.db import Database, get_by_id
 
 from .models import ROLES, ApiToken, LoginAttempt, Organisation, User
 
@@ -267,7 +267,7 @@ class Accounts:
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token; it stops working at once."""
         with self.db.write() as session:
-            row = session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+            row = get_by_id(session, ApiToken, token_id)
             if row is None:
                 raise NotFound(f"token {token_id} does not exist")
             row.revoked_at = row.revoked_at or clock.now()

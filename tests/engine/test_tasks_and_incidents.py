@@ -127,6 +127,34 @@ def test_the_task_list_puts_overdue_first_and_filters_by_group(engine, frozen_no
     assert engine.count_tasks(TaskFilter(overdue=True)) == 2
 
 
+def test_the_task_count_counts_exactly_the_tasks_the_same_filter_lists(engine, frozen_now):
+    engine.deploy_paths(DIVIDE)
+    for number, days in ((1, -2), (2, 5), (3, -1)):
+        due = (frozen_now + timedelta(days=days)).isoformat()
+        engine.start(
+            "divide",
+            {"region": "north", "total": 10, "due": due},
+            business_key=f"KP-2025-00000{number}",
+        )
+    filters = [
+        TaskFilter(),
+        TaskFilter(search="KP-2025-000001"),
+        TaskFilter(search="kp-2025-00000"),
+        TaskFilter(search="enter divisor"),
+        TaskFilter(search="no such case"),
+        TaskFilter(business_key="KP-2025-000002"),
+        TaskFilter(overdue=True),
+        TaskFilter(overdue=False),
+        TaskFilter(overdue=False, search="KP-2025-000003"),
+        TaskFilter(groups=("clerks-north",), search="KP-2025-000001"),
+    ]
+    counts = {flt: engine.count_tasks(flt) for flt in filters}
+    assert counts == {flt: len(engine.tasks(flt)) for flt in filters}
+    assert counts[TaskFilter(search="KP-2025-000001")] == 1
+    assert counts[TaskFilter(overdue=False)] == 1
+    assert counts[TaskFilter(search="no such case")] == 0
+
+
 def test_a_script_that_raises_rolls_back_and_records_an_incident_that_can_be_retried(
     engine, frozen_now
 ):
@@ -193,7 +221,7 @@ def test_a_naive_timer_value_puts_the_instance_in_an_incident(engine, frozen_now
 )
 def test_scripts_cannot_reach_outside_the_restricted_environment(engine, script, error):
     from engine import DeploymentError
-    from engine.spiff import ScriptEngine
+    from engine.scripting import ScriptEngine
 
     text = Path(DIVIDE[0]).read_text().replace("share = total / divisor", script)
     try:

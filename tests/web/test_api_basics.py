@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from engine import runtime as runtime_module
 from engine.models import ProcessDefinition
 from tests.conftest import EXAMPLES
 from tests.web.conftest import PASSWORD, bearer
@@ -150,6 +151,20 @@ def test_malformed_json_and_wrong_types_are_400_and_422(client, tokens, deployed
     assert set(response.json["errors"]) == {"key", "data"}
 
 
+def test_the_task_page_total_counts_only_the_tasks_the_search_finds(client, tokens, deployed):
+    for number in (1, 2, 3):
+        deployed.start(
+            "approval", {"applicant_type": "private"}, business_key=f"KP-2025-00000{number}"
+        )
+    page = client.get(
+        "/api/v1/tasks?search=KP-2025-000001&page_size=1", headers=bearer(tokens, "admin")
+    ).json
+    assert [item["business_key"] for item in page["items"]] == ["KP-2025-000001"]
+    assert page["total"] == 1
+    everything = client.get("/api/v1/tasks?page_size=1", headers=bearer(tokens, "admin")).json
+    assert len(everything["items"]) == 1 and everything["total"] == 3
+
+
 def test_a_caseworker_lists_claims_and_completes_tasks_of_their_group(
     client, tokens, app, deployed
 ):
@@ -209,6 +224,40 @@ def test_completing_twice_is_409(client, tokens, deployed, app):
         headers=headers,
     )
     assert again.status_code == 409 and again.content_type == "application/problem+json"
+
+
+def test_a_bug_inside_a_step_is_a_500_with_a_log_line_and_no_incident(
+    client, tokens, deployed, monkeypatch, caplog
+):
+    deployed.deploy(
+        {
+            "approval.bpmn": (EXAMPLES / "approval.bpmn")
+            .read_bytes()
+            .replace(b'name="caseworkers"', b'name="authority:soenderborg"'),
+            "fee.dmn": (EXAMPLES / "fee.dmn").read_bytes(),
+            "review.form": (EXAMPLES / "review.form").read_bytes(),
+        }
+    )
+    instance_id = deployed.start("approval", {"applicant_type": "private"})
+    [task] = deployed.tasks()
+
+    def summary_with_a_typo(ctx, scan, open_items):
+        return ctx.instance.summary  # no such attribute: a bug in Klageflow, not in the model
+
+    monkeypatch.setattr(runtime_module, "_summary", summary_with_a_typo)
+    response = client.post(
+        f"/api/v1/tasks/{task.id}/complete",
+        json={"data": {"approved": False, "reason": "Not in order"}},
+        headers=bearer(tokens, "authority_caseworker"),
+    )
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert "AttributeError" not in response.get_data(as_text=True)
+    [record] = [r for r in caplog.records if r.name == "web.problems"]
+    assert record.exc_info[0] is AttributeError and "/complete" in record.getMessage()
+    assert deployed.incidents() == []
+    assert deployed.show(instance_id).status == "running"
+    assert [t.id for t in deployed.tasks()] == [task.id]
 
 
 def test_the_test_clock_sets_the_engine_clock(client):

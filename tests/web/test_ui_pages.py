@@ -39,6 +39,19 @@ def test_my_cases_are_paginated(app, client):
     assert second.count("/sager/KP-") == 5
 
 
+def test_the_task_pages_count_only_the_tasks_the_search_finds(app, client, deployed):
+    for number in range(1, 27):
+        deployed.start(
+            "approval", {"applicant_type": "private"}, business_key=f"KP-2025-{number:06d}"
+        )
+    log_in(client, "adam")
+    everything = client.get("/opgaver").get_data(as_text=True)
+    assert "Side 1 / 2 (26)" in everything
+    found = client.get("/opgaver?q=KP-2025-000001").get_data(as_text=True)
+    assert "Side 1 / 1 (1)" in found
+    assert "KP-2025-000002" not in found
+
+
 def test_a_form_post_without_the_csrf_token_changes_nothing(app, client):
     log_in(client, "adam")
     response = client.post(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import InvalidData, NotFound, PermissionDenied, clock
-from engine.db import Database
+from engine.db import Database, get_by_id
 
 from ..accounts import Principal
 from .models import Complaint, ComplaintDocument
@@ -118,7 +118,7 @@ class Documents:
     ) -> tuple[dict[str, Any], bytes]:
         self.complaints.track(principal, reference)
         with self.db.read() as session:
-            row = session.get(ComplaintDocument, document_id) if 0 < document_id < 2**63 else None
+            row = get_by_id(session, ComplaintDocument, document_id)
             if row is None or row.reference != reference:
                 raise NotFound("no such document")
             meta = document_dict(row)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import Conflict, Engine, InvalidData, NotFound, PermissionDenied, clock
+from engine.db import get_by_id
 from workflows.complaint import deadlines, references, standing, status
 from workflows.complaint.timeline import SOURCE_KINDS
 
@@ -78,7 +79,7 @@ class ComplaintService:
     def decision(self, decision_id: int) -> dict[str, Any]:
         """A registered decision (public facts: anyone logged in may look it up to complain)."""
         with self.db.read() as session:
-            decision = session.get(Decision, decision_id) if 0 < decision_id < 2**63 else None
+            decision = get_by_id(session, Decision, decision_id)
             if decision is None:
                 raise NotFound(f"decision {decision_id} does not exist")
             return decision_dict(decision, session.get(Organisation, decision.authority_id))
@@ -102,9 +103,7 @@ class ComplaintService:
         if principal.role != "complainant":
             raise PermissionDenied("only complainants file complaints")
         with self.db.write() as session:
-            decision = (
-                session.get(Decision, body["decision"]) if 0 < body["decision"] < 2**63 else None
-            )
+            decision = get_by_id(session, Decision, body["decision"])
             if decision is None:
                 raise InvalidData("unknown decision", {"decision": ["no such decision"]})
             if body["legal_basis"] not in decision.legal_bases:
