@@ -121,6 +121,8 @@ def command(name: str, **attrs: Any) -> Callable[[Callable[..., Output | None]],
 def report_error(exc: Exception, *, as_json: bool) -> None:
     """One `error: ...` line on stderr; with --json also the error as JSON on stdout."""
     message, details = _describe(exc)
+    # Driver messages may span lines; the error stays one line.
+    message = " ".join(line.strip() for line in message.splitlines() if line.strip())
     fields = details.get("fields") or {}
     detail = "; ".join(f"{name}: {' '.join(map(str, m))}" for name, m in fields.items())
     click.echo(f"error: {message}" + (f" ({detail})" if detail else ""), err=True)
