@@ -111,6 +111,13 @@ class Running:
                 raise AssertionError(f"{lines}\n{self._log.read_text()[-3000:]}") from None
         return lines
 
+    def wait_for_log(self, text: str, timeout: float = 120) -> None:
+        """Wait until the process has logged `text` (the scheduler handles signals from then on)."""
+        deadline = time.monotonic() + timeout
+        while text not in self._log.read_text():
+            assert time.monotonic() < deadline, self._log.read_text()[-3000:]
+            time.sleep(0.1)
+
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
@@ -147,6 +154,7 @@ def test_run_migrates_deploys_seeds_and_serves_and_says_so(env, tmp_path):
     again = Running(["run", "--no-web", "--json"], env, tmp_path / "again.log")
     try:
         report = json.loads(again.lines_until("{")[-1])
+        again.wait_for_log("scheduler started")
     finally:
         assert again.stop() == 0
     assert report["database"] == env["KLAGEFLOW_DATABASE_URL"]
@@ -183,11 +191,13 @@ def test_serve_and_scheduler_report_where_they_run_in_text_and_json(klageflow, e
     scheduler = Running(["scheduler"], env, tmp_path / "scheduler.log")
     try:
         assert scheduler.lines_until("scheduler: ")[-1].startswith("scheduler: firing due timers")
+        scheduler.wait_for_log("scheduler started")
     finally:
         assert scheduler.stop() == 0
     scheduler = Running(["--json", "scheduler"], env, tmp_path / "scheduler-json.log")
     try:
         report = json.loads(scheduler.lines_until("{")[0])
+        scheduler.wait_for_log("scheduler started")
     finally:
         assert scheduler.stop() == 0
     assert report == {"database": env["KLAGEFLOW_DATABASE_URL"], "scheduler": True}
