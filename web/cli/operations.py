@@ -1,0 +1,213 @@
+"""Commands that run or maintain the system: run, serve, scheduler, migrate, mails, retry-mail."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import click
+from sqlalchemy.engine import make_url
+
+from engine import Engine, testclock
+from engine.config import PROJECT_ROOT, Settings
+from engine.scheduler import Scheduler
+
+from .. import demo, migrate
+from ..accounts import Accounts
+from ..app import create_app
+from ..complaints.service import ComplaintService
+from .core import Invocation, Output, command, emit_now
+from .output import mail_text
+
+DEMO_BUNDLES = [
+    sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")),
+    [
+        PROJECT_ROOT / "bpmn/examples/approval.bpmn",
+        PROJECT_ROOT / "bpmn/examples/fee.dmn",
+        PROJECT_ROOT / "bpmn/examples/review.form",
+    ],
+]
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def deploy_demo(engine: Engine) -> list[dict[str, Any]]:
+    """Deploy the shipped processes (a no-op for content already deployed)."""
+    return [
+        {"key": result.key, "version": result.version, "created": result.created}
+        for bundle in DEMO_BUNDLES
+        for result in engine.deploy_paths(bundle, deployed_by="demo")
+    ]
+
+
+def seed_demo(engine: Engine) -> list[str]:
+    """Start a few demo instances when the database has none; return their business keys."""
+    if engine.instances(key="approval", limit=1):
+        return []
+    started = []
+    for number, applicant in enumerate(["private", "company", "organisation"], start=1):
+        business_key = f"DEMO-{number:03d}"
+        engine.start(
+            "approval", {"applicant_type": applicant}, business_key=business_key, actor="demo"
+        )
+        started.append(business_key)
+    return started
+
+
+def configure_logging() -> None:
+    """Our own events at INFO; the libraries' per-step chatter only when it matters."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("spiff", "apscheduler.executors"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances" only says a round outlasted a poll.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+
+
+def _scheduler_for(engine: Engine, settings: Settings) -> Scheduler:
+    def sync() -> None:
+        testclock.sync(engine.db)
+
+    return Scheduler(engine, sync_clock=sync if settings.test_clock else None)
+
+
+def _shown_url(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _startup_text(report: dict[str, Any]) -> str:
+    lines = [
+        f"{row['key']} v{row['version']} {'deployed' if row['created'] else 'up to date'}"
+        for row in report.get("deployed", [])
+    ]
+    if report.get("demo_instances"):
+        lines.append(f"started {len(report['demo_instances'])} demo instances of 'approval'")
+    if report.get("demo_users"):
+        lines.append(
+            f"demo users (password {report['demo_password']!r}): " + ", ".join(report["demo_users"])
+        )
+    lines.append(f"database: {report['database']}")
+    if report.get("web"):
+        lines.append(f"web: {report['web']}  (API docs: {report['api_docs']})")
+    if report.get("scheduler"):
+        lines.append("scheduler: firing due timers and sending mail (stop with Ctrl-C)")
+    return "\n".join(lines)
+
+
+def _web_report(host: str, port: int) -> dict[str, str]:
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    return {"web": f"{base}/", "api_docs": f"{base}/api/v1/docs"}
+
+
+@command("run")
+@click.option("--no-seed", is_flag=True, help="Do not create demo instances, users and cases.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--no-web", is_flag=True, help="Run only the scheduler.")
+def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: bool) -> None:
+    """Run the whole demo system: web app and scheduler.
+
+    Migrates the database, deploys the shipped processes, seeds demo instances, users
+    and a decision (unless --no-seed), then serves until Ctrl-C.
+    """
+    settings = run.settings
+    engine = run.engine(schema_current=False)
+    migrate.upgrade(engine.db)
+    report: dict[str, Any] = {"database": _shown_url(settings), "deployed": deploy_demo(engine)}
+    report["demo_instances"] = [] if no_seed else seed_demo(engine)
+    report["demo_users"], report["demo_password"] = [], None
+    if not no_seed:
+        accounts = Accounts(engine.db)
+        if demo.seed(accounts, ComplaintService(engine, accounts)):
+            report["demo_users"] = [user[0] for user in demo.USERS]
+            report["demo_password"] = demo.DEMO_PASSWORD
+    configure_logging()
+    scheduler = _scheduler_for(engine, settings)
+    report["scheduler"] = True
+    if no_web:
+        emit_now(Output(report, _startup_text), run.as_json)
+        scheduler.run_forever()
+        return
+    if host in LOCAL_HOSTS:
+        # Plain http on this machine: a Secure session cookie would not be kept by every
+        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
+        os.environ.setdefault("KLAGEFLOW_INSECURE_COOKIES", "1")
+    app = create_app(settings, engine)
+    report.update(_web_report(host, port))
+    emit_now(Output(report, _startup_text), run.as_json)
+    scheduler.start()
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        scheduler.stop()
+
+
+@command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=5000, show_default=True, help="Port to listen on.")
+def serve(run: Invocation, host: str, port: int) -> None:
+    """Run the web app and the JSON API.
+
+    The development server; production runs the app under gunicorn.
+    """
+    app = create_app(run.settings, run.engine())
+    report = {"database": _shown_url(run.settings), **_web_report(host, port)}
+    emit_now(Output(report, _startup_text), run.as_json)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@command("scheduler")
+def scheduler(run: Invocation) -> None:
+    """Fire due timers and send queued mail.
+
+    Runs until SIGTERM or SIGINT; the step in progress commits first.
+    """
+    engine = run.engine()
+    configure_logging()
+    emit_now(
+        Output({"database": _shown_url(run.settings), "scheduler": True}, _startup_text),
+        run.as_json,
+    )
+    _scheduler_for(engine, run.settings).run_forever()
+
+
+@command("migrate")
+def migrate_schema(run: Invocation) -> Output:
+    """Bring the database to the newest schema.
+
+    Applies the Alembic migrations; creates every table on an empty database.
+    """
+    engine = run.engine(schema_current=False)
+    before = migrate.current(engine.db)
+    migrate.upgrade(engine.db)
+    after = migrate.current(engine.db)
+    result = {"revision": after, "previous": before, "changed": before != after}
+
+    def text(result: dict[str, Any]) -> str:
+        was = f" (was {result['previous'] or 'empty'})" if result["changed"] else " (unchanged)"
+        return f"schema at {result['revision']}{was}"
+
+    return Output(result, text)
+
+
+@command("mails")
+@click.option("--failed", is_flag=True, help="Only mails that failed for good.")
+def mails(run: Invocation, failed: bool) -> Output:
+    """List the mail outbox, newest first.
+
+    Each mail's id, status, attempts, recipients, subject and last error.
+    """
+    rows = run.engine().outbox.mails(status="failed" if failed else None)
+    return Output(rows, mail_text)
+
+
+@command("retry-mail")
+@click.argument("mail_id", type=int)
+def retry_mail(run: Invocation, mail_id: int) -> Output:
+    """Queue a failed mail again.
+
+    It keeps its Message-ID and gets a fresh count of attempts.
+    """
+    row = run.engine().outbox.retry(mail_id)
+    return Output(row, lambda row: f"mail {row['id']} queued again")

@@ -1,0 +1,224 @@
+"""Commands on processes and their work: deploy, definitions, start, tasks, complete, ...
+
+Each one is a single engine call; text output is built from the same plain data --json prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine import KlageflowError, TaskFilter
+
+from .core import Invocation, Output, command
+from .output import instance_text, table
+
+BUNDLE_SUFFIXES = {".bpmn", ".dmn", ".form"}
+ACTOR = click.option("--actor", default="cli", show_default=True, help="Who the audit trail names.")
+DATA_HELP = "JSON object of {}, e.g. '{{\"approved\": true}}'."
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KlageflowError(f"--data is not valid JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(value, dict):
+        raise KlageflowError("--data must be a JSON object")
+    return value
+
+
+def _bundle_paths(items: tuple[str, ...]) -> list[Path]:
+    paths: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.rglob("*") if p.suffix in BUNDLE_SUFFIXES))
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise KlageflowError(f"no such file: {item}")
+    return paths
+
+
+@command("deploy")
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...")
+@ACTOR
+def deploy(run: Invocation, files: tuple[str, ...], actor: str) -> Output:
+    """Deploy BPMN/DMN/form files (or folders) as one bundle.
+
+    Each process key gets a new version; content identical to the latest version is a
+    no-op. A refused bundle stores nothing and lists every problem with file, line and
+    element id.
+    """
+    results = run.engine().deploy_paths(_bundle_paths(files), deployed_by=actor)
+    rows = [{"key": r.key, "version": r.version, "created": r.created} for r in results]
+
+    def text(rows: list[dict[str, Any]]) -> str:
+        return "\n".join(
+            f"{r['key']} version {r['version']} "
+            + ("deployed" if r["created"] else "unchanged (identical content)")
+            for r in rows
+        )
+
+    return Output(rows, text)
+
+
+@command("definitions")
+@click.argument("key", required=False)
+def definitions(run: Invocation, key: str | None) -> Output:
+    """List deployed processes, or every version of KEY.
+
+    Without KEY: the latest version of each process with its running-instance count.
+    """
+    engine = run.engine()
+    rows = engine.definition_versions(key) if key else engine.definitions()
+    columns = ["key", "version", "name", "running_instances", "deployed_at"]
+    return Output(rows, lambda rows: table(rows, columns))
+
+
+@command("start")
+@click.argument("key")
+@click.option("--data", metavar="JSON", help=DATA_HELP.format("start data"))
+@click.option("--business-key", help="The case reference, e.g. KP-2025-000001.")
+@click.option("--version", type=int, help="Start this version instead of the latest.")
+@ACTOR
+def start(
+    run: Invocation,
+    key: str,
+    data: str | None,
+    business_key: str | None,
+    version: int | None,
+    actor: str,
+) -> Output:
+    """Start an instance of the process KEY.
+
+    Prints the new instance: where it waits, its open tasks and next timer.
+    """
+    engine = run.engine()
+    instance_id = engine.start(
+        key, _json_object(data), business_key=business_key, actor=actor, version=version
+    )
+    return Output(engine.show(instance_id), instance_text)
+
+
+@command("tasks")
+@click.option("--group", help="Only tasks for this candidate group.")
+@click.option("--assignee", help="Only tasks claimed by this actor.")
+@click.option("--instance", metavar="INSTANCE_ID", help="Only tasks of this instance.")
+@click.option("--overdue", is_flag=True, help="Only tasks past their due date.")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many.")
+def tasks(
+    run: Invocation,
+    group: str | None,
+    assignee: str | None,
+    instance: str | None,
+    overdue: bool,
+    limit: int,
+) -> Output:
+    """List open tasks, overdue and soonest due first."""
+    flt = TaskFilter(
+        groups=(group,) if group else None,
+        assignee=assignee,
+        overdue=True if overdue else None,
+        instance_id=instance,
+    )
+    rows = run.engine().tasks(flt, limit=limit)
+    columns = ["id", "business_key", "element_id", "name", "candidate_group", "assignee", "due_at"]
+    return Output(rows, lambda rows: table(rows, columns))
+
+
+@command("complete")
+@click.argument("task_id")
+@click.option("--data", metavar="JSON", help=DATA_HELP.format("form data"))
+@ACTOR
+def complete(run: Invocation, task_id: str, data: str | None, actor: str) -> Output:
+    """Complete a user task with data.
+
+    The task's form (if any) checks the data. Prints the instance after the step.
+    """
+    summary = run.engine().complete_task(task_id, _json_object(data), actor=actor)
+    return Output(summary, instance_text)
+
+
+@command("claim")
+@click.argument("task_id")
+@click.option("--actor", required=True, help="Who takes the task.")
+def claim(run: Invocation, task_id: str, actor: str) -> Output:
+    """Claim an open task for an actor.
+
+    Only the assignee may then complete it, until it is released with `unclaim`.
+    """
+    row = run.engine().claim(task_id, actor)
+    return Output(row, lambda row: f"task {row['id']} claimed by {row['assignee']}")
+
+
+@command("unclaim")
+@click.argument("task_id")
+@click.option("--actor", required=True, help="The assignee who releases the task.")
+def unclaim(run: Invocation, task_id: str, actor: str) -> Output:
+    """Release a task you claimed, back to its group."""
+    row = run.engine().unclaim(task_id, actor)
+    return Output(row, lambda row: f"task {row['id']} released")
+
+
+@command("message")
+@click.argument("instance_id")
+@click.argument("name")
+@click.option("--data", metavar="JSON", help=DATA_HELP.format("message data"))
+@ACTOR
+def message(run: Invocation, instance_id: str, name: str, data: str | None, actor: str) -> Output:
+    """Send a message to an instance waiting for it.
+
+    NAME is the BPMN message name, e.g. fee_paid. Prints the instance after the step.
+    """
+    summary = run.engine().send_message(instance_id, name, _json_object(data), actor=actor)
+    return Output(summary, instance_text)
+
+
+@command("show")
+@click.argument("instance_id")
+def show(run: Invocation, instance_id: str) -> Output:
+    """Show an instance with its history.
+
+    Status, active elements, next timer, open tasks, open incidents and the audit trail.
+    """
+    view = run.engine().show(instance_id)
+    return Output(view, lambda view: instance_text(view, history=True))
+
+
+@command("incidents")
+@click.option("--all", "include_resolved", is_flag=True, help="Include resolved incidents.")
+def incidents(run: Invocation, include_resolved: bool) -> Output:
+    """List incidents, newest first.
+
+    An incident is a step that failed inside a process (a script raised, a service
+    failed); the instance stays at its last committed state until it is retried.
+    """
+    rows = run.engine().incidents(open_only=not include_resolved)
+    columns = ["id", "instance_id", "element_id", "message", "created_at"]
+    return Output(rows, lambda rows: table(rows, columns))
+
+
+@command("retry")
+@click.argument("incident_id", type=int)
+@click.option(
+    "--data",
+    metavar="JSON",
+    help="Replaces the data of the failed task completion or message, e.g. corrected input.",
+)
+@ACTOR
+def retry(run: Invocation, incident_id: int, data: str | None, actor: str) -> Output:
+    """Retry the step an incident recorded.
+
+    Run after fixing the cause; on success the incident is resolved and the instance
+    is printed.
+    """
+    replacement = _json_object(data) if data is not None else None
+    view = run.engine().retry_incident(incident_id, actor=actor, data=replacement)
+    return Output(view, instance_text)
