@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,11 +19,21 @@ from . import clock
 from . import deploy as _deploy
 from .config import Settings, load_settings
 from .db import Database
-from .errors import Conflict, InvalidData, NotFound, PermissionDenied, TaskNotReady
+from .errors import (
+    Conflict,
+    DeployProblem,
+    HelpersNotRegistered,
+    InvalidData,
+    NotFound,
+    PermissionDenied,
+    TaskNotReady,
+)
 from .forms import validate_submission
+from .mail import MailTemplates
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
 from .runtime import Runtime, ServiceHandler, StepContext, workflow_elements
+from .scripting import engine_helpers, register_helpers
 from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, unclaim, work_item_dict
 
@@ -35,9 +46,14 @@ class Engine:
     def __init__(self, db: Database, settings: Settings | None = None):
         self.db = db
         self.settings = settings or load_settings()
-        self.runtime = Runtime(db, SpecCache())
+        self.runtime = Runtime(db, engine_helpers(self.settings.zone), SpecCache())
+        self.mail_templates = MailTemplates(self.settings.zone)
         self.outbox = Outbox(db, self.settings)
-        self.register_service("send_mail", send_mail_service)
+        # Helper problems of deployed versions by content hash (see `_require_helpers`).
+        self._helper_problems: dict[str, list[DeployProblem]] = {}
+        self.register_service(
+            "send_mail", partial(send_mail_service, templates=self.mail_templates)
+        )
 
     @classmethod
     def from_settings(
@@ -56,6 +72,19 @@ class Engine:
         """Make `name` callable from BPMN service tasks (spiffworkflow:serviceTaskOperator)."""
         self.runtime.services[name] = handler
 
+    def register_helpers(self, namespace: str, helpers: Mapping[str, object]) -> None:
+        """Let scripts call `helpers` as `namespace.name(...)` (e.g. `complaint.fee(...)`).
+
+        Register before deploying or starting processes that use them: deploy refuses a
+        bundle using a namespace this engine has not registered.
+        """
+        register_helpers(self.runtime.helpers, namespace, helpers)
+        self._helper_problems.clear()
+
+    def add_mail_templates(self, folder: str | Path) -> None:
+        """Look `send_mail` templates up in `folder` too (before the engine's own)."""
+        self.mail_templates.add_folder(folder)
+
     # -- definitions ----------------------------------------------------------------------------
 
     def deploy(
@@ -68,12 +97,12 @@ class Engine:
         raw = {
             Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
         }
-        texts, parsed = _deploy.check_bundle(raw)
+        texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers)
         with self.db.write() as session:
             results = _deploy.store(session, texts, parsed, deployed_by)
         content_hash = _deploy.bundle_hash(texts)
         for key, definition in parsed.items():
-            self.runtime.specs._items[(content_hash, key)] = definition
+            self.runtime.specs.put(content_hash, key, definition)
         return results
 
     def validate(self, files: dict[str, bytes | str]) -> list[str]:
@@ -84,7 +113,7 @@ class Engine:
         raw = {
             Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
         }
-        _texts, parsed = _deploy.check_bundle(raw)
+        _texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers)
         return sorted(parsed)
 
     def deploy_paths(self, paths: Iterable[str | Path], *, deployed_by: str | None = None):
@@ -174,6 +203,15 @@ class Engine:
             raise NotFound(f"{what}process {key!r} is not deployed")
         return row
 
+    def _require_helpers(self, definition: ProcessDefinition) -> None:
+        """Refuse a version whose scripts use helpers this engine has not registered."""
+        problems = self._helper_problems.get(definition.content_hash)
+        if problems is None:
+            problems = _deploy.helper_problems(definition.files, self.runtime.helpers)
+            self._helper_problems[definition.content_hash] = problems
+        if problems:
+            raise HelpersNotRegistered(definition.key, definition.version, problems)
+
     @staticmethod
     def _definition_dict(row: ProcessDefinition, running: int = 0) -> dict[str, Any]:
         return {
@@ -224,6 +262,7 @@ class Engine:
         if data is not None and not isinstance(data, dict):
             raise InvalidData("instance data must be a JSON object")
         definition = self.definition(key, version)
+        self._require_helpers(definition)
         return self.runtime.start_instance(
             definition, dict(data or {}), business_key, actor, in_transaction
         )

@@ -102,12 +102,15 @@ ServiceHandler = Callable[[StepContext, Any, dict[str, Any]], Any]
 
 
 class Runtime:
-    """Runs steps against one database with a shared spec cache and service registry."""
+    """Runs steps against one database with a shared spec cache and the registries of
+    service handlers and script helpers (names scripts see: the engine's own and the
+    registered namespaces)."""
 
-    def __init__(self, db: Database, specs: SpecCache | None = None):
+    def __init__(self, db: Database, helpers: dict[str, Any], specs: SpecCache | None = None):
         self.db = db
         self.specs = specs or SpecCache()
         self.services: dict[str, ServiceHandler] = {}
+        self.helpers = helpers
         self._definitions: dict[int, DefinitionRef] = {}
         # Called after a commit that left an instance with a timer (its due instant), so
         # a scheduler in the same process can wake for a timer armed sooner than its poll.
@@ -142,7 +145,8 @@ class Runtime:
         def bind(handler: ServiceHandler):
             return lambda task, params: handler(current_step.get(), task, params)
 
-        return ScriptEngine({name: bind(handler) for name, handler in self.services.items()})
+        services = {name: bind(handler) for name, handler in self.services.items()}
+        return ScriptEngine(services, self.helpers)
 
     def _lock_instance(
         self, session: Session, instance_id: str, *, skip_locked: bool = False

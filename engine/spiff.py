@@ -14,7 +14,7 @@ import json
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -230,11 +230,16 @@ class SpecCache:
                 self._items.move_to_end(cache_key)
                 return self._items[cache_key]
         parsed = parse_files(files(), [key])[key]
+        self.put(content_hash, key, parsed)
+        return parsed
+
+    def put(self, content_hash: str, key: str, parsed: ParsedDefinition) -> None:
+        """Keep a definition parsed elsewhere (by deploy), dropping the least recently used."""
         with self._lock:
-            self._items[cache_key] = parsed
+            self._items[(content_hash, key)] = parsed
+            self._items.move_to_end((content_hash, key))
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
-        return parsed
 
 
 # --- The script engine ------------------------------------------------------------------------
@@ -249,9 +254,9 @@ class ScriptEngine(PythonScriptEngine):
     JSON-serializable result, which SpiffWorkflow stores in the task's result variable.
     """
 
-    def __init__(self, services: dict[str, ServiceHandler] | None = None):
-        super().__init__(environment=RestrictedEnvironment())
-        self.services = services or {}
+    def __init__(self, services: dict[str, ServiceHandler], helpers: Mapping[str, Any]):
+        super().__init__(environment=RestrictedEnvironment(helpers))
+        self.services = services
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         handler = self.services.get(operation_name)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import getpass
 import sys
 
-from engine import Engine
-
 from . import migrate
 from .accounts import Accounts
+from .bootstrap import build_engine
 from .cli import EXTENSIONS, RAW_COMMANDS
 from .models import ROLES
 
@@ -53,13 +52,13 @@ def _add(sub) -> None:
 
 
 def _accounts(settings) -> Accounts:
-    engine = Engine.from_settings(settings)
+    engine = build_engine(settings)
     migrate.ensure_current(engine.db)
     return Accounts(engine.db)
 
 
 def _migrate(args, settings) -> int:
-    engine = Engine.from_settings(settings)
+    engine = build_engine(settings)
     before = migrate.current(engine.db)
     migrate.upgrade(engine.db)
     after = migrate.current(engine.db)

@@ -17,6 +17,7 @@ from engine import DeploymentError, Engine, KlageflowError, TaskFilter
 from engine.config import PROJECT_ROOT, load_settings
 
 from . import migrate
+from .bootstrap import build_engine
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Engine], Any]] = {}
 
@@ -254,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in RAW_COMMANDS:
             return RAW_COMMANDS[args.command](args, settings) or 0
-        engine = Engine.from_settings(settings)
+        engine = build_engine(settings)
         migrate.ensure_current(engine.db)
         data, text = COMMANDS[args.command](args, engine)
     except DeploymentError as exc:

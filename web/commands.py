@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-import os
 
 from engine import Engine
 from engine.config import PROJECT_ROOT
 from engine.scheduler import Scheduler
 
 from . import migrate
+from .bootstrap import build_engine, build_services
 from .cli import EXTENSIONS, RAW_COMMANDS
 
 DEMO_BUNDLES = [
@@ -64,7 +65,7 @@ def _add_run(sub) -> None:
 
 
 def _engine(settings) -> Engine:
-    engine = Engine.from_settings(settings)
+    engine = build_engine(settings)
     migrate.ensure_current(engine.db)
     return engine
 
@@ -81,17 +82,19 @@ def _scheduler_for(engine: Engine, settings) -> Scheduler:
 
 
 def _run(args, settings) -> int:
-    engine = Engine.from_settings(settings)
+    if not args.no_web and args.host in ("127.0.0.1", "localhost", "::1"):
+        # Plain http on this machine: a Secure session cookie would not be kept by every
+        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
+        settings = dataclasses.replace(settings, insecure_cookies=True)
+    services = build_services(settings)
+    engine = services.engine
     migrate.upgrade(engine.db)
     deploy_demo(engine)
     if not args.no_seed:
         seed_demo(engine)
         from . import demo
-        from .accounts import Accounts
-        from .complaints.service import ComplaintService
 
-        accounts = Accounts(engine.db)
-        if demo.seed(accounts, ComplaintService(engine, accounts)):
+        if demo.seed(services.accounts, services.complaints):
             print(
                 "demo users (password "
                 f"{demo.DEMO_PASSWORD!r}): " + ", ".join(user[0] for user in demo.USERS)
@@ -104,10 +107,6 @@ def _run(args, settings) -> int:
         return 0
     from .app import create_app
 
-    if args.host in ("127.0.0.1", "localhost", "::1"):
-        # Plain http on this machine: a Secure session cookie would not be kept by every
-        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
-        os.environ.setdefault("KLAGEFLOW_INSECURE_COOKIES", "1")
     scheduler.start()
     print(f"web: http://{args.host}:{args.port}/  (API docs: /api/v1/docs)")
     try:
