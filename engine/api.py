@@ -55,17 +55,6 @@ class Engine:
             "send_mail", partial(send_mail_service, templates=self.mail_templates)
         )
 
-    @classmethod
-    def from_settings(
-        cls, settings: Settings | None = None, *, create_schema: bool = False
-    ) -> Engine:
-        """An engine on the configured database (schema changes go through migrations)."""
-        settings = settings or load_settings()
-        db = Database(settings.database_url, pool_size=settings.db_pool_size)
-        if create_schema:
-            db.create_schema()
-        return cls(db, settings)
-
     # -- services -----------------------------------------------------------------------------
 
     def register_service(self, name: str, handler: ServiceHandler) -> None:
