@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from importlib.metadata import entry_points
-from types import CodeType, ModuleType, SimpleNamespace
+from types import CodeType, MappingProxyType, ModuleType, SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,19 +81,22 @@ def _add(value: str | datetime, **delta: float) -> str:
     return (_parse_instant(value) + timedelta(**delta)).isoformat()
 
 
-ENGINE_HELPERS: dict[str, Any] = {
-    "now": lambda: clock.now().isoformat(),
-    "parse_instant": _parse_instant,
-    "parse_date": date.fromisoformat,
-    "iso": _iso,
-    "utc_iso": _utc_iso,
-    "add_to_instant": _add,
-    "timedelta": timedelta,
-    "Decimal": Decimal,
-    "json_dumps": json.dumps,
-    "floor": math.floor,
-    "ceil": math.ceil,
-}
+# Read-only: each engine copies these into its own helper table (see `engine_helpers`).
+ENGINE_HELPERS: Mapping[str, Any] = MappingProxyType(
+    {
+        "now": lambda: clock.now().isoformat(),
+        "parse_instant": _parse_instant,
+        "parse_date": date.fromisoformat,
+        "iso": _iso,
+        "utc_iso": _utc_iso,
+        "add_to_instant": _add,
+        "timedelta": timedelta,
+        "Decimal": Decimal,
+        "json_dumps": json.dumps,
+        "floor": math.floor,
+        "ceil": math.ceil,
+    }
+)
 ENGINE_HELPER_NAMES = frozenset([*ENGINE_HELPERS, "today"])
 
 
