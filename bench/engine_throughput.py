@@ -39,13 +39,15 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition  
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from engine import Engine, TaskFilter, clock  # noqa: E402
+from engine import TaskFilter, clock  # noqa: E402
+from engine.config import load_settings  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.models import ProcessInstance  # noqa: E402
 from engine.scheduler import Scheduler  # noqa: E402
 from engine.scripting import ScriptEngine  # noqa: E402
 from tests.complaint.conftest import start_data  # noqa: E402
 from web import migrate  # noqa: E402
+from web.bootstrap import build_engine  # noqa: E402
 
 BUNDLE = ROOT / "bpmn/complaint"
 FILED = datetime(2025, 8, 4, 8, 15, tzinfo=UTC)
@@ -63,7 +65,9 @@ def plain_spiff(count: int) -> float:
     parser.add_dmn_files([str(path) for path in BUNDLE.glob("*.dmn")])
     spec, subprocesses = parser.get_spec("complaint"), parser.get_subprocess_specs("complaint")
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-    script_engine = ScriptEngine({"send_mail": lambda task, params: {"queued": True}})
+    # The helpers scripts see on the engine the composition root builds.
+    helpers = build_engine(load_settings(), db=Database("sqlite://")).runtime.helpers
+    script_engine = ScriptEngine({"send_mail": lambda task, params: {"queued": True}}, helpers)
 
     def round_trip(workflow):
         workflow = serializer.deserialize_json(serializer.serialize_json(workflow))
@@ -111,7 +115,7 @@ def through_engine(count: int, url: str) -> tuple[float, list[int]]:
     """Cases per second through the engine on `url`, and the stored state sizes."""
     db = Database(url)
     migrate.upgrade(db)
-    engine = Engine(db)
+    engine = build_engine(load_settings(), db=db)
     engine.deploy_paths(sorted(BUNDLE.glob("*.*")))
     scheduler = Scheduler(engine)
 

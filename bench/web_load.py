@@ -35,11 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import Engine  # noqa: E402
+from engine.config import load_settings  # noqa: E402
 from engine.db import Database  # noqa: E402
 from tests.complaint.conftest import start_data  # noqa: E402
 from web import migrate  # noqa: E402
 from web.accounts import Accounts  # noqa: E402
+from web.bootstrap import build_engine  # noqa: E402
 
 
 def free_port() -> int:
@@ -52,7 +53,7 @@ def prepare(url: str, cases: int) -> str:
     """Migrate, deploy the complaint bundle, start `cases` complaints; return a token."""
     db = Database(url)
     migrate.upgrade(db)
-    engine = Engine(db)
+    engine = build_engine(load_settings(), db=db)
     engine.deploy_paths(sorted((ROOT / "bpmn/complaint").glob("*.*")), deployed_by="bench")
     accounts = Accounts(db)
     accounts.upsert_organisation(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,8 +19,16 @@ from . import clock
 from . import deploy as _deploy
 from .config import Settings, load_settings
 from .db import MAX_ID, Database, get_by_id
-from .errors import Conflict, NotFound, PermissionDenied, TaskNotReady
+from .errors import (
+    Conflict,
+    DeployProblem,
+    HelpersNotRegistered,
+    NotFound,
+    PermissionDenied,
+    TaskNotReady,
+)
 from .forms import json_object, validate_submission
+from .mail import MailTemplates
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
 from .records import (
@@ -34,6 +43,7 @@ from .records import (
     TaskInfo,
 )
 from .runtime import Runtime, ServiceHandler, StepContext, StepResult, workflow_elements
+from .scripting import engine_helpers, register_helpers
 from .spiff import SpecCache, load_state, to_plain
 from .worklist import TaskFilter, claim, count_work_items, list_work_items, task_info, unclaim
 
@@ -44,26 +54,33 @@ class Engine:
     def __init__(self, db: Database, settings: Settings | None = None):
         self.db = db
         self.settings = settings or load_settings()
-        self.runtime = Runtime(db, SpecCache())
+        self.runtime = Runtime(db, engine_helpers(self.settings.zone), SpecCache())
+        self.mail_templates = MailTemplates(self.settings.zone)
         self.outbox = Outbox(db, self.settings)
-        self.register_service("send_mail", send_mail_service)
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings | None = None, *, create_schema: bool = False
-    ) -> Engine:
-        """An engine on the configured database (schema changes go through migrations)."""
-        settings = settings or load_settings()
-        db = Database(settings.database_url, pool_size=settings.db_pool_size)
-        if create_schema:
-            db.create_schema()
-        return cls(db, settings)
+        # Helper problems of deployed versions by content hash (see `_require_helpers`).
+        self._helper_problems: dict[str, list[DeployProblem]] = {}
+        self.register_service(
+            "send_mail", partial(send_mail_service, templates=self.mail_templates)
+        )
 
     # -- services -----------------------------------------------------------------------------
 
     def register_service(self, name: str, handler: ServiceHandler) -> None:
         """Make `name` callable from BPMN service tasks (spiffworkflow:serviceTaskOperator)."""
         self.runtime.services[name] = handler
+
+    def register_helpers(self, namespace: str, helpers: Mapping[str, object]) -> None:
+        """Let scripts call `helpers` as `namespace.name(...)` (e.g. `complaint.fee(...)`).
+
+        Register before deploying or starting processes that use them: deploy refuses a
+        bundle using a namespace this engine has not registered.
+        """
+        register_helpers(self.runtime.helpers, namespace, helpers)
+        self._helper_problems.clear()
+
+    def add_mail_templates(self, folder: str | Path) -> None:
+        """Look `send_mail` templates up in `folder` too (before the engine's own)."""
+        self.mail_templates.add_folder(folder)
 
     # -- definitions ----------------------------------------------------------------------------
 
@@ -77,7 +94,7 @@ class Engine:
         raw = {
             Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
         }
-        texts, parsed = _deploy.check_bundle(raw)
+        texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers)
         with self.db.write() as session:
             results = _deploy.store(session, texts, parsed, deployed_by)
         content_hash = _deploy.bundle_hash(texts)
@@ -93,7 +110,7 @@ class Engine:
         raw = {
             Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
         }
-        _texts, parsed = _deploy.check_bundle(raw)
+        _texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers)
         return sorted(parsed)
 
     def deploy_paths(
@@ -195,6 +212,15 @@ class Engine:
             raise NotFound(f"{what}process {key!r} is not deployed")
         return row
 
+    def _require_helpers(self, definition: ProcessDefinition) -> None:
+        """Refuse a version whose scripts use helpers this engine has not registered."""
+        problems = self._helper_problems.get(definition.content_hash)
+        if problems is None:
+            problems = _deploy.helper_problems(definition.files, self.runtime.helpers)
+            self._helper_problems[definition.content_hash] = problems
+        if problems:
+            raise HelpersNotRegistered(definition.key, definition.version, problems)
+
     # -- instances ------------------------------------------------------------------------------
 
     def start(
@@ -229,6 +255,7 @@ class Engine:
         """
         data = json_object(data, "instance data")
         definition = self.definition(key, version)
+        self._require_helpers(definition)
         return self.runtime.start_instance(
             definition, dict(data or {}), business_key, actor, in_transaction
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int_or_none(name: str) -> int | None:
+    value = os.environ.get(f"KLAGEFLOW_{name}", "").strip()
+    return int(value) if value else None
+
+
 def _default_database_url() -> str:
     data_dir = Path(_env("DATA_DIR", str(PROJECT_ROOT / "data")))
     return _env("DATABASE_URL", f"sqlite:///{data_dir / 'klageflow.sqlite'}")
@@ -27,7 +33,11 @@ def _default_database_url() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting the processes read; see README "Configuration" for each variable."""
+    """Every setting the processes read; see README "Configuration" for each variable.
+
+    This module is the only reader of the environment: everything else is given a
+    Settings (the Engine holds one, the Flask app keeps one in its services).
+    """
 
     database_url: str = field(default_factory=_default_database_url)
     data_dir: Path = field(
@@ -56,9 +66,27 @@ class Settings:
     language: str = field(default_factory=lambda: _env("LANGUAGE", "da"))
     # PostgreSQL connections kept per process (as many again may open under load).
     db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "10")))
-    # Days a complainant has to pay the fee once the board requests it (the chair sets it).
-    payment_days: int = field(default_factory=lambda: int(_env("PAYMENT_DAYS", "14")))
+    # Days a complainant has to pay the fee once the board requests it (the chair sets it);
+    # None: the complaint domain's default (workflows.complaint.deadlines).
+    payment_days: int | None = field(default_factory=lambda: _env_int_or_none("PAYMENT_DAYS"))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    # The zone local dates and times are reckoned and shown in (`today()`, mails, pages).
+    timezone: str = field(default_factory=lambda: _env("TIMEZONE", "Europe/Copenhagen"))
+    # Session cookies without Secure, for plain http on this machine (never in production).
+    insecure_cookies: bool = field(default_factory=lambda: _env_bool("INSECURE_COOKIES", False))
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"KLAGEFLOW_TIMEZONE={self.timezone!r} is not a known time zone"
+            ) from None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
 
 
 def load_settings() -> Settings:

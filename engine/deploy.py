@@ -2,8 +2,9 @@
 
 A bundle is checked as a whole before anything is stored: safe XML, the BPMN XSD,
 elements we do not execute, dangling sequence flows, executability, every script,
-condition, timer and DMN cell, and the forms user tasks name. Any problem refuses
-the whole bundle with file, line and element id. Identical content is a no-op.
+condition, timer and DMN cell (and the helper namespaces they use), and the forms user
+tasks name. Any problem refuses the whole bundle with file, line and element id.
+Identical content is a no-op.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -74,10 +80,26 @@ FLOW_NODES = [
 ]
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
 SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
+# What `name.attribute` may reach on a process value: JSON data (`complainant.get(...)`)
+# or a value a helper returned (`parse_date(day).year`). Anything else on a name that is
+# not a registered helper namespace (`complaint.fee(...)`) would fail when the step runs.
+VALUE_ATTRIBUTES = frozenset(
+    attribute
+    for kind in (dict, list, tuple, set, str, int, float, bool, date, datetime, timedelta, Decimal)
+    for attribute in dir(kind)
+    if not attribute.startswith("_")
+)
 
 
-def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:
-    """Check a bundle and parse it; raise DeploymentError listing every problem found."""
+def check_bundle(
+    files: dict[str, bytes], helpers: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:
+    """Check a bundle and parse it; raise DeploymentError listing every problem found.
+
+    `helpers` are the names scripts see on the engine that will run the bundle: a script
+    using a helper namespace that is not among them is refused here, not left to fail
+    with a NameError deep inside a running process.
+    """
     problems: list[DeployProblem] = []
     texts: dict[str, str] = {}
     bpmn_roots: dict[str, etree._Element] = {}
@@ -99,9 +121,10 @@ def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, Par
             continue
         if name.endswith(".bpmn"):
             bpmn_roots[name] = root
-            problems.extend(_check_bpmn(name, root))
+            file_problems = _check_bpmn(name, root)
         else:
-            problems.extend(_check_dmn(name, root))
+            file_problems = _check_dmn(name, root)
+        problems.extend(file_problems or _unregistered_helpers(name, root, helpers))
     for name, root in bpmn_roots.items():
         problems.extend(_check_forms_named(name, root, files))
     if not bpmn_roots and not problems:
@@ -159,6 +182,20 @@ def store(
         session.flush()
         results.append(DeployResult(key, version, row.id, created=True))
     return results
+
+
+def helper_problems(texts: Mapping[str, str], helpers: Mapping[str, Any]) -> list[DeployProblem]:
+    """The uses of unregistered helper namespaces in a deployed bundle (see check_bundle).
+
+    For a version deployed on an engine wired differently from the one about to run it.
+    """
+    problems = []
+    for name, text in sorted(texts.items()):
+        if name.endswith((".bpmn", ".dmn")):
+            root, xml_problems = read_xml(name, text.encode())
+            if root is not None and not xml_problems:
+                problems.extend(_unregistered_helpers(name, root, helpers))
+    return problems
 
 
 def bundle_hash(texts: dict[str, str]) -> str:
@@ -359,27 +396,40 @@ def _check_dmn(name: str, root: etree._Element) -> list[DeployProblem]:
     namespace = etree.QName(root).namespace
     if namespace not in DMN_NAMESPACES:
         return [DeployProblem(f"not a DMN document (namespace {namespace})", name, root.sourceline)]
-    ns = {"dmn": namespace}
     problems = []
-    for text in root.xpath(
-        ".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns
-    ):
-        problems.extend(_check_dmn_cell(name, text, text.text or "", unary=False))
-    for text in root.xpath(".//dmn:inputEntry/dmn:text", namespaces=ns):
-        problems.extend(_check_dmn_cell(name, text, text.text or "", unary=True))
+    for text, unary in _dmn_cells(root):
+        problems.extend(_check_dmn_cell(name, text, text.text or "", unary=unary))
     return problems
 
 
-def _check_dmn_cell(name: str, element, source: str, *, unary: bool) -> list[DeployProblem]:
+def _dmn_cells(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
+    """Yield (text element, is an input entry) for every cell of a DMN document."""
+    ns = {"dmn": etree.QName(root).namespace}
+    for text in root.xpath(
+        ".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns
+    ):
+        yield text, False
+    for text in root.xpath(".//dmn:inputEntry/dmn:text", namespaces=ns):
+        yield text, True
+
+
+def _dmn_candidates(source: str, *, unary: bool) -> list[str]:
+    """The expressions a DMN cell may stand for (none for an empty or "-" cell)."""
     source = source.strip()
     if not source or (unary and source == "-"):
         return []
-    candidates = [source]
-    if unary:
-        # An input entry is either a value compared with ==, an operator applied to the
-        # input ("> 5", "in (...)"), or a test using ? for the input.
-        replaced = source.replace("?", "dmninputexpr")
-        candidates = [replaced, f"dmninputexpr {replaced}"]
+    if not unary:
+        return [source]
+    # An input entry is either a value compared with ==, an operator applied to the
+    # input ("> 5", "in (...)"), or a test using ? for the input.
+    replaced = source.replace("?", "dmninputexpr")
+    return [replaced, f"dmninputexpr {replaced}"]
+
+
+def _check_dmn_cell(name: str, element, source: str, *, unary: bool) -> list[DeployProblem]:
+    candidates = _dmn_candidates(source, unary=unary)
+    if not candidates:
+        return []
     errors = []
     for candidate in candidates:
         try:
@@ -392,3 +442,59 @@ def _check_dmn_cell(name: str, element, source: str, *, unary: bool) -> list[Dep
             f"DMN cell does not compile: {errors[0]}", name, element.sourceline, owning_id(element)
         )
     ]
+
+
+def _unregistered_helpers(
+    name: str, root: etree._Element, helpers: Mapping[str, Any]
+) -> list[DeployProblem]:
+    """Problems for `namespace.helper` uses that the engine's helpers cannot serve."""
+    problems = []
+    if name.endswith(".bpmn"):
+        for element, source, kind in _expressions(root):
+            for reason, line in _helper_uses(source, kind == "script", helpers):
+                at = element.sourceline + (line - 1 if kind == "script" else 0)
+                problems.append(DeployProblem(reason, name, at, owning_id(element)))
+    else:
+        for element, unary in _dmn_cells(root):
+            for candidate in _dmn_candidates(element.text or "", unary=unary)[:1]:
+                for reason, _line in _helper_uses(candidate, False, helpers):
+                    problems.append(
+                        DeployProblem(reason, name, element.sourceline, owning_id(element))
+                    )
+    return problems
+
+
+def _helper_uses(source: str, script: bool, helpers: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """(reason, line) for each `name.attribute` in `source` that no helper or value serves."""
+    try:
+        tree = ast.parse(source if script else source.strip(), mode="exec" if script else "eval")
+    except SyntaxError:
+        return []  # reported as not compiling
+    nodes = list(ast.walk(tree))
+    bound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {n.arg for n in nodes if isinstance(n, ast.arg)}
+    found = []
+    for node in nodes:
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            continue
+        if node.value.id not in bound:
+            reason = _helper_use_problem(node.value.id, node.attr, helpers)
+            if reason:
+                found.append((reason, node.lineno))
+    return found
+
+
+def _helper_use_problem(namespace: str, attribute: str, helpers: Mapping[str, Any]) -> str | None:
+    """Why `namespace.attribute` cannot work on an engine with `helpers`, or None if it can."""
+    provided = helpers.get(namespace)
+    if isinstance(provided, SimpleNamespace):
+        if hasattr(provided, attribute):
+            return None
+        return f"{namespace}.{attribute}: helper namespace {namespace!r} has no {attribute!r}"
+    if provided is not None or attribute in VALUE_ATTRIBUTES:
+        return None
+    registered = sorted(k for k, v in helpers.items() if isinstance(v, SimpleNamespace))
+    return (
+        f"{namespace}.{attribute}: no helper namespace {namespace!r} is registered on this "
+        f"engine (registered: {', '.join(registered) or 'none'})"
+    )

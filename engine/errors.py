@@ -111,6 +111,23 @@ class ProcessError(KlageflowError):
         return cls(element_id, text.splitlines()[0][:2000])
 
 
+class HelpersNotRegistered(DeploymentError):
+    """A deployed version uses script helpers that this engine has not registered.
+
+    Deploy refuses such a bundle outright; this is raised when an instance is to start
+    on a version deployed by an engine wired differently (a fault in the wiring, not in
+    the request). `problems` name the file, line and element of each use.
+    """
+
+    status = 500
+
+    def __init__(self, key: str, version: int, problems: list[DeployProblem]):
+        super().__init__(problems)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        self.message = f"process {key} v{version} cannot run on this engine: {problems[0]}{more}"
+        self.args = (self.message,)
+
+
 class IncidentRaised(KlageflowError):
     """A step failed inside the process (a script raised, a timer value did not parse).
 

@@ -2,17 +2,17 @@
 
 A template `NAME` in language `LANG` is three files in the search path:
 `NAME.LANG.subject.txt`, `NAME.LANG.txt` and (optionally) `NAME.LANG.html`. The search
-path is the engine's own templates plus every folder a domain package registers through
-the `klageflow.mail_templates` entry point.
+path is every folder registered on the engine (the shipped domain's by the composition
+root, other packages' through the `klageflow.mail_templates` entry point), then the
+engine's own templates.
 """
 
 from __future__ import annotations
 
-import os
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -41,84 +41,112 @@ class RenderedMail:
     html: str | None
 
 
-def template_folders() -> list[Path]:
-    """Where templates are looked up, in order: domain packages first, then the engine's."""
+def installed_template_folders() -> list[Path]:
+    """Folders installed packages offer through the `klageflow.mail_templates` entry point."""
     folders = []
     for entry in entry_points(group=TEMPLATE_ENTRY_POINT_GROUP):
         value = entry.load()
         folders.append(Path(value() if callable(value) else value))
-    return [*folders, ENGINE_TEMPLATES]
+    return folders
 
 
-def local_time(value: str | datetime | None, with_time: bool = True) -> str:
-    """An ISO instant shown in the local zone, as Danish readers write it: 08-08-2025 23:59."""
-    if not value:
-        return ""
-    instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    if instant.tzinfo is None:
-        raise MailTemplateError(f"a naive instant cannot be shown in a mail: {value!r}")
-    local = instant.astimezone(ZoneInfo(os.environ.get("KLAGEFLOW_TIMEZONE", "Europe/Copenhagen")))
-    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+class MailTemplates:
+    """The mail templates of one engine: its registered folders, then the engine's own.
 
+    Instants in templates are shown in `zone` (the `local_time` and `local_date` filters).
+    """
 
-def local_date(value: str | datetime | None) -> str:
-    """The local calendar day of an ISO instant: 08-08-2025."""
-    return local_time(value, with_time=False)
+    def __init__(self, zone: ZoneInfo):
+        self.zone = zone
+        self._folders: list[Path] = []
+        self._lock = threading.Lock()
+        self._environments: tuple[Environment, Environment] | None = None
 
+    @property
+    def folders(self) -> list[Path]:
+        """Where templates are looked up, in order."""
+        return [*self._folders, ENGINE_TEMPLATES]
 
-@lru_cache(maxsize=2)
-def _environments() -> tuple[Environment, Environment]:
-    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders()])
-    # Sandboxed: templates are deployable content, not code.
-    text = SandboxedEnvironment(
-        loader=loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
-    )
-    html = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined)
-    for env in (text, html):
-        env.filters["local_time"] = local_time
-        env.filters["local_date"] = local_date
-    return text, html
+    def add_folder(self, folder: Path | str) -> None:
+        """Look templates up in `folder` too, before the engine's own (again: a no-op)."""
+        folder = Path(folder).resolve()
+        with self._lock:
+            if folder not in self._folders:
+                self._folders.append(folder)
+                self._environments = None
 
+    def local_time(self, value: str | datetime | None, with_time: bool = True) -> str:
+        """An ISO instant shown in the local zone, as Danish readers write it: 08-08-2025 23:59."""
+        if not value:
+            return ""
+        instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        if instant.tzinfo is None:
+            raise MailTemplateError(f"a naive instant cannot be shown in a mail: {value!r}")
+        local = instant.astimezone(self.zone)
+        return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
 
-def render(template: str, language: str, context: dict[str, Any]) -> RenderedMail:
-    """Render a mail template; falls back to Danish when the language has no version."""
-    text_env, html_env = _environments()
-    for lang in dict.fromkeys([language if language in LANGUAGES else "da", "da"]):
-        try:
-            subject = text_env.get_template(f"{template}.{lang}.subject.txt").render(context)
-            body = text_env.get_template(f"{template}.{lang}.txt").render(context)
-        except TemplateNotFound:
-            continue
-        except Exception as exc:
-            raise MailTemplateError(f"mail template {template}.{lang} failed: {exc}") from exc
-        try:
-            html = html_env.get_template(f"{template}.{lang}.html").render(context)
-        except TemplateNotFound:
-            html = None
-        return RenderedMail(" ".join(subject.split()), body, html)
-    raise MailTemplateError(f"no mail template named {template!r}")
+    def local_date(self, value: str | datetime | None) -> str:
+        """The local calendar day of an ISO instant: 08-08-2025."""
+        return self.local_time(value, with_time=False)
+
+    def render(self, template: str, language: str, context: dict[str, Any]) -> RenderedMail:
+        """Render a mail template; falls back to Danish when the language has no version."""
+        text_env, html_env = self._environment_pair()
+        for lang in dict.fromkeys([language if language in LANGUAGES else "da", "da"]):
+            try:
+                subject = text_env.get_template(f"{template}.{lang}.subject.txt").render(context)
+                body = text_env.get_template(f"{template}.{lang}.txt").render(context)
+            except TemplateNotFound:
+                continue
+            except Exception as exc:
+                raise MailTemplateError(f"mail template {template}.{lang} failed: {exc}") from exc
+            try:
+                html = html_env.get_template(f"{template}.{lang}.html").render(context)
+            except TemplateNotFound:
+                html = None
+            return RenderedMail(" ".join(subject.split()), body, html)
+        raise MailTemplateError(f"no mail template named {template!r}")
+
+    def outbox_mail(
+        self, recipients: list[str], template: str, language: str, context: dict[str, Any]
+    ) -> OutboxMail:
+        """Render a template into an outbox row (not yet added to any session)."""
+        rendered = self.render(template, language, context)
+        return OutboxMail(
+            message_id=new_message_id(),
+            recipients=recipients,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            template=template,
+            language=language,
+            status="pending",
+            attempts=0,
+            next_attempt_at=clock.now(),
+            created_at=clock.now(),
+        )
+
+    def _environment_pair(self) -> tuple[Environment, Environment]:
+        with self._lock:
+            if self._environments is None:
+                loader = ChoiceLoader([FileSystemLoader(str(f)) for f in self.folders])
+                # Sandboxed: templates are deployable content, not code.
+                text = SandboxedEnvironment(
+                    loader=loader,
+                    autoescape=False,
+                    undefined=StrictUndefined,
+                    keep_trailing_newline=True,
+                )
+                html = SandboxedEnvironment(
+                    loader=loader, autoescape=True, undefined=StrictUndefined
+                )
+                for env in (text, html):
+                    env.filters["local_time"] = self.local_time
+                    env.filters["local_date"] = self.local_date
+                self._environments = text, html
+            return self._environments
 
 
 def new_message_id() -> str:
     """A Message-ID fixed when the mail is queued, so a resend is recognisable."""
     return f"<{uuid.uuid4()}@{MESSAGE_ID_DOMAIN}>"
-
-
-def outbox_mail(
-    recipients: list[str], template: str, language: str, context: dict[str, Any]
-) -> OutboxMail:
-    """Render a template into an outbox row (not yet added to any session)."""
-    rendered = render(template, language, context)
-    return OutboxMail(
-        message_id=new_message_id(),
-        recipients=recipients,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        template=template,
-        language=language,
-        status="pending",
-        attempts=0,
-        next_attempt_at=clock.now(),
-        created_at=clock.now(),
-    )

@@ -25,7 +25,7 @@ from . import clock
 from .config import Settings
 from .db import Database, get_by_id
 from .errors import Conflict, NotFound
-from .mail import outbox_mail
+from .mail import MailTemplates
 from .models import OutboxMail
 
 log = logging.getLogger(__name__)
@@ -206,8 +206,10 @@ def mail_dict(row: OutboxMail) -> dict[str, Any]:
     }
 
 
-def send_mail_service(ctx, task, params: dict[str, Any]) -> dict[str, Any]:
-    """The `send_mail` service task: queue a templated mail to recipients named by data.
+def send_mail_service(
+    ctx, task, params: dict[str, Any], *, templates: MailTemplates
+) -> dict[str, Any]:
+    """The `send_mail` service task: queue a mail from `templates` to recipients named by data.
 
     Parameters: `to` (an address or a list), `template`, optional `language` (da/en) and
     `context` (a dict added to the task data the template sees). Empty addresses are
@@ -224,6 +226,6 @@ def send_mail_service(ctx, task, params: dict[str, Any]) -> dict[str, Any]:
         )
         return {"queued": False, "reason": "no recipient address"}
     context = {**task.data, **(params.get("context") or {})}
-    mail = outbox_mail(recipients, template, language, context)
+    mail = templates.outbox_mail(recipients, template, language, context)
     ctx.queue_mail(mail)
     return {"queued": True, "message_id": mail.message_id, "to": recipients}

@@ -12,7 +12,7 @@ exception is a bug in Klageflow and propagates.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +41,7 @@ from .models import (
     audit_row,
 )
 from .records import Definition, InstanceSummary
-from .scripting import ScriptEngine, script_helpers
+from .scripting import ScriptEngine
 from .spiff import (
     ParsedDefinition,
     SpecCache,
@@ -128,19 +128,15 @@ ServiceHandler = Callable[[StepContext, Any, dict[str, Any]], Any]
 
 
 class Runtime:
-    """Runs steps against one database with a shared spec cache and service registry."""
+    """Runs steps against one database with a shared spec cache and the registries of
+    service handlers and script helpers (names scripts see: the engine's own and the
+    registered namespaces)."""
 
-    def __init__(
-        self,
-        db: Database,
-        specs: SpecCache | None = None,
-        helpers: Mapping[str, Any] | None = None,
-    ):
+    def __init__(self, db: Database, helpers: dict[str, Any], specs: SpecCache | None = None):
         self.db = db
         self.specs = specs or SpecCache()
         self.services: dict[str, ServiceHandler] = {}
-        # The names scripts see (engine helpers and domain namespaces), read once.
-        self.helpers: dict[str, Any] = dict(helpers) if helpers is not None else script_helpers()
+        self.helpers = helpers
         self._definitions: dict[int, DefinitionRef] = {}
         # Called after a commit that left an instance with a timer (its due instant), so
         # a scheduler in the same process can wake for a timer armed sooner than its poll.

@@ -3,8 +3,9 @@
 Every expression is compiled with `compile_restricted_*` (cached by source text) and
 evaluated with guards in place: no imports, no dunder or underscore attributes, no
 `open`/`eval`/`exec`, writes only to dicts and lists. The names a script sees are the
-task data plus whitelisted helpers: the engine's own (the clock, ISO dates) and those a
-domain package registers through the `klageflow.script_helpers` entry point. Whatever a
+task data plus whitelisted helpers: the engine's own (the clock, ISO dates) and the
+namespaces registered on the engine (the shipped domain by the composition root, other
+packages through the `klageflow.script_helpers` entry point). Whatever a
 script, expression or service handler raises is wrapped here into `ProcessError`, naming
 the element; SpiffWorkflow's own wrapping (`PythonScriptEngine.call_service` also has a
 NameError in its error path) is bypassed.
@@ -16,14 +17,13 @@ import ast
 import json
 import math
 import operator
-import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from importlib.metadata import entry_points
-from types import CodeType, ModuleType, SimpleNamespace
+from types import CodeType, MappingProxyType, ModuleType, SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,11 +65,6 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return _INPLACE_OPERATORS[op](x, y)
 
 
-def _local_zone() -> ZoneInfo:
-    """The zone "today" is reckoned in (KLAGEFLOW_TIMEZONE, Europe/Copenhagen by default)."""
-    return ZoneInfo(os.environ.get("KLAGEFLOW_TIMEZONE", "Europe/Copenhagen"))
-
-
 def _parse_instant(value: str | datetime) -> datetime:
     """Parse an ISO 8601 instant; naive values are refused (their meaning depends on a zone)."""
     instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
@@ -93,20 +88,29 @@ def _add(value: str | datetime, **delta: float) -> str:
     return (_parse_instant(value) + timedelta(**delta)).isoformat()
 
 
-ENGINE_HELPERS: dict[str, Any] = {
-    "now": lambda: clock.now().isoformat(),
-    "today": lambda: clock.now().astimezone(_local_zone()).date().isoformat(),
-    "parse_instant": _parse_instant,
-    "parse_date": date.fromisoformat,
-    "iso": _iso,
-    "utc_iso": _utc_iso,
-    "add_to_instant": _add,
-    "timedelta": timedelta,
-    "Decimal": Decimal,
-    "json_dumps": json.dumps,
-    "floor": math.floor,
-    "ceil": math.ceil,
-}
+# Read-only: each engine copies these into its own helper table (see `engine_helpers`).
+ENGINE_HELPERS: Mapping[str, Any] = MappingProxyType(
+    {
+        "now": lambda: clock.now().isoformat(),
+        "parse_instant": _parse_instant,
+        "parse_date": date.fromisoformat,
+        "iso": _iso,
+        "utc_iso": _utc_iso,
+        "add_to_instant": _add,
+        "timedelta": timedelta,
+        "Decimal": Decimal,
+        "json_dumps": json.dumps,
+        "floor": math.floor,
+        "ceil": math.ceil,
+    }
+)
+ENGINE_HELPER_NAMES = frozenset([*ENGINE_HELPERS, "today"])
+
+
+def engine_helpers(zone: ZoneInfo) -> dict[str, Any]:
+    """The engine's own helpers, with `today()` reckoned in `zone` (the configured one)."""
+    return {**ENGINE_HELPERS, "today": lambda: clock.now().astimezone(zone).date().isoformat()}
+
 
 _EXTRA_BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
@@ -204,32 +208,41 @@ def _error_line(errors: tuple[str, ...] | list[str]) -> int | None:
     return None
 
 
-def script_helpers() -> dict[str, Any]:
-    """The names scripts may use: the engine's helpers and one namespace per domain package.
+def register_helpers(into: dict[str, Any], namespace: str, helpers: Mapping[str, Any]) -> None:
+    """Expose `helpers` to scripts as `namespace.name(...)` in the helper table `into`.
 
-    A package registered as entry point `complaint` is reached as `complaint.fee(...)`, so
-    domain helpers never collide with process variables or with each other. Each call
-    reads the entry points afresh: the runtime keeps the result for its steps.
+    A namespace keeps domain helpers apart from process variables and from each other.
+    Registering the same helpers again is a no-op; other helpers under a taken name
+    are refused.
     """
-    helpers = dict(ENGINE_HELPERS)
+    if not namespace.isidentifier() or namespace.startswith("_"):
+        raise ValueError(f"{namespace!r} cannot name a helper namespace")
+    if namespace in ENGINE_HELPER_NAMES:
+        raise ValueError(f"{namespace!r} is an engine helper; choose another namespace")
+    provided = dict(helpers)
+    existing = into.get(namespace)
+    if existing is not None:
+        if isinstance(existing, SimpleNamespace) and vars(existing) == provided:
+            return
+        raise ValueError(f"helper namespace {namespace!r} is already registered")
+    into[namespace] = SimpleNamespace(**provided)
+
+
+def installed_helpers() -> list[tuple[str, Mapping[str, Any]]]:
+    """Helper namespaces installed packages offer through the `klageflow.script_helpers`
+    entry point: (entry point name, helpers), the value called when it is callable."""
+    found = []
     for entry in entry_points(group=HELPER_ENTRY_POINT_GROUP):
         provided = entry.load()
-        register_helpers(provided() if callable(provided) else provided, entry.name, helpers)
-    return helpers
-
-
-def register_helpers(helpers: Mapping[str, Any], namespace: str, into: dict[str, Any]) -> None:
-    """Expose `helpers` to scripts as `namespace.name(...)` in the helper set `into`."""
-    if namespace in ENGINE_HELPERS:
-        raise ValueError(f"{namespace!r} is an engine helper; choose another namespace")
-    into[namespace] = SimpleNamespace(**dict(helpers))
+        found.append((entry.name, provided() if callable(provided) else provided))
+    return found
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """SpiffWorkflow script environment that evaluates through RestrictedPython."""
 
-    def __init__(self, helpers: Mapping[str, Any] | None = None):
-        super().__init__(dict(helpers if helpers is not None else script_helpers()))
+    def __init__(self, helpers: Mapping[str, Any]):
+        super().__init__(dict(helpers))
 
     def _namespace(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict:
         namespace = dict(_GUARDS)
@@ -276,11 +289,11 @@ class ScriptEngine(PythonScriptEngine):
 
     def __init__(
         self,
-        services: dict[str, ServiceCall] | None = None,
-        helpers: Mapping[str, Any] | None = None,
+        services: dict[str, ServiceCall],
+        helpers: Mapping[str, Any],
     ):
         super().__init__(environment=RestrictedEnvironment(helpers))
-        self.services = services or {}
+        self.services = services
 
     def evaluate(self, task, expression, external_context=None):
         with _model_code(task, f"expression {expression.strip()!r}"):

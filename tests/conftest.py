@@ -12,8 +12,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engine import Engine, clock
+from engine.config import load_settings
 from engine.db import Database
 from web import migrate
+from web.bootstrap import build_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "bpmn" / "examples"
@@ -63,7 +65,8 @@ def db(database_url: str) -> Database:
 
 @pytest.fixture
 def engine(db: Database) -> Engine:
-    return Engine(db)
+    """The engine as the composition root builds it (complaint helpers and mail included)."""
+    return build_engine(load_settings(), db=db)
 
 
 @pytest.fixture

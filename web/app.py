@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, send_from_directory
@@ -14,27 +12,20 @@ from engine import Engine
 from engine.config import PROJECT_ROOT, Settings, load_settings
 
 from . import auth, migrate, problems
-from .accounts import Accounts
-from .complaints.service import ComplaintService
+from .bootstrap import build_services
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 
 
-@dataclass
-class Services:
-    """What request handlers reach through `current_app.extensions["klageflow"]`."""
-
-    settings: Settings
-    engine: Engine
-    accounts: Accounts
-    complaints: ComplaintService
-
-
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
-    """Build the app on the configured database (or on the engine given, for tests)."""
+    """Build the app on the configured database (or on the engine given, for tests).
+
+    Its services (web/bootstrap.py) live in `app.extensions["klageflow"]`.
+    """
     settings = settings or load_settings()
-    engine = engine or Engine.from_settings(settings)
+    services = build_services(settings, engine)
+    engine = services.engine
     migrate.ensure_current(engine.db)
     app = Flask(__name__)
     app.config.update(
@@ -42,7 +33,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("KLAGEFLOW_INSECURE_COOKIES") != "1",
+        SESSION_COOKIE_SECURE=not settings.insecure_cookies,
         API_TITLE="Klageflow API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -59,21 +50,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "security": [{"bearer": []}],
         },
     )
-    accounts = Accounts(engine.db)
-    app.extensions["klageflow"] = Services(
-        settings, engine, accounts, ComplaintService(engine, accounts, settings.payment_days)
-    )
+    app.extensions["klageflow"] = services
     app.before_request(auth.load_principal)
     if settings.test_clock:
         from engine import testclock
 
         app.before_request(lambda: testclock.sync(engine.db))
-
-    from .access import INSTANCE_RULES
-    from .complaints.access import instance_rule
-
-    if instance_rule not in INSTANCE_RULES:
-        INSTANCE_RULES.append(instance_rule)
 
     api = Api(app)
     from .api import register_api

@@ -6,10 +6,11 @@ import dataclasses
 import json
 from datetime import UTC, datetime
 
-from engine import Engine, clock
+from engine import clock
 from engine.config import load_settings
 from tests.cli.conftest import COMPLAINT
 from tests.complaint.conftest import start_data
+from web.bootstrap import build_engine
 
 
 def test_migrate_reports_the_revision_it_brought_the_database_to(klageflow):
@@ -58,7 +59,7 @@ def test_mails_lists_the_outbox_and_retry_mail_queues_a_failed_one_again(cli, da
     settings = dataclasses.replace(
         load_settings(), database_url=database_url, smtp_port=1, mail_max_attempts=1
     )
-    sender = Engine.from_settings(settings)
+    sender = build_engine(settings)
     sender.outbox.deliver_due(limit=len(queued))
     sender.db.dispose()
 

@@ -9,6 +9,7 @@ PUBLIC_API = {
     "DeployProblem",
     "DeployResult",
     "DeploymentError",
+    "HelpersNotRegistered",
     "Engine",
     "HistoryEntry",
     "IncidentInfo",

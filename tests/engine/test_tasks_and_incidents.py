@@ -10,6 +10,7 @@ import pytest
 
 from engine import (
     Conflict,
+    Engine,
     IncidentRaised,
     InvalidData,
     NotFound,
@@ -238,21 +239,30 @@ def test_scripts_cannot_reach_outside_the_restricted_environment(engine, script,
     assert ScriptEngine  # the engine used is the restricted one
 
 
-def test_today_in_scripts_is_the_danish_date_not_the_utc_one():
+def test_today_in_scripts_is_the_danish_date_not_the_utc_one(engine):
     from datetime import UTC, datetime
-
-    from engine.scripting import script_helpers
 
     clock.set(
         datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True
     )  # 00:30 on 1 January in Denmark
-    assert script_helpers()["today"]() == "2026-01-01"
+    assert engine.runtime.helpers["today"]() == "2026-01-01"
 
 
-def test_domain_helpers_live_in_their_own_namespace_and_never_clash_with_data():
+def test_today_in_scripts_follows_the_configured_time_zone(db):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from engine.config import load_settings
+
+    clock.set(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True)
+    new_york = Engine(db, replace(load_settings(), timezone="America/New_York"))
+    assert new_york.runtime.helpers["today"]() == "2025-12-31"
+
+
+def test_domain_helpers_live_in_their_own_namespace_and_never_clash_with_data(engine):
     from engine.scripting import RestrictedEnvironment
 
-    environment = RestrictedEnvironment()
+    environment = RestrictedEnvironment(engine.runtime.helpers)
     # A process variable named like a domain helper is just a variable.
     assert environment.evaluate("fee + 1", {"fee": 899}) == 900
     amount = environment.evaluate('complaint.fee("company", [], "2025-08-01")["amount_dkk"]', {})

@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from engine import Engine, clock
 from engine.config import load_settings
 from engine.scheduler import Scheduler
+from web.bootstrap import build_engine
 
 HERE = "tests/scheduler/bpmn"
 REFUSED = "nobody@refused.example"
@@ -87,7 +88,7 @@ def mail_engine(db, smtp_port) -> Engine:
         mail_backoff_seconds=60.0,
         mail_max_attempts=3,
     )
-    engine = Engine(db, settings)
+    engine = build_engine(settings, db=db)
     engine.deploy_paths([f"{HERE}/notify.bpmn"])
     return engine
 

@@ -19,12 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import Engine
-from engine.config import PROJECT_ROOT
+from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
 from web import demo, migrate
-from web.accounts import Accounts
-from web.complaints.service import ComplaintService
+from web.bootstrap import build_engine, build_services
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("KLAGEFLOW_ARTIFACTS", PROJECT_ROOT / "tests/ui/artifacts"))
@@ -65,10 +63,10 @@ def server(tmp_path_factory):
     url = f"sqlite:///{tmp}/klageflow.sqlite"
     db = Database(url)
     migrate.upgrade(db)
-    engine = Engine(db)
-    engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
-    accounts = Accounts(db)
-    demo.seed(accounts, ComplaintService(engine, accounts))
+    services = build_services(load_settings(), build_engine(load_settings(), db=db))
+    services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
+    accounts = services.accounts
+    demo.seed(accounts, services.complaints)
     accounts.upsert_organisation(
         "aabenraa", kind="authority", name="Aabenraa Kommune",
         notification_email="plan@aabenraa.example",

@@ -7,10 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine import Engine
+from engine.config import load_settings
 from engine.db import Database
 from tests.complaint.conftest import start_data
 from tests.ui.conftest import screenshot
+from web.bootstrap import build_engine
 
 pytestmark = pytest.mark.slow
 NEW_TIMER = "add_to_instant(fee_overdue_at, days=7)"
@@ -26,7 +27,7 @@ def select(page, element_id: str) -> None:
 
 
 def test_a_designer_changes_a_timer_and_deploys_a_new_version(page, server, login):
-    engine = Engine(Database(server.database_url))
+    engine = build_engine(load_settings(), db=Database(server.database_url))
     old_case = engine.start("complaint", start_data(reference="KP-2025-000900"))
 
     login(page, "designer")
@@ -81,7 +82,7 @@ def test_only_designers_edit_processes(page, server, login):
 
 
 def test_a_designer_changes_a_form_label_and_deploys_it(page, server, login):
-    engine = Engine(Database(server.database_url))
+    engine = build_engine(load_settings(), db=Database(server.database_url))
     before = engine.definition("complaint").version
     login(page, "designer")
     page.goto(server.url("/processer/complaint"))

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from engine import Engine
-from engine.config import PROJECT_ROOT
+from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
 from web import migrate
 from web.accounts import Accounts
+from web.bootstrap import build_engine
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -93,7 +93,9 @@ def system(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/klageflow.sqlite"
     db = Database(url)
     migrate.upgrade(db)
-    Engine(db).deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
+    build_engine(load_settings(), db=db).deploy_paths(
+        sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*"))
+    )
     accounts = Accounts(db)
     accounts.upsert_organisation(
         "soenderborg", kind="authority", name="Sønderborg Kommune",

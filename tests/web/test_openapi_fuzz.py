@@ -9,12 +9,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
-from engine import Engine
 from engine.config import load_settings
 from engine.db import Database
 from tests.conftest import APPROVAL_BUNDLE
 from web import migrate
 from web.app import create_app
+from web.bootstrap import build_engine
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def fuzz_app(tmp_path_factory):
     directory = tmp_path_factory.mktemp("fuzz")
     db = Database(f"sqlite:///{directory / 'fuzz.sqlite'}")
     migrate.create_and_stamp(db)
-    engine = Engine(db)
+    engine = build_engine(load_settings(), db=db)
     engine.deploy_paths(APPROVAL_BUNDLE)
     for applicant in ("private", "company"):
         engine.start("approval", {"applicant_type": applicant})

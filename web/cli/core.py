@@ -16,12 +16,13 @@ from engine import DeploymentError, Engine, IncidentRaised, KlageflowError
 from engine.config import Settings, load_settings
 
 from .. import migrate
+from ..bootstrap import build_engine
 from .output import plain, to_json
 
 
 def open_engine(settings: Settings) -> Engine:
     """The engine a command works on: the one place the CLI wires settings to an engine."""
-    return Engine.from_settings(settings)
+    return build_engine(settings)
 
 
 def read_settings(database_url: str | None = None) -> Settings:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import os
 from typing import Any
 
 import click
@@ -14,9 +14,8 @@ from engine.config import PROJECT_ROOT, Settings
 from engine.scheduler import Scheduler
 
 from .. import demo, migrate
-from ..accounts import Accounts
 from ..app import create_app
-from ..complaints.service import ComplaintService
+from ..bootstrap import build_services
 from .core import Invocation, Output, command, emit_now
 from .output import mail_text
 
@@ -112,16 +111,19 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
     and a decision (unless --no-seed), then serves until Ctrl-C.
     """
     settings = run.settings
-    engine = run.engine(schema_current=False)
+    if not no_web and host in LOCAL_HOSTS:
+        # Plain http on this machine: a Secure session cookie would not be kept by every
+        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
+        settings = dataclasses.replace(settings, insecure_cookies=True)
+    services = build_services(settings, run.engine(schema_current=False))
+    engine = services.engine
     migrate.upgrade(engine.db)
     report: dict[str, Any] = {"database": _shown_url(settings), "deployed": deploy_demo(engine)}
     report["demo_instances"] = [] if no_seed else seed_demo(engine)
     report["demo_users"], report["demo_password"] = [], None
-    if not no_seed:
-        accounts = Accounts(engine.db)
-        if demo.seed(accounts, ComplaintService(engine, accounts)):
-            report["demo_users"] = [user[0] for user in demo.USERS]
-            report["demo_password"] = demo.DEMO_PASSWORD
+    if not no_seed and demo.seed(services.accounts, services.complaints):
+        report["demo_users"] = [user[0] for user in demo.USERS]
+        report["demo_password"] = demo.DEMO_PASSWORD
     configure_logging()
     scheduler = _scheduler_for(engine, settings)
     report["scheduler"] = True
@@ -129,10 +131,6 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
         emit_now(Output(report, _startup_text), run.as_json)
         scheduler.run_forever()
         return
-    if host in LOCAL_HOSTS:
-        # Plain http on this machine: a Secure session cookie would not be kept by every
-        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
-        os.environ.setdefault("KLAGEFLOW_INSECURE_COOKIES", "1")
     app = create_app(settings, engine)
     report.update(_web_report(host, port))
     emit_now(Output(report, _startup_text), run.as_json)

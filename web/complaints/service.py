@@ -26,19 +26,17 @@ from . import access
 from .models import Complaint, Decision, ReferenceCounter
 
 PROCESS_KEY = "complaint"
-DEFAULT_PAYMENT_DAYS = 14
 
 
 class ComplaintService:
     """Complaint operations for the API and the web UI; every method checks access."""
 
-    def __init__(
-        self, engine: Engine, accounts: Accounts, payment_days: int = DEFAULT_PAYMENT_DAYS
-    ):
+    def __init__(self, engine: Engine, accounts: Accounts, payment_days: int | None = None):
         self.engine = engine
         self.db = engine.db
         self.accounts = accounts
-        self.payment_days = payment_days
+        # KLAGEFLOW_PAYMENT_DAYS, or the domain's default when it is not set.
+        self.payment_days = deadlines.DEFAULT_PAYMENT_DAYS if payment_days is None else payment_days
 
     # -- decisions ---------------------------------------------------------------------------
 

@@ -8,11 +8,9 @@ refused step keeps what was typed.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -73,11 +71,11 @@ def login_required(*roles: str):
 
 
 def local(value: str | datetime | None, with_time: bool = True) -> str:
-    """An instant shown in Copenhagen time: 08-08-2025 23:59."""
+    """An instant shown in the configured zone (KLAGEFLOW_TIMEZONE): 08-08-2025 23:59."""
     if not value:
         return ""
     instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    zone = ZoneInfo(os.environ.get("KLAGEFLOW_TIMEZONE", "Europe/Copenhagen"))
+    zone = services().settings.zone
     return instant.astimezone(zone).strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
 
 

@@ -2,7 +2,7 @@
 
 Process data is JSON, so these take ISO 8601 text and return ISO text (instants in UTC,
 the form timer values are stored in), numbers, booleans and dicts. `script_helpers()` is
-the mapping to register with the engine (entry point group `klageflow.script_helpers`).
+the mapping web/bootstrap.py registers on the engine as the namespace `complaint`.
 """
 
 from __future__ import annotations
