@@ -297,8 +297,13 @@ class Engine:
         data: dict[str, Any] | None = None,
         *,
         actor: str | None = None,
+        in_transaction=None,
     ) -> dict[str, Any]:
-        """Deliver a message (for example "fee_paid") to an instance waiting for it."""
+        """Deliver a message (for example "fee_paid") to an instance waiting for it.
+
+        `in_transaction(session, instance_id)`, when given, writes domain rows in the
+        step's transaction once the message is taken (a payment's idempotency record).
+        """
         if data is not None and not isinstance(data, dict):
             raise InvalidData("message data must be a JSON object")
         record = {"kind": "message", "name": name, "data": to_plain(data or {}), "actor": actor}
@@ -316,6 +321,8 @@ class Engine:
                     f"instance {instance_id} is not waiting for message {name!r}"
                 ) from None
             ctx.audit("message_received", None, name=name, data=data or {})
+            if in_transaction is not None:
+                in_transaction(ctx.session, instance_id)
 
         return self.runtime.run_step(instance_id, action, actor=actor, action_record=record).summary
 

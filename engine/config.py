@@ -59,6 +59,10 @@ class Settings:
     # Days a complainant has to pay the fee once the board requests it (the chair sets it).
     payment_days: int = field(default_factory=lambda: int(_env("PAYMENT_DAYS", "14")))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    # Demo mode: the test payment provider. `klageflow run` turns it on; production refuses it.
+    demo: bool = field(default_factory=lambda: _env_bool("DEMO", False))
+    # Payment providers' callback secrets: "username=secret" pairs, separated by commas.
+    payment_secrets: str = field(default_factory=lambda: _env("PAYMENT_SECRETS", ""))
 
 
 def load_settings() -> Settings:

@@ -117,8 +117,12 @@ def _create_org(kind: str):
 
 def _serve(args, settings) -> int:
     from .app import create_app
+    from .startup import UnsafeConfiguration, is_loopback
 
-    create_app(settings).run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    if settings.demo:
+        raise UnsafeConfiguration("KLAGEFLOW_DEMO is only for `klageflow run`")
+    app = create_app(settings, local=is_loopback(args.host))
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
 
 

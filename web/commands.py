@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
+import sys
 
 from engine import Engine
 from engine.config import PROJECT_ROOT
@@ -81,6 +83,16 @@ def _scheduler_for(engine: Engine, settings) -> Scheduler:
 
 
 def _run(args, settings) -> int:
+    from .startup import is_loopback
+
+    if not is_loopback(args.host):
+        print(
+            "error: `klageflow run` is the demo system and listens on localhost only; "
+            "serve others with gunicorn 'web.wsgi:app' (see README, Production)",
+            file=sys.stderr,
+        )
+        return 1
+    settings = dataclasses.replace(settings, demo=True)  # the test payment provider
     engine = Engine.from_settings(settings)
     migrate.upgrade(engine.db)
     deploy_demo(engine)
@@ -104,16 +116,14 @@ def _run(args, settings) -> int:
         return 0
     from .app import create_app
 
-    if args.host in ("127.0.0.1", "localhost", "::1"):
-        # Plain http on this machine: a Secure session cookie would not be kept by every
-        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
-        os.environ.setdefault("KLAGEFLOW_INSECURE_COOKIES", "1")
+    # Plain http on this machine: a Secure session cookie would not be kept by every
+    # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
+    os.environ.setdefault("KLAGEFLOW_INSECURE_COOKIES", "1")
+    app = create_app(settings, engine, local=True)
     scheduler.start()
     print(f"web: http://{args.host}:{args.port}/  (API docs: /api/v1/docs)")
     try:
-        create_app(settings, engine).run(
-            host=args.host, port=args.port, threaded=True, use_reloader=False
-        )
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     finally:
         scheduler.stop()
     return 0

@@ -19,6 +19,7 @@ from engine import Conflict, Engine, InvalidData, NotFound, PermissionDenied, cl
 from engine.models import AuditEvent, ProcessInstance
 from workflows.complaint import deadlines, references, standing, status
 
+from .. import case_access
 from ..accounts import Accounts, Principal
 from ..models import Organisation
 from . import access
@@ -268,9 +269,20 @@ class ComplaintService:
                     )
             return result
 
-    def pay(self, principal: Principal, reference: str, payment: dict[str, Any]) -> dict[str, Any]:
-        """The payment provider confirms the fee; the case goes on (409 if no fee is due)."""
-        if principal.role not in ("payment_provider", "admin"):
+    def pay(
+        self,
+        principal: Principal,
+        reference: str,
+        payment: dict[str, Any],
+        *,
+        in_transaction=None,
+    ) -> dict[str, Any]:
+        """The payment provider confirms the fee; the case goes on (409 if no fee is due).
+
+        Callers check the provider's signature first (`web.payments`); `in_transaction`
+        records the confirmation in the same step as the message.
+        """
+        if principal.role != "payment_provider":
             raise PermissionDenied("only the payment provider confirms payments")
         with self.db.read() as session:
             complaint = session.get(Complaint, reference)
@@ -291,7 +303,11 @@ class ComplaintService:
             "provider_ref": payment.get("provider_ref"),
         }
         self.engine.send_message(
-            complaint.instance_id, "fee_paid", message, actor=principal.username
+            complaint.instance_id,
+            "fee_paid",
+            message,
+            actor=principal.username,
+            in_transaction=in_transaction,
         )
         return self.track_as_system(reference)
 
@@ -402,7 +418,7 @@ class ComplaintService:
             **data,
         }
         trace = status.track_and_trace(facts, events, now=clock.now())
-        return {
+        view = {
             "reference": complaint.reference,
             "decision": decision.id,
             "decision_title": decision.title,
@@ -417,6 +433,10 @@ class ComplaintService:
             "instance_id": complaint.instance_id,
             **trace,
         }
+        # Staff see the case's parties; parties and integrations only its public view.
+        return (
+            view if case_access.is_staff(principal) else case_access.public_track(principal, view)
+        )
 
 
 def _co(entry: dict[str, Any]) -> dict[str, Any]:
