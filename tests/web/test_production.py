@@ -509,3 +509,19 @@ def test_staff_access_to_a_case_is_logged_and_shown_to_admins(system):
     assert second.text.count("<tr><td><time") == 8
     assert "Sagsside / sporing" in second.text and "Brugerflade" in second.text
     assert browser.get(f"{system.base}/admin/adgangslog", timeout=30).status_code == 403
+
+
+def test_docker_compose_ships_no_secret_and_reads_it_from_a_git_ignored_env_file():
+    import yaml
+
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    app = compose["x-klageflow"]
+    assert app["env_file"] == ".env"
+    assert "KLAGEFLOW_SECRET_KEY" not in app["environment"]
+    assert "change-me" not in (PROJECT_ROOT / "docker-compose.yml").read_text()
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    assert "KLAGEFLOW_SECRET_KEY=\n" in example and "KLAGEFLOW_PAYMENT_SECRETS=\n" in example
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".env"], cwd=PROJECT_ROOT, check=False
+    ).returncode
+    assert ignored == 0
