@@ -410,17 +410,43 @@ def test_a_cookie_signed_with_the_old_default_key_gives_nothing(system):
     assert "mallory" not in [u.username for u in system.accounts.users()]
 
 
-def test_locally_a_published_key_is_replaced_by_the_installation_key(tmp_path, engine):
-    from engine.config import load_settings
-    from web.app import create_app
-
-    settings = dataclasses.replace(
-        load_settings(), data_dir=tmp_path, secret_key="change-me-in-production"
+def test_locally_a_published_key_signs_nothing_either(system, tmp_path):
+    """`klageflow serve` on localhost replaces a published key by the installation's own."""
+    port = free_port()
+    env = production_env(
+        str(system.db.url), tmp_path, KLAGEFLOW_SECRET_KEY="change-me-in-production"
     )
-    app = create_app(settings, engine, local=True)
-    assert app.secret_key != "change-me-in-production"
-    assert len(app.secret_key) >= 32
-    assert (tmp_path / "secret_key").read_text().strip() == app.secret_key
+    with (tmp_path / "serve.log").open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(base + "/api/v1/openapi.json", timeout=5)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        admin_id = system.accounts.by_username("adam").id
+        forged = forged_session("change-me-in-production", admin_id)
+        answer = requests.get(base + "/api/v1/session", cookies={"session": forged}, timeout=30)
+        assert answer.status_code == 401
+        own = (tmp_path / "secret_key").read_text().strip()
+        assert len(own) >= 32
+        genuine = requests.get(
+            base + "/api/v1/session",
+            cookies={"session": forged_session(own, admin_id)},
+            timeout=30,
+        )
+        assert genuine.status_code == 200 and genuine.json()["username"] == "adam"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 # -- finding 8: personal data -------------------------------------------------------------------
