@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import queue
+import secrets
 import shutil
 import signal
 import socket
@@ -147,6 +148,7 @@ def run(label: str, url: str, args) -> dict:
         "KLAGEFLOW_DATABASE_URL": url,
         "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens: mail waits in the outbox
         "KLAGEFLOW_DATA_DIR": tempfile.mkdtemp(prefix="klageflow-http."),
+        "KLAGEFLOW_SECRET_KEY": secrets.token_urlsafe(48),  # production refuses a weak key
     }
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "web.wsgi:app",

@@ -328,8 +328,13 @@ class Engine:
         data: dict[str, Any] | None = None,
         *,
         actor: str | None = None,
+        in_transaction=None,
     ) -> InstanceSummary:
-        """Deliver a message (for example "fee_paid") to an instance waiting for it."""
+        """Deliver a message (for example "fee_paid") to an instance waiting for it.
+
+        `in_transaction(session, instance_id)`, when given, writes domain rows in the
+        step's transaction once the message is taken (a payment's idempotency record).
+        """
         data = json_object(data, "message data")
         record = {"kind": "message", "name": name, "data": to_plain(data or {}), "actor": actor}
 
@@ -346,6 +351,8 @@ class Engine:
                     f"instance {instance_id} is not waiting for message {name!r}"
                 ) from None
             ctx.audit("message_received", None, name=name, data=data or {})
+            if in_transaction is not None:
+                in_transaction(ctx.session, instance_id)
 
         return _summary_of(
             self.runtime.run_step(instance_id, action, actor=actor, action_record=record)

@@ -74,6 +74,10 @@ class Settings:
     timezone: str = field(default_factory=lambda: _env("TIMEZONE", "Europe/Copenhagen"))
     # Session cookies without Secure, for plain http on this machine (never in production).
     insecure_cookies: bool = field(default_factory=lambda: _env_bool("INSECURE_COOKIES", False))
+    # Demo mode: the test payment provider. `klageflow run` turns it on; production refuses it.
+    demo: bool = field(default_factory=lambda: _env_bool("DEMO", False))
+    # Payment providers' callback secrets: "username=secret" pairs, separated by commas.
+    payment_secrets: str = field(default_factory=lambda: _env("PAYMENT_SECRETS", ""))
 
     def __post_init__(self) -> None:
         try:

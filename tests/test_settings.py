@@ -108,14 +108,14 @@ def test_unset_payment_days_mean_the_complaint_domains_default(engine, tmp_path,
     monkeypatch.delenv("KLAGEFLOW_PAYMENT_DAYS", raising=False)
     settings = dataclasses.replace(load_settings(), data_dir=tmp_path)
     assert settings.payment_days is None
-    app = create_app(settings, engine)
+    app = create_app(settings, engine, local=True)
     assert app.extensions["klageflow"].complaints.payment_days == DEFAULT_PAYMENT_DAYS
     settings = dataclasses.replace(settings, payment_days=5)
-    assert create_app(settings, engine).extensions["klageflow"].complaints.payment_days == 5
+    assert create_app(settings, engine, local=True).extensions["klageflow"].complaints.payment_days == 5
 
 
 def session_cookie(settings: Settings, engine) -> str:
-    app = create_app(settings, engine)
+    app = create_app(settings, engine, local=True)
     app.extensions["klageflow"].accounts.create_user(
         f"user{id(app)}", "designer", password="correct horse battery"
     )

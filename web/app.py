@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
 from engine import Engine
 from engine.config import PROJECT_ROOT, Settings, load_settings
 
-from . import auth, migrate, problems
+from . import auth, migrate, problems, startup
 from .bootstrap import build_services
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, *, local: bool = False
+) -> Flask:
     """Build the app on the configured database (or on the engine given, for tests).
 
-    Its services (web/bootstrap.py) live in `app.extensions["klageflow"]`.
+    `local` is for the app served on this machine only (`klageflow run` and `klageflow
+    serve` on a loopback address, tests); anything else is production, where
+    `startup.check` refuses demo mode, the test clock and a weak secret key.
     """
     settings = settings or load_settings()
+    startup.check(settings, local=local)
     services = build_services(settings, engine)
     engine = services.engine
     migrate.ensure_current(engine.db)
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=settings.secret_key or _local_secret(settings.data_dir),
+        SECRET_KEY=startup.session_secret(settings, local=local),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     register_api(api, settings)
     from .ui import error_page, register_ui
 
-    register_ui(app)
+    register_ui(app, settings)
     problems.register(app, html_handler=error_page)
 
     @app.get("/vendor/<package>/<path:filename>")
@@ -85,13 +87,3 @@ VENDOR_PACKAGES = {
     "bpmn-js": "bpmn-js/dist",
     "form-js": "@bpmn-io/form-js/dist",
 }
-
-
-def _local_secret(data_dir: Path) -> str:
-    """A per-installation secret kept in the data folder when none is configured."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()

@@ -82,3 +82,23 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(150))
     address: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseAccess(Base):
+    """A member of staff opened a case: who, when, which case (instance and reference), what."""
+
+    __tablename__ = "case_access"
+    __table_args__ = (
+        Index("ix_case_access_at", "at"),
+        Index("ix_case_access_reference", "reference", "at"),
+        Index("ix_case_access_username", "username", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    username: Mapped[str] = mapped_column(String(150))
+    role: Mapped[str] = mapped_column(String(40))
+    instance_id: Mapped[str | None] = mapped_column(String(36))
+    reference: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))  # view_case, view_instance, view_task, ...
+    channel: Mapped[str] = mapped_column(String(10))  # api | ui

@@ -1,5 +1,14 @@
-"""WSGI entry point for gunicorn: `gunicorn 'web.wsgi:app'`."""
+"""WSGI entry point for gunicorn: `gunicorn 'web.wsgi:app'` (production: see README)."""
 
 from .app import create_app
+from .startup import UnsafeConfiguration
 
-app = create_app()
+try:
+    app = create_app()
+except UnsafeConfiguration as exc:
+    # gunicorn prints an AppImportError's message alone and stops (no traceback, no respawn).
+    try:
+        from gunicorn.errors import AppImportError
+    except ImportError:  # another WSGI server
+        raise exc from None
+    raise AppImportError(str(exc)) from None

@@ -49,7 +49,8 @@ def served(engine, database_url, tmp_path):
         tokens.append(accounts.create_token(f"sb{number}"))
     port = free_port()
     env = {**os.environ, "KLAGEFLOW_DATABASE_URL": database_url,
-           "KLAGEFLOW_DATA_DIR": str(tmp_path)}  # fmt: skip
+           "KLAGEFLOW_DATA_DIR": str(tmp_path),
+           "KLAGEFLOW_SECRET_KEY": "test-" + "k" * 40}  # fmt: skip
     with (tmp_path / "gunicorn.log").open("w") as log:
         gunicorn = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "web.wsgi:app",

@@ -61,6 +61,7 @@ def test_killing_a_web_worker_and_the_scheduler_loses_and_doubles_nothing(
         "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens (and port 1 is never a client port)
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp_path),
+        "KLAGEFLOW_SECRET_KEY": "test-" + "k" * 40,
     }
     with (tmp_path / "gunicorn.log").open("w") as log:
         gunicorn = subprocess.Popen(

@@ -1,8 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real Klageflow server.
 
-One server and one scheduler per module (real processes on a fresh SQLite file with the
-shared test clock, the demo data seeded), one browser per session, a fresh browser
-context (cookies) per test. Screenshots go to tests/ui/artifacts/ (or
+One `klageflow run` per module (web and scheduler in one real process on a fresh
+SQLite file with the shared test clock, the demo data seeded), one browser per session,
+a fresh browser context (cookies) per test. Screenshots go to tests/ui/artifacts/ (or
 $KLAGEFLOW_ARTIFACTS) for a person to look at; they are not committed.
 """
 
@@ -86,18 +86,19 @@ def server(tmp_path_factory):
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp),
     }
+    # `klageflow run` is the demo system (web and scheduler in one process, the test
+    # payment provider); the data above stands in for its seeding.
     processes = []
-    for name, args in (("server", ["serve", "--port", str(port)]), ("scheduler", ["scheduler"])):
-        with (tmp / f"{name}.log").open("w") as log:
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "web.cli", *args],
-                    cwd=PROJECT_ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=log,
-                )
+    with (tmp / "server.log").open("w") as log:
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "web.cli", "run", "--no-seed", "--port", str(port)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
             )
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

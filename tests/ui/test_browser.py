@@ -68,7 +68,10 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
     expect(page.locator('.djs-element.current[data-element-id="await_payment"]')).to_be_attached()
     screenshot(page, "05-case-awaiting-fee")
-    page.get_by_role("button", name=re.compile("Betal gebyret")).click()
+    page.get_by_role("link", name=re.compile("Betal gebyret")).click()
+    expect(page.locator(".test-banner")).to_contain_text("Dette er en test")
+    screenshot(page, "05b-test-payment-provider")
+    page.get_by_role("button", name="Gennemfør testbetalingen").click()
     expect(page.locator(".flash.success")).to_have_text("Gebyret er betalt.")
     page.get_by_label("Bemærkninger til myndighedens udtalelse").fill(
         "Udtalelsen overser udsigten."

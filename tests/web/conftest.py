@@ -30,7 +30,7 @@ def app(engine, tmp_path, monkeypatch):
     settings = dataclasses.replace(
         load_settings(), data_dir=tmp_path, database_url=str(engine.db.url)
     )
-    application = create_app(settings, engine)
+    application = create_app(settings, engine, local=True)
     accounts = application.extensions["klageflow"].accounts
     accounts.upsert_organisation(
         "soenderborg",

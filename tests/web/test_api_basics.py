@@ -275,7 +275,7 @@ def test_without_test_mode_there_is_no_clock_endpoint(engine, tmp_path, monkeypa
 
     monkeypatch.delenv("KLAGEFLOW_TEST_CLOCK", raising=False)
     settings = dataclasses.replace(load_settings(), data_dir=tmp_path)
-    client = create_app(settings, engine).test_client()
+    client = create_app(settings, engine, local=True).test_client()
     assert client.get("/api/v1/test/clock").status_code == 404
     assert (
         client.put("/api/v1/test/clock", json={"now": "2025-01-01T00:00:00+00:00"}).status_code

@@ -7,6 +7,8 @@ the payment provider and the board, and moves the clock with PUT /api/v1/test/cl
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import socket
@@ -27,6 +29,7 @@ from web.bootstrap import build_engine
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
+PROVIDER_SECRET = "callback-secret-" + "s" * 32
 USERS = {
     "authority": ("sonja", "authority_caseworker", "soenderborg"),
     "complainant": ("klara", "complainant", None),
@@ -42,13 +45,14 @@ class Api:
         self.base = base
         self.tokens = tokens
 
-    def call(self, method: str, path: str, who: str | None = None, body=None):
+    def call(self, method: str, path: str, who: str | None = None, body=None, headers=None):
         request = urllib.request.Request(
             self.base + path,
             method=method,
             data=None if body is None else json.dumps(body).encode(),
             headers={"Content-Type": "application/json"}
-            | ({"Authorization": f"Bearer {self.tokens[who]}"} if who else {}),
+            | ({"Authorization": f"Bearer {self.tokens[who]}"} if who else {})
+            | (headers or {}),
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -60,6 +64,17 @@ class Api:
         code, payload = self.call(method, path, who, body)
         assert code == status, (method, path, code, payload)
         return payload
+
+    def pay(self, reference: str, body: dict, key: str):
+        """The payment provider's signed callback (HMAC-SHA256 of "<timestamp>.<body>")."""
+        stamp = str(int(time.time()))
+        raw = json.dumps(body).encode()
+        digest = hmac.new(PROVIDER_SECRET.encode(), stamp.encode() + b"." + raw, hashlib.sha256)
+        headers = {"Idempotency-Key": key, "X-Klageflow-Timestamp": stamp,
+                   "X-Klageflow-Signature": f"sha256={digest.hexdigest()}"}  # fmt: skip
+        return self.call(
+            "POST", f"/api/v1/complaints/{reference}/payments", "payments", body, headers
+        )
 
     def at(self, instant: str) -> None:
         self.ok("PUT", "/api/v1/test/clock", body={"now": instant})
@@ -122,6 +137,7 @@ def system(tmp_path: Path):
         "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens (and port 1 is never a client port)
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp_path),
+        "KLAGEFLOW_PAYMENT_SECRETS": f"betaling={PROVIDER_SECRET}",
     }
     command = [sys.executable, "-m", "web.cli"]
     with (tmp_path / "server.log").open("w") as server_log:
@@ -201,18 +217,12 @@ def test_the_gammeldam_complaint_through_http_from_filing_to_refund(system):
 
     # The payment provider confirms the fee; the hearing runs until 2 September.
     api.at("2025-08-14T12:00:00+02:00")
-    wrong, _ = api.call(
-        "POST", f"/api/v1/complaints/{reference}/payments", "payments", {"amount_dkk": 1800}
-    )
+    wrong, _ = api.pay(reference, {"amount_dkk": 1800}, key="T-0")
     assert wrong == 422
-    paid = api.ok(
-        "POST", f"/api/v1/complaints/{reference}/payments", "payments",
-        body={"amount_dkk": 900, "provider": "test", "provider_ref": "T-1"},
-    )  # fmt: skip
+    code, paid = api.pay(reference, {"amount_dkk": 900, "provider_ref": "T-1"}, key="T-1")
+    assert code == 200, paid
     assert paid["fee"]["paid_at"].startswith("2025-08-14")
-    twice, _ = api.call(
-        "POST", f"/api/v1/complaints/{reference}/payments", "payments", {"amount_dkk": 900}
-    )
+    twice, _ = api.pay(reference, {"amount_dkk": 900}, key="T-2")
     assert twice == 409
 
     # Time passes the comment deadline; the scheduler fires the hearing timer.

@@ -27,7 +27,7 @@ def fuzz_app(tmp_path_factory):
     for applicant in ("private", "company"):
         engine.start("approval", {"applicant_type": applicant})
     settings_ = dataclasses.replace(load_settings(), data_dir=directory, test_clock=False)
-    app = create_app(settings_, engine)
+    app = create_app(settings_, engine, local=True)
     accounts = app.extensions["klageflow"].accounts
     accounts.upsert_organisation(
         "pkn",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from .. import auth
+from .. import auth, case_access
 from .schemas import (
     OrganisationSchema,
     PrincipalSchema,
@@ -104,3 +104,46 @@ class Token(MethodView):
     def delete(self, token_id):
         """Revoke a token."""
         _accounts().revoke_token(token_id)
+
+
+class CaseAccessQuerySchema(Schema):
+    username = fields.String(load_default=None, validate=validate.Length(max=150))
+    reference = fields.String(load_default=None, validate=validate.Length(max=20))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class CaseAccessSchema(Schema):
+    id = fields.Integer()
+    at = fields.String()
+    username = fields.String()
+    role = fields.String()
+    reference = fields.String(allow_none=True)
+    instance_id = fields.String(allow_none=True)
+    action = fields.String(
+        metadata={"description": "view_case, view_instance, view_task or download_document"}
+    )
+    channel = fields.String(metadata={"description": "api or ui"})
+
+
+class CaseAccessPageSchema(Schema):
+    items = fields.List(fields.Nested(CaseAccessSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+@blp.route("/case-access")
+class CaseAccessLog(MethodView):
+    @blp.arguments(CaseAccessQuerySchema, location="query")
+    @blp.response(200, CaseAccessPageSchema)
+    @auth.require("admin")
+    def get(self, query):
+        """Who of the staff opened which case, when and what; newest first, paginated."""
+        return case_access.entries(
+            current_app.extensions["klageflow"].engine.db,
+            page=query["page"],
+            page_size=query["page_size"],
+            username=query["username"],
+            reference=query["reference"],
+        )

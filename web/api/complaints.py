@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .. import auth
+from .. import auth, case_access, payments
 
 PREFIX = ""
 blp = Blueprint("complaints", __name__, description="Decisions and complaints (track and trace)")
@@ -183,8 +183,13 @@ class ComplaintResource(MethodView):
     @blp.response(200, TrackSchema)
     @auth.require()
     def get(self, reference):
-        """Track and trace: status, waiting for, next deadline, expected date, timeline, fee."""
-        return _service().track(auth.current(), reference)
+        """Track and trace: status, waiting for, next deadline, expected date, timeline, fee.
+
+        Parties see the case's public view; staff also its parties (the access is logged).
+        """
+        view = _service().track(auth.current(), reference)
+        case_access.record(_service().db, auth.current(), "view_case", "api", reference=reference)
+        return view
 
     @blp.arguments(ComplaintUpdateSchema)
     @blp.response(200, TrackSchema)
@@ -212,14 +217,39 @@ class Submit(MethodView):
         return _service().submit(auth.current(), reference)
 
 
+_CALLBACK_HEADERS = [
+    {"in": "header", "name": payments.IDEMPOTENCY_HEADER, "required": True,
+     "schema": {"type": "string", "maxLength": 200},
+     "description": "One value per payment; a repeat is answered, not paid twice."},
+    {"in": "header", "name": payments.TIMESTAMP_HEADER, "required": True,
+     "schema": {"type": "string", "pattern": "^[0-9]+$"},
+     "description": "Unix time in seconds when signed; within 5 minutes of the server's."},
+    {"in": "header", "name": payments.SIGNATURE_HEADER, "required": True,
+     "schema": {"type": "string"},
+     "description": "sha256=<hex HMAC-SHA256 of '<timestamp>.<raw body>' with the provider's "
+                    "secret>"},
+]  # fmt: skip
+
+
 @blp.route("/complaints/<reference>/payments")
 class Payments(MethodView):
     @blp.arguments(PaymentSchema)
     @blp.response(200, TrackSchema)
-    @auth.require("payment_provider", "admin")
+    @blp.doc(parameters=_CALLBACK_HEADERS)
+    @auth.require("payment_provider")
     def post(self, body, reference):
-        """The payment provider confirms the fee payment."""
-        return _service().pay(auth.current(), reference, body)
+        """A payment provider confirms the fee: a signed, timestamped, idempotent callback.
+
+        A repeat with the same Idempotency-Key and body answers 200 with the case as it
+        stands and the header `Idempotent-Replayed: true`; nothing is paid twice.
+        """
+        principal = auth.current()
+        settings = current_app.extensions["klageflow"].settings
+        raw = request.get_data(cache=True)
+        payments.verify(settings, principal.username, request.headers, raw)
+        key = payments.idempotency_key(request.headers)
+        view, repeated = payments.confirm(_service(), principal, reference, body, key=key, body=raw)
+        return view, 200, {payments.REPLAYED_HEADER: "true" if repeated else "false"}
 
 
 @blp.route("/complaints/<reference>/withdraw")

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from engine import NotFound
 
-from .. import auth
+from .. import auth, case_access
 from ..access import can_view_instance
 from .schemas import (
     IncidentSchema,
@@ -53,9 +53,23 @@ class Instance(MethodView):
     @blp.response(200, InstanceSchema)
     @auth.require()
     def get(self, instance_id):
-        """Status, active and completed elements, data, open tasks, incidents and history."""
+        """Status, active and completed elements, data, open tasks, incidents and history.
+
+        Staff get all of it (and the access is logged). A party to the case gets only where
+        it stands and the case's public view in `case` (what the case page shows).
+        """
         visible_instance(instance_id)
-        return _services().engine.show(instance_id)
+        services, principal = _services(), auth.current()
+        view = services.engine.show(instance_id)
+        if case_access.is_staff(principal):
+            case_access.record(
+                services.engine.db, principal, "view_instance", "api", instance_id=instance_id
+            )
+            return view
+        track = None
+        if view.business_key and view.process_key == "complaint":
+            track = services.complaints.track(principal, view.business_key)
+        return case_access.public_instance(view, track)
 
 
 @blp.route("/<instance_id>/messages")

@@ -135,6 +135,11 @@ class InstanceSchema(InstanceSummarySchema):
     updated_at = fields.DateTime(format="iso", allow_none=True)
     completed_at = fields.DateTime(format="iso", allow_none=True)
     row_version = fields.Integer()
+    case = fields.Dict(
+        allow_none=True,
+        metadata={"description": "parties only (instead of data, tasks and history): the "
+                  "case's public view, as GET /complaints/{reference}"},
+    )  # fmt: skip
 
 
 class LoginSchema(Schema):

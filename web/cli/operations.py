@@ -16,6 +16,7 @@ from engine.scheduler import Scheduler
 from .. import demo, migrate
 from ..app import create_app
 from ..bootstrap import build_services
+from ..startup import UnsafeConfiguration, is_loopback
 from .core import Invocation, Output, command, emit_now
 from .output import mail_text
 
@@ -27,7 +28,6 @@ DEMO_BUNDLES = [
         PROJECT_ROOT / "bpmn/examples/review.form",
     ],
 ]
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def deploy_demo(engine: Engine) -> list[dict[str, Any]]:
@@ -110,11 +110,14 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
     Migrates the database, deploys the shipped processes, seeds demo instances, users
     and a decision (unless --no-seed), then serves until Ctrl-C.
     """
-    settings = run.settings
-    if not no_web and host in LOCAL_HOSTS:
-        # Plain http on this machine: a Secure session cookie would not be kept by every
-        # browser. Production runs behind TLS with gunicorn, where cookies stay Secure.
-        settings = dataclasses.replace(settings, insecure_cookies=True)
+    if not is_loopback(host):
+        raise UnsafeConfiguration(
+            "`klageflow run` is the demo system and listens on localhost only; "
+            "serve others with gunicorn 'web.wsgi:app' (see README, Production)"
+        )
+    # The demo system: the test payment provider, and session cookies without Secure
+    # (plain http on this machine; production runs behind TLS with gunicorn).
+    settings = dataclasses.replace(run.settings, demo=True, insecure_cookies=True)
     services = build_services(settings, run.engine(schema_current=False))
     engine = services.engine
     migrate.upgrade(engine.db)
@@ -131,7 +134,7 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
         emit_now(Output(report, _startup_text), run.as_json)
         scheduler.run_forever()
         return
-    app = create_app(settings, engine)
+    app = create_app(settings, engine, local=True)
     report.update(_web_report(host, port))
     emit_now(Output(report, _startup_text), run.as_json)
     scheduler.start()
@@ -149,7 +152,9 @@ def serve(run: Invocation, host: str, port: int) -> None:
 
     The development server; production runs the app under gunicorn.
     """
-    app = create_app(run.settings, run.engine())
+    if run.settings.demo:
+        raise UnsafeConfiguration("KLAGEFLOW_DEMO is only for `klageflow run`")
+    app = create_app(run.settings, run.engine(), local=is_loopback(host))
     report = {"database": _shown_url(run.settings), **_web_report(host, port)}
     emit_now(Output(report, _startup_text), run.as_json)
     app.run(host=host, port=port, threaded=True, use_reloader=False)

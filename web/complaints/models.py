@@ -85,3 +85,24 @@ class ReferenceCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class PaymentConfirmation(Base):
+    """A fee payment a provider confirmed, by its idempotency key (a repeat is answered, not paid).
+
+    Written in the same transaction as the step that delivers the payment to the case.
+    """
+
+    __tablename__ = "payment_confirmation"
+    __table_args__ = (
+        Index("ix_payment_confirmation_key", "provider", "idempotency_key", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(150))  # the provider's username
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    request_sha256: Mapped[str] = mapped_column(String(64))  # of the signed body
+    reference: Mapped[str] = mapped_column(ForeignKey("complaint.reference"))
+    amount_dkk: Mapped[int] = mapped_column(Integer)
+    provider_ref: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from engine.db import get_by_id
 from workflows.complaint import deadlines, references, standing, status
 from workflows.complaint.timeline import SOURCE_KINDS
 
+from .. import case_access
 from ..accounts import Accounts, Principal
 from ..models import Organisation
 from . import access
@@ -133,7 +134,7 @@ class ComplaintService:
             )
             session.add(complaint)
             session.flush()
-            return self._view(complaint, decision)
+            return self._view(principal, complaint, decision)
 
     def update_draft(
         self, principal: Principal, reference: str, body: dict[str, Any]
@@ -163,7 +164,7 @@ class ComplaintService:
                     {**c, "confirmed_at": None} for c in complaint.co_complainants
                 ]
             complaint.updated_at = clock.now()
-            return self._view(complaint, decision)
+            return self._view(principal, complaint, decision)
 
     def confirm(self, principal: Principal, reference: str) -> dict[str, Any]:
         """A co-complainant confirms the draft; it can be filed when all have confirmed."""
@@ -181,7 +182,7 @@ class ComplaintService:
                 else c
                 for c in complaint.co_complainants
             ]
-            return self._view(complaint, decision)
+            return self._view(principal, complaint, decision)
 
     def submit(self, principal: Principal, reference: str) -> dict[str, Any]:
         """File the complaint: it becomes available to the authority and its case starts."""
@@ -234,7 +235,7 @@ class ComplaintService:
         """Track and trace: status, who the case waits for, the next deadline, the timeline."""
         with self.db.read() as session:
             complaint, decision = self._load(session, principal, reference)
-            return self._view(complaint, decision)
+            return self._view(principal, complaint, decision)
 
     def mine(self, principal: Principal) -> list[dict[str, Any]]:
         """My complaints (complainants), my authority's or my board's cases (caseworkers)."""
@@ -270,12 +271,25 @@ class ComplaintService:
             decision = decisions[complaint.decision_id]
             facts = data.get(complaint.instance_id, {}) if complaint.instance_id else {}
             if access.can_view(principal, complaint, decision, facts):
-                result.append(self._view(complaint, decision, facts, with_timeline=False))
+                result.append(
+                    self._view(principal, complaint, decision, facts, with_timeline=False)
+                )
         return result
 
-    def pay(self, principal: Principal, reference: str, payment: dict[str, Any]) -> dict[str, Any]:
-        """The payment provider confirms the fee; the case goes on (409 if no fee is due)."""
-        if principal.role not in ("payment_provider", "admin"):
+    def pay(
+        self,
+        principal: Principal,
+        reference: str,
+        payment: dict[str, Any],
+        *,
+        in_transaction=None,
+    ) -> dict[str, Any]:
+        """The payment provider confirms the fee; the case goes on (409 if no fee is due).
+
+        Callers check the provider's signature first (`web.payments`); `in_transaction`
+        records the confirmation in the same step as the message.
+        """
+        if principal.role != "payment_provider":
             raise PermissionDenied("only the payment provider confirms payments")
         with self.db.read() as session:
             complaint = session.get(Complaint, reference)
@@ -296,7 +310,11 @@ class ComplaintService:
             "provider_ref": payment.get("provider_ref"),
         }
         self.engine.send_message(
-            complaint.instance_id, "fee_paid", message, actor=principal.username
+            complaint.instance_id,
+            "fee_paid",
+            message,
+            actor=principal.username,
+            in_transaction=in_transaction,
         )
         return self.track_as_system(reference)
 
@@ -320,7 +338,7 @@ class ComplaintService:
         with self.db.read() as session:
             complaint = session.get(Complaint, reference)
             decision = session.get(Decision, complaint.decision_id)
-            return self._view(complaint, decision)
+            return self._view(None, complaint, decision)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -388,6 +406,7 @@ class ComplaintService:
 
     def _view(
         self,
+        principal: Principal | None,
         complaint: Complaint,
         decision: Decision,
         data: dict[str, Any] | None = None,
@@ -407,7 +426,7 @@ class ComplaintService:
             **data,
         }
         trace = status.track_and_trace(facts, events, now=clock.now())
-        return {
+        view = {
             "reference": complaint.reference,
             "decision": decision.id,
             "decision_title": decision.title,
@@ -422,6 +441,10 @@ class ComplaintService:
             "instance_id": complaint.instance_id,
             **trace,
         }
+        # Staff see the case's parties; parties and integrations only its public view.
+        return (
+            view if case_access.is_staff(principal) else case_access.public_track(principal, view)
+        )
 
 
 def _co(entry: dict[str, Any]) -> dict[str, Any]:

@@ -193,9 +193,13 @@ def error_page(status: int, message: str | None):
     )  # fmt: skip
 
 
-def register_ui(app: Flask) -> None:
-    """Mount the UI at / (the API stays under /api/v1)."""
+def register_ui(app: Flask, settings) -> None:
+    """Mount the UI at / (the API stays under /api/v1); the test payment page in demo mode."""
     app.register_blueprint(bp)
+    if settings.demo:
+        from . import testpayment
+
+        app.register_blueprint(testpayment.bp)
 
 
 from . import admin, designer, portal, work  # noqa: E402, F401  (their routes join `bp`)

@@ -6,8 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from engine import InvalidData, KlageflowError
 
+from .. import case_access
 from ..models import ROLES
 from . import (
+    PAGE_SIZE,
     bp,
     current_user,
     login_required,
@@ -91,3 +93,21 @@ def retry_incident(incident_id: int):
     else:
         flash(t("retried"), "success")
     return redirect(url_for("ui.admin"))
+
+
+@bp.get("/admin/adgangslog")
+@login_required("admin")
+def access_log():
+    """The log of staff who opened cases, newest first (filter by user or case)."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    username = (request.args.get("bruger") or "").strip()[:150] or None
+    reference = (request.args.get("sag") or "").strip()[:20] or None
+    log = case_access.entries(
+        services().engine.db, page=page, page_size=PAGE_SIZE, username=username,
+        reference=reference,
+    )  # fmt: skip
+    return render_template(
+        "ui/access_log.html", log=log, page=page,
+        pages=max((log["total"] + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        username=username or "", reference=reference or "", actions=case_access.ACTIONS,
+    )  # fmt: skip

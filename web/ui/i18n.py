@@ -98,6 +98,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Test payment: no money is charged. For trying the system only.",
     ),
     "paid": ("Gebyret er betalt.", "The fee is paid."),
+    "test_payment_title": ("Testbetaling", "Test payment"),
+    "test_payment_banner": (
+        "Dette er en test, ikke en rigtig betaling.",
+        "This is a test, not a real payment.",
+    ),
+    "test_payment_confirm": ("Gennemfør testbetalingen", "Complete the test payment"),
+    "test_payment_nothing_due": ("Der er intet gebyr at betale.", "There is no fee to pay."),
+    "back_to_case": ("Tilbage til sagen", "Back to the case"),
+    "pay_with_provider": (
+        "Gebyret betales via nævnets betalingsløsning. Sagen opdateres, når betalingen er "
+        "registreret.",
+        "The fee is paid through the board's payment service. The case is updated once the "
+        "payment is registered.",
+    ),
     "withdraw": ("Træk klagen tilbage", "Withdraw the complaint"),
     "withdraw_confirm": (
         "Klagen trækkes tilbage, og sagen afsluttes. Det kan ikke fortrydes.",
@@ -132,6 +146,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_tasks": ("Ingen åbne opgaver.", "No open tasks."),
     # admin
     "admin_title": ("Administration", "Administration"),
+    "access_log_title": ("Adgangslog", "Access log"),
+    "access_log_intro": (
+        "Hver gang en medarbejder åbner en sag via brugerfladen eller API'et, registreres "
+        "hvem, hvornår, hvilken sag og hvad.",
+        "Each time a member of staff opens a case through the web pages or the API, who, "
+        "when, which case and what is recorded.",
+    ),
+    "access_log_link": ("Se adgangsloggen", "See the access log"),
+    "when": ("Tidspunkt", "When"),
+    "what": ("Hvad", "What"),
+    "channel": ("Kanal", "Channel"),
+    "channel_ui": ("Brugerflade", "Web pages"),
     "organisations": ("Myndigheder og nævn", "Authorities and boards"),
     "notification_email": ("Underretningsadresse", "Notification address"),
     "save": ("Gem", "Save"),

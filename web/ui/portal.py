@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from engine import InvalidData, KlageflowError
 
-from ..accounts import Principal
+from .. import case_access
 from . import (
     COMPLAINANT_TYPES,
     PAGE_SIZE,
@@ -124,6 +124,7 @@ def _submit(reference: str):
 @login_required()
 def case(reference: str):
     track = services().complaints.track(current_user(), reference)
+    case_access.record(services().engine.db, current_user(), "view_case", "ui", reference=reference)
     active: list[str] = []
     if track.get("instance_id"):
         active = services().engine.show(track["instance_id"]).active_elements
@@ -139,6 +140,7 @@ def case(reference: str):
         ),
         documents=case_documents().list(current_user(), reference),
         upload_kinds=KINDS_BY_ROLE.get(current_user().role, ()),
+        demo=services().settings.demo,
     )  # fmt: skip
 
 
@@ -174,6 +176,9 @@ def add_document(reference: str):
 @login_required()
 def document(reference: str, document_id: int):
     meta, data = case_documents().read(current_user(), reference, document_id)
+    case_access.record(
+        services().engine.db, current_user(), "download_document", "ui", reference=reference
+    )
     response = current_app.response_class(data, mimetype=meta["content_type"])
     response.headers["Content-Disposition"] = f'attachment; filename="{meta["filename"]}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -219,46 +224,6 @@ def confirm_case(reference: str):
     else:
         flash(t("confirmed"), "success")
     return redirect(url_for("ui.case", reference=reference))
-
-
-@bp.post("/sager/<reference>/betal")
-@login_required("complainant")
-def pay(reference: str):
-    """Pay through the built-in test provider (clearly labelled; no money moves)."""
-    service = services().complaints
-    track = service.track(current_user(), reference)  # the caller must see the case
-    if _owner(track) != current_user().username:
-        abort(403)
-    amount = (track.get("fee") or {}).get("amount_dkk")
-    provider = TestPaymentProvider(service)
-    try:
-        provider.pay(reference, amount)
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("paid"), "success")
-    return redirect(url_for("ui.case", reference=reference))
-
-
-class TestPaymentProvider:
-    """The built-in payment provider: confirms at once, charges nothing (for trying out).
-
-    A real provider implements the same `pay(reference, amount_dkk)` by sending the
-    complainant to its payment page and calling POST /api/v1/complaints/{ref}/payments
-    when the payment has cleared.
-    """
-
-    name = "test"
-
-    def __init__(self, service):
-        self.service = service
-
-    def pay(self, reference: str, amount_dkk: int | None) -> dict[str, Any]:
-        system = Principal(0, "testbetaling", "payment_provider", None, None, None, "Test")
-        return self.service.pay(
-            system, reference, {"amount_dkk": amount_dkk or 0, "provider": self.name,
-                                "provider_ref": None, "paid_at": None},
-        )  # fmt: skip
 
 
 @bp.post("/sager/<reference>/tilbagetraek")

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 
+from .. import case_access
 from . import (
     CASEWORKERS,
     PAGE_SIZE,
@@ -102,6 +103,11 @@ def task(task_id: str):
     from ..complaints.documents import KINDS_BY_ROLE
 
     case_view = _case_for_task(item)
+    if request.method == "GET":
+        case_access.record(
+            engine.db, current_user(), "view_task", "ui",
+            instance_id=item.instance_id, reference=case_view and case_view["reference"],
+        )  # fmt: skip
     documents = case_documents().list(current_user(), case_view["reference"]) if case_view else []
     return render_template(
         "ui/task.html", item=item, form=item.form, errors=errors, raw=raw,
