@@ -59,6 +59,9 @@ class Settings:
     # Days a complainant has to pay the fee once the board requests it (the chair sets it).
     payment_days: int = field(default_factory=lambda: int(_env("PAYMENT_DAYS", "14")))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    # Reverse proxies in front of the web app whose X-Forwarded-* headers are believed
+    # (0: none; the client address is the connection's).
+    trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
 
 
 def load_settings() -> Settings:

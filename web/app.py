@@ -9,11 +9,12 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import Engine
 from engine.config import PROJECT_ROOT, Settings, load_settings
 
-from . import auth, migrate, problems
+from . import auth, headers, migrate, problems
 from .accounts import Accounts
 from .complaints.service import ComplaintService
 
@@ -37,6 +38,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine or Engine.from_settings(settings)
     migrate.ensure_current(engine.db)
     app = Flask(__name__)
+    if settings.trusted_proxies > 0:
+        # Believe as many X-Forwarded-For/-Proto/-Host entries as there are proxies, so
+        # each client keeps its own address (login limits) and https is recognised (HSTS).
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.update(
         SECRET_KEY=settings.secret_key or _local_secret(settings.data_dir),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -63,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["klageflow"] = Services(
         settings, engine, accounts, ComplaintService(engine, accounts, settings.payment_days)
     )
+    headers.init_app(app)
     app.before_request(auth.load_principal)
     if settings.test_clock:
         from engine import testclock

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine import InvalidData, KlageflowError, TaskFilter
 
+from ..redirects import safe_next
 from . import (
     CASEWORKERS,
     PAGE_SIZE,
@@ -128,7 +129,7 @@ def claim(task_id: str):
         flash(exc.message, "error")
     else:
         flash(t("claimed"), "success")
-    return redirect(request.form.get("next") or url_for("ui.task", task_id=task_id))
+    return redirect(safe_next(request.form.get("next"), url_for("ui.task", task_id=task_id)))
 
 
 @bp.post("/opgaver/<task_id>/frigiv")
