@@ -6,26 +6,18 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, case, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 
 from engine import Conflict, InvalidData, KlageflowError, NotFound, clock
 from engine.db import Database
 
-from .models import ROLES, ApiToken, LoginThrottle, Organisation, User
+from . import login_limits
+from .models import ROLES, ApiToken, Organisation, User
 
 _hasher = PasswordHasher()
-LOGIN_WINDOW = timedelta(minutes=15)  # a streak of attempts ends after this long quiet
-LOCKOUT_MEMORY = timedelta(days=1)  # locks in a row are remembered this long
-LOCK_BASE = timedelta(minutes=1)  # the first lock; each next one lasts twice as long
-LOCK_MAX = timedelta(days=1)
-MAX_FAILED_PER_ACCOUNT = 5  # one account, from one address
-MAX_FAILED_PER_ADDRESS = 20  # every account, from one address
 
 
 class TooManyAttempts(KlageflowError):
@@ -222,24 +214,28 @@ class Accounts:
     # -- authentication ---------------------------------------------------------------------
 
     def authenticate(self, username: str, password: str, address: str | None = None) -> Principal:
-        """Check a password, within the login limits of the address and of the account there.
+        """Check a password within the login limits of the address and of the account there.
 
-        Each attempt first takes a place in both limits with one atomic statement, so
-        parallel attempts cannot all get past a limit checked earlier. Failures lock the
-        address (after MAX_FAILED_PER_ADDRESS) or the account from that address (after
-        MAX_FAILED_PER_ACCOUNT), never the account everywhere: its owner elsewhere can still
-        log in. Locks grow: each lock in a row lasts twice as long as the one before.
+        The attempt takes its place in the limits before the password is checked (see
+        web/login_limits.py); a refused attempt answers TooManyAttempts with the wait.
         """
         now = clock.now()
-        where = address or "unknown"
-        limits = {
-            f"address {where}": MAX_FAILED_PER_ADDRESS,
-            f"account {where} {username}": MAX_FAILED_PER_ACCOUNT,
-        }
+        limits = login_limits.limits_for(username, address)
         with self.db.write() as session:
-            taken = _take_attempt(session, limits, now)
+            taken = login_limits.take_attempt(session, limits, now)
         if len(taken) < len(limits):
-            self._refuse_attempt(taken, limits, now)
+            with self.db.write() as session:
+                login_limits.give_back(session, list(taken))
+                until = login_limits.locked_until(session, list(limits), now)
+            wait = math.ceil(
+                (until - now).total_seconds() if until else login_limits.LOCK_BASE.seconds
+            )
+            wait = max(1, wait)
+            raise TooManyAttempts(
+                f"too many failed logins from this address; wait {math.ceil(wait / 60)} min "
+                "and try again",
+                retry_after=wait,
+            )
         with self.db.read() as session:
             user = session.scalar(select(User).where(User.username == username))
         ok = False
@@ -254,30 +250,11 @@ class Accounts:
             full = [key for key, attempts in taken.items() if attempts >= limits[key]]
             if full:
                 with self.db.write() as session:
-                    _lock(session, full, now)
+                    login_limits.lock(session, full, now)
             raise NotAuthenticated("wrong username or password")
         with self.db.write() as session:
-            # A correct password clears the account's count here, and does not count
-            # against the address.
-            account_key = f"account {where} {username}"
-            session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
-            _give_back(session, [f"address {where}"])
+            login_limits.succeeded(session, limits)
         return self.principal(user.id)
-
-    def _refuse_attempt(self, taken: dict[str, int], limits: dict[str, int], now) -> None:
-        """Refuse an attempt a limit had no place for; say how long the lock lasts."""
-        with self.db.write() as session:
-            _give_back(session, list(taken))
-            locked = session.scalars(
-                select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(list(limits)))
-            )
-            until = max((at for at in locked if at is not None and at > now), default=None)
-        wait = max(1, math.ceil((until - now).total_seconds() if until else LOCK_BASE.seconds))
-        raise TooManyAttempts(
-            f"too many failed logins from this address; wait {math.ceil(wait / 60)} min "
-            "and try again",
-            retry_after=wait,
-        )
 
     def session_epoch(self, user_id: int) -> int:
         """The epoch new sessions of the user begin in."""
@@ -354,58 +331,6 @@ class Accounts:
                 return None
             user_id = row.user_id
         return self.principal(user_id)
-
-
-def _take_attempt(session, limits: dict[str, int], now) -> dict[str, int]:
-    """Count an attempt against every key with room left, in one statement.
-
-    Returns the keys that took it with their new counts; a key that is locked or full
-    is left alone and missing from the result.
-    """
-    table = LoginThrottle.__table__
-    insert = (sqlite_insert if session.bind.dialect.name == "sqlite" else postgresql_insert)(table)
-    row = table.c
-    quiet = row.last_at <= now - LOGIN_WINDOW
-    rows = [
-        {"key": key, "attempts": 1, "allowed": allowed, "lockouts": 0, "last_at": now,
-         "locked_until": None}
-        for key, allowed in limits.items()
-    ]  # fmt: skip
-    statement = (
-        insert.values(rows)
-        .on_conflict_do_update(
-            index_elements=[row.key],
-            set_={
-                "attempts": case((quiet, 1), else_=row.attempts + 1),
-                "lockouts": case((row.last_at <= now - LOCKOUT_MEMORY, 0), else_=row.lockouts),
-                "allowed": insert.excluded.allowed,
-                "last_at": now,
-            },
-            where=and_(
-                or_(row.locked_until.is_(None), row.locked_until <= now),
-                or_(quiet, row.attempts < row.allowed),
-            ),
-        )
-        .returning(row.key, row.attempts)
-    )
-    return {key: attempts for key, attempts in session.execute(statement)}
-
-
-def _lock(session, keys: list[str], now) -> None:
-    """Lock full keys: 1 minute, then 2, 4, ... up to a day for locks in a row."""
-    for throttle in session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))):
-        throttle.locked_until = now + min(LOCK_BASE * 2**throttle.lockouts, LOCK_MAX)
-        throttle.lockouts += 1
-        throttle.attempts = 0
-
-
-def _give_back(session, keys: list[str]) -> None:
-    """Return places taken by an attempt that was refused or succeeded."""
-    session.execute(
-        update(LoginThrottle)
-        .where(LoginThrottle.key.in_(keys), LoginThrottle.attempts > 0)
-        .values(attempts=LoginThrottle.attempts - 1)
-    )
 
 
 def _token_hash(token: str) -> str:
