@@ -78,6 +78,9 @@ class Settings:
     demo: bool = field(default_factory=lambda: _env_bool("DEMO", False))
     # Payment providers' callback secrets: "username=secret" pairs, separated by commas.
     payment_secrets: str = field(default_factory=lambda: _env("PAYMENT_SECRETS", ""))
+    # Reverse proxies in front of the web app whose X-Forwarded-* headers are believed
+    # (0: none; the client address is the connection's).
+    trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
 
     def __post_init__(self) -> None:
         try:

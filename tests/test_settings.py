@@ -111,7 +111,10 @@ def test_unset_payment_days_mean_the_complaint_domains_default(engine, tmp_path,
     app = create_app(settings, engine, local=True)
     assert app.extensions["klageflow"].complaints.payment_days == DEFAULT_PAYMENT_DAYS
     settings = dataclasses.replace(settings, payment_days=5)
-    assert create_app(settings, engine, local=True).extensions["klageflow"].complaints.payment_days == 5
+    assert (
+        create_app(settings, engine, local=True).extensions["klageflow"].complaints.payment_days
+        == 5
+    )
 
 
 def session_cookie(settings: Settings, engine) -> str:

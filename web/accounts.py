@@ -1,31 +1,33 @@
-"""Accounts: users and roles, argon2 passwords, hashed revocable API tokens, login rate limits."""
+"""Accounts: users and roles, argon2 passwords, hashed revocable API tokens, login limits, sessions."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import select, update
 
 from engine import Conflict, InvalidData, KlageflowError, NotFound, clock
 from engine.db import Database, get_by_id
 
-from .models import ROLES, ApiToken, LoginAttempt, Organisation, User
+from . import login_limits
+from .models import ROLES, ApiToken, Organisation, User
 
 _hasher = PasswordHasher()
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILED_PER_USER = 5
-MAX_FAILED_PER_ADDRESS = 20
 
 
 class TooManyAttempts(KlageflowError):
-    """Too many failed logins recently; try again later."""
+    """Too many failed logins recently; `retry_after` says in how many seconds to try again."""
 
     status = 429
+
+    def __init__(self, message: str, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotAuthenticated(KlageflowError):
@@ -200,37 +202,42 @@ class Accounts:
             return list(session.scalars(select(User).order_by(User.username)))
 
     def set_active(self, username: str, active: bool) -> None:
-        """Activate or deactivate a user (a deactivated user's tokens stop working)."""
+        """Activate or deactivate a user (a deactivated user's tokens and sessions stop working)."""
         with self.db.write() as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is None:
                 raise NotFound(f"user {username!r} does not exist")
             user.active = active
+            if not active:
+                user.session_epoch += 1  # reactivating must not revive old sessions
 
     # -- authentication ---------------------------------------------------------------------
 
     def authenticate(self, username: str, password: str, address: str | None = None) -> Principal:
-        """Check a password; failures are counted and rate-limited per user and address."""
+        """Check a password within the login limits of the address and of the account there.
+
+        The attempt takes its place in the limits before the password is checked (see
+        web/login_limits.py); a refused attempt answers TooManyAttempts with the wait.
+        """
         now = clock.now()
-        since = now - LOGIN_WINDOW
+        limits = login_limits.limits_for(username, address)
+        with self.db.write() as session:
+            taken = login_limits.take_attempt(session, limits, now)
+        if len(taken) < len(limits):
+            with self.db.write() as session:
+                login_limits.give_back(session, list(taken))
+                until = login_limits.locked_until(session, list(limits), now)
+            wait = math.ceil(
+                (until - now).total_seconds() if until else login_limits.LOCK_BASE.seconds
+            )
+            wait = max(1, wait)
+            raise TooManyAttempts(
+                f"too many failed logins from this address; wait {math.ceil(wait / 60)} min "
+                "and try again",
+                retry_after=wait,
+            )
         with self.db.read() as session:
-            by_user = session.scalar(
-                select(func.count()).where(
-                    LoginAttempt.username == username, LoginAttempt.at > since
-                )
-            )
-            by_addr = (
-                session.scalar(
-                    select(func.count()).where(
-                        LoginAttempt.address == address, LoginAttempt.at > since
-                    )
-                )
-                if address
-                else 0
-            )
             user = session.scalar(select(User).where(User.username == username))
-        if by_user >= MAX_FAILED_PER_USER or by_addr >= MAX_FAILED_PER_ADDRESS:
-            raise TooManyAttempts("too many failed logins; wait 15 minutes and try again")
         ok = False
         if user is not None and user.active and user.password_hash:
             try:
@@ -240,12 +247,46 @@ class Accounts:
         else:
             _hasher.hash(password)  # spend the same time whether or not the user exists
         if not ok:
-            with self.db.write() as session:
-                session.add(LoginAttempt(username=username, address=address, at=now))
+            full = [key for key, attempts in taken.items() if attempts >= limits[key]]
+            if full:
+                with self.db.write() as session:
+                    login_limits.lock(session, full, now)
             raise NotAuthenticated("wrong username or password")
         with self.db.write() as session:
-            session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+            login_limits.succeeded(session, limits)
         return self.principal(user.id)
+
+    def session_epoch(self, user_id: int) -> int:
+        """The epoch new sessions of the user begin in."""
+        with self.db.read() as session:
+            return session.scalar(select(User.session_epoch).where(User.id == user_id)) or 0
+
+    def session_principal(self, user_id: int, epoch: object) -> Principal | None:
+        """The principal of a session cookie, if the user is active and the session not ended."""
+        with self.db.read() as session:
+            user = session.get(User, user_id) if isinstance(user_id, int) else None
+            if user is None or not user.active or user.session_epoch != epoch:
+                return None
+            org = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+            return _principal(user, org)
+
+    def end_sessions(self, user_id: int) -> None:
+        """End every session of the user (log out everywhere)."""
+        with self.db.write() as session:
+            session.execute(
+                update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1)
+            )
+
+    def set_password(self, username: str, password: str) -> None:
+        """Set a user's password; every session of the user ends."""
+        if len(password) < 10:
+            raise InvalidData("the password is too short", {"password": ["at least 10 characters"]})
+        with self.db.write() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"user {username!r} does not exist")
+            user.password_hash = _hasher.hash(password)
+            user.session_epoch += 1
 
     def create_token(self, username: str, name: str | None = None) -> str:
         """Issue a bearer token for a user; only its hash is stored, so show it once."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, send_from_directory
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import Engine
 from engine.config import PROJECT_ROOT, Settings, load_settings
 
-from . import auth, migrate, problems, startup
+from . import auth, headers, migrate, problems, startup
 from .bootstrap import build_services
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -30,6 +31,11 @@ def create_app(
     engine = services.engine
     migrate.ensure_current(engine.db)
     app = Flask(__name__)
+    if settings.trusted_proxies > 0:
+        # Believe as many X-Forwarded-For/-Proto/-Host entries as there are proxies, so
+        # each client keeps its own address (login limits) and https is recognised (HSTS).
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.update(
         SECRET_KEY=startup.session_secret(settings, local=local),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -53,6 +59,7 @@ def create_app(
         },
     )
     app.extensions["klageflow"] = services
+    headers.init_app(app)
     app.before_request(auth.load_principal)
     if settings.test_clock:
         from engine import testclock

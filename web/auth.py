@@ -29,8 +29,34 @@ def load_principal() -> None:
         return
     user_id = session.get("user_id")
     if user_id is not None:
-        g.principal = accounts.principal(user_id)
-        g.auth_kind = "session"
+        g.principal = accounts.session_principal(user_id, session.get("epoch"))
+        if g.principal is None:
+            session.clear()  # ended by a logout, a new password or deactivation
+        else:
+            g.auth_kind = "session"
+
+
+def start_session(principal: Principal) -> None:
+    """Begin a fresh session for `principal` (keeping only the chosen language)."""
+    accounts = current_app.extensions["klageflow"].accounts
+    lang = session.get("lang")
+    session.clear()
+    session["user_id"] = principal.id
+    session["epoch"] = accounts.session_epoch(principal.id)
+    if lang:
+        session["lang"] = lang
+    csrf_token()
+
+
+def end_session() -> None:
+    """Log out: end this and every other session of the user, keeping the language."""
+    principal = current()
+    if principal is not None and g.get("auth_kind") == "session":
+        current_app.extensions["klageflow"].accounts.end_sessions(principal.id)
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 def current() -> Principal | None:

@@ -1,4 +1,4 @@
-"""Application tables: organisations (authorities and boards), users, API tokens, login attempts.
+"""Application tables: organisations (authorities and boards), users, API tokens, login limits.
 
 They share the engine's metadata so one schema (and one Alembic history) covers everything.
 """
@@ -52,6 +52,8 @@ class User(Base):
     complainant_type: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Sessions carry the epoch they began in; raising it ends every session of the user.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(Base):
@@ -69,19 +71,22 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class LoginAttempt(Base):
-    """Failed logins, counted per username and per address for rate limiting."""
+class LoginThrottle(Base):
+    """Recent login attempts of one client address, or of one account from one address.
 
-    __tablename__ = "login_attempt"
-    __table_args__ = (
-        Index("ix_login_attempt_user", "username", "at"),
-        Index("ix_login_attempt_addr", "address", "at"),
-    )
+    `attempts` counts attempts in the current streak (a streak ends after a quiet window);
+    at `allowed` the key is locked until `locked_until`, each lock in a row (`lockouts`)
+    twice as long as the one before. A correct password clears the account's key.
+    """
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(150))
-    address: Mapped[str | None] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    allowed: Mapped[int] = mapped_column(Integer)
+    lockouts: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CaseAccess(Base):

@@ -57,7 +57,10 @@ def register(app: Flask, html_handler=None) -> None:
         if isinstance(exc, DeploymentError):
             return problem(exc.status, exc.message, errors=[p.as_dict() for p in exc.problems])
         fields = getattr(exc, "fields", None) or None
-        return problem(exc.status, exc.message, errors=fields)
+        response = problem(exc.status, exc.message, errors=fields)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

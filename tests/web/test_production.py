@@ -381,23 +381,24 @@ def test_gunicorn_with_a_missing_short_or_published_secret_key_exits_with_the_re
         assert "Traceback" not in stderr
 
 
-def forged_session(secret: str, user_id: int) -> str:
-    """A session cookie for `user_id`, signed with `secret` as Flask signs it."""
+def forged_session(secret: str, user_id: int, epoch: int) -> str:
+    """A session cookie for `user_id` at session `epoch`, signed with `secret` as Flask signs it."""
     app = Flask("forger")
     app.secret_key = secret
     return (
         SecureCookieSessionInterface()
         .get_signing_serializer(app)
-        .dumps({"user_id": user_id, "csrf": "forged"})
+        .dumps({"user_id": user_id, "epoch": epoch, "csrf": "forged"})
     )
 
 
 def test_a_cookie_signed_with_the_old_default_key_gives_nothing(system):
     admin_id = system.accounts.by_username("adam").id
+    epoch = system.accounts.session_epoch(admin_id)
 
     def as_cookie(secret: str, method="GET", path="/api/v1/session", **kwargs):
         return requests.request(
-            method, system.base + path, cookies={"session": forged_session(secret, admin_id)},
+            method, system.base + path, cookies={"session": forged_session(secret, admin_id, epoch)},
             headers={"X-CSRF-Token": "forged"}, allow_redirects=False, timeout=30, **kwargs,
         )  # fmt: skip
 
@@ -436,14 +437,15 @@ def test_locally_a_published_key_signs_nothing_either(system, tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
         admin_id = system.accounts.by_username("adam").id
-        forged = forged_session("change-me-in-production", admin_id)
+        epoch = system.accounts.session_epoch(admin_id)
+        forged = forged_session("change-me-in-production", admin_id, epoch)
         answer = requests.get(base + "/api/v1/session", cookies={"session": forged}, timeout=30)
         assert answer.status_code == 401
         own = (tmp_path / "secret_key").read_text().strip()
         assert len(own) >= 32
         genuine = requests.get(
             base + "/api/v1/session",
-            cookies={"session": forged_session(own, admin_id)},
+            cookies={"session": forged_session(own, admin_id, epoch)},
             timeout=30,
         )
         assert genuine.status_code == 200 and genuine.json()["username"] == "adam"

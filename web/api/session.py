@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -36,15 +36,13 @@ class SessionResource(MethodView):
         """Log in; sets the session cookie. Failed attempts are rate-limited."""
         accounts = current_app.extensions["klageflow"].accounts
         principal = accounts.authenticate(body["username"], body["password"], request.remote_addr)
-        session.clear()
-        session["user_id"] = principal.id
-        auth.csrf_token()
+        auth.start_session(principal)
         return principal_dict(principal)
 
     @blp.response(204)
     def delete(self):
-        """Log out."""
-        session.clear()
+        """Log out: this and every other session of the user end."""
+        auth.end_session()
 
     @blp.response(200, PrincipalSchema)
     @auth.require()

@@ -9,6 +9,7 @@ path), and served only to whoever may see the case.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from engine.db import Database, get_by_id
 from ..accounts import Principal
 from .models import Complaint, ComplaintDocument
 
+_FORBIDDEN_IN_NAMES = set('"*:<>?|;')
 MAX_BYTES = 8 * 1024 * 1024  # below the request limit (10 MB), so the form gets field errors
 # content type -> (file name endings, a check of the first bytes)
 TYPES: dict[str, tuple[tuple[str, ...], Any]] = {
@@ -43,6 +45,24 @@ KIND_LABELS = {
     "case_document": ("Sagens dokument", "Case document"),
     "board_decision": ("Nævnets afgørelse", "The board's decision"),
 }
+
+
+def safe_filename(filename: str) -> str:
+    """An uploaded file's name made harmless: its last path part, printable, at most 200 chars.
+
+    Control and formatting characters (line breaks, right-to-left overrides) and the
+    characters Windows forbids in names (quotes among them) become `_`; the ending is kept.
+    """
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(
+        "_" if c in _FORBIDDEN_IN_NAMES or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+        else c
+        for c in name
+    ).strip(" .")  # fmt: skip
+    if len(name) > 200:
+        stem, dot, ending = name.rpartition(".")
+        name = stem[: 199 - len(ending)] + dot + ending if dot and len(ending) <= 10 else name[:200]
+    return name or "dokument"
 
 
 def content_type_of(filename: str, data: bytes) -> str:
@@ -82,7 +102,7 @@ class Documents:
             raise InvalidData(
                 "the file is too large", {"file": [f"at most {MAX_BYTES // (1024 * 1024)} MB"]}
             )
-        safe_name = Path(filename.replace("\\", "/")).name.strip()[:200] or "dokument"
+        safe_name = safe_filename(filename)
         content_type = content_type_of(safe_name, data)
         digest = hashlib.sha256(data).hexdigest()
         target = self.folder / digest[:2] / digest

@@ -29,7 +29,8 @@ from engine import KlageflowError
 from workflows.complaint import standing
 
 from .. import auth
-from ..accounts import Principal
+from ..accounts import Principal, TooManyAttempts
+from ..redirects import safe_next
 from .i18n import LANGUAGES, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
@@ -117,8 +118,7 @@ def set_language(lang: str):
     if lang not in LANGUAGES:
         abort(404)
     session["lang"] = lang
-    target = request.args.get("next") or url_for("ui.home")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_next(request.args.get("next"), url_for("ui.home")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -130,27 +130,24 @@ def login():
                 request.form.get("username", ""), request.form.get("password", ""),
                 request.remote_addr,
             )  # fmt: skip
+        except TooManyAttempts as exc:
+            minutes = max(1, -(-exc.retry_after // 60))
+            flash(t("login_locked").format(minutes=minutes), "error")
+            page = render_template("ui/login.html", username=request.form.get("username"))
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         except KlageflowError as exc:
             status = getattr(exc, "status", 401)
             flash(t("login_failed") if status == 401 else exc.message, "error")
             return render_template("ui/login.html", username=request.form.get("username")), status
-        lang = session.get("lang")
-        session.clear()
-        session["user_id"] = principal.id
-        if lang:
-            session["lang"] = lang
-        target = request.args.get("next") or url_for("ui.home")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+        auth.start_session(principal)
+        return redirect(safe_next(request.args.get("next"), url_for("ui.home")))
     return render_template("ui/login.html", username="")
 
 
 @bp.post("/logout")
 def logout():
     auth.check_csrf()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    auth.end_session()
     flash(t("logged_out"), "info")
     return redirect(url_for("ui.login"))
 

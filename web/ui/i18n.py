@@ -30,6 +30,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "password": ("Adgangskode", "Password"),
     "login_failed": ("Forkert brugernavn eller adgangskode.", "Wrong username or password."),
     "logged_out": ("Du er logget ud.", "You are logged out."),
+    "login_locked": (
+        "For mange mislykkede forsøg på at logge ind herfra. Prøv igen om {minutes} min.",
+        "Too many failed attempts to log in from here. Try again in {minutes} min.",
+    ),
     "login_needed": ("Log ind for at fortsætte.", "Log in to continue."),
     # errors
     "error_404_title": ("Siden findes ikke", "Page not found"),

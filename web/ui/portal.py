@@ -9,6 +9,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from engine import InvalidData, KlageflowError
 
 from .. import case_access
+from ..downloads import content_disposition
+from ..redirects import safe_next
 from . import (
     COMPLAINANT_TYPES,
     PAGE_SIZE,
@@ -150,9 +152,7 @@ def add_document(reference: str):
     """Upload a case document, or write a comment (kept as a text document)."""
     from ..complaints.documents import KINDS_BY_ROLE
 
-    back = request.form.get("next") or url_for("ui.case", reference=reference)
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("ui.case", reference=reference)
+    back = safe_next(request.form.get("next"), url_for("ui.case", reference=reference))
     kind = request.form.get("kind") or (KINDS_BY_ROLE.get(current_user().role) or ("",))[0]
     upload = request.files.get("file")
     text = (request.form.get("text") or "").strip()
@@ -180,7 +180,7 @@ def document(reference: str, document_id: int):
         services().engine.db, current_user(), "download_document", "ui", reference=reference
     )
     response = current_app.response_class(data, mimetype=meta["content_type"])
-    response.headers["Content-Disposition"] = f'attachment; filename="{meta["filename"]}"'
+    response.headers["Content-Disposition"] = content_disposition(meta["filename"])
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

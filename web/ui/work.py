@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 
 from .. import case_access
+from ..redirects import safe_next
 from . import (
     CASEWORKERS,
     PAGE_SIZE,
@@ -134,7 +135,7 @@ def claim(task_id: str):
         flash(exc.message, "error")
     else:
         flash(t("claimed"), "success")
-    return redirect(request.form.get("next") or url_for("ui.task", task_id=task_id))
+    return redirect(safe_next(request.form.get("next"), url_for("ui.task", task_id=task_id)))
 
 
 @bp.post("/opgaver/<task_id>/frigiv")
