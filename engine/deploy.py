@@ -17,7 +17,6 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +26,8 @@ from .forms import FormError, check_form
 from .models import ProcessDefinition
 from .scripting import ScriptError, check_expression, check_script
 from .spiff import ParsedDefinition, parse_files
-from .xmlcheck import element_at_line, owning_id, read_xml
+from .schemacheck import check_schema
+from .xmlcheck import owning_id, read_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -74,7 +74,7 @@ FLOW_NODES = [
 ]
 FORM_PROPERTY = "formKey"
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
-SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
+SUPPORTED_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn", ".form", ".json")
 
 
 @dataclass(frozen=True)
@@ -195,16 +195,22 @@ def _parses_as(kind: str, text: str) -> bool:
 
 def _check_form_file(name: str, text: str) -> list[DeployProblem]:
     try:
-        check_form(json.loads(text))
+        form = json.loads(text)
     except json.JSONDecodeError as exc:
         return [DeployProblem(f"form is not valid JSON: {exc.msg}", name, exc.lineno)]
+    except RecursionError:
+        return [DeployProblem("form is not usable JSON: it is nested too deeply", name)]
+    except ValueError:  # Python refuses to convert integers of thousands of digits
+        return [DeployProblem("form is not usable JSON: a number in it is too long", name)]
+    try:
+        check_form(form)
     except FormError as exc:
         return [DeployProblem(f"invalid form: {exc}", name, None, exc.component_key)]
     return []
 
 
 def _check_bpmn(name: str, root: etree._Element) -> list[DeployProblem]:
-    problems = _check_xsd(name, root)
+    problems = check_schema(name, root)
     if problems:
         return problems
     for xpath, reason in UNSUPPORTED.items():
@@ -214,19 +220,6 @@ def _check_bpmn(name: str, root: etree._Element) -> list[DeployProblem]:
     problems.extend(_check_flows(name, root))
     problems.extend(_check_expressions(name, root))
     return problems
-
-
-def _check_xsd(name: str, root: etree._Element) -> list[DeployProblem]:
-    schema = VALIDATOR.validator
-    VALIDATOR.preprocess(root)
-    if schema.validate(root):
-        return []
-    return [
-        DeployProblem(
-            f"BPMN schema: {error.message}", name, error.line, element_at_line(root, error.line)
-        )
-        for error in schema.error_log
-    ][:20]
 
 
 def _check_executable(name: str, root: etree._Element) -> list[DeployProblem]:
