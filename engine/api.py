@@ -65,10 +65,8 @@ class Engine:
 
         Raises DeploymentError with every problem found; nothing is stored then.
         """
-        raw = {
-            Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
-        }
-        texts, parsed = _deploy.check_bundle(raw)
+        raw = _raw_files(files)
+        texts, parsed = _deploy.check_bundle(raw, self.runtime.services)
         with self.db.write() as session:
             results = _deploy.store(session, texts, parsed, deployed_by)
         content_hash = _deploy.bundle_hash(texts)
@@ -81,10 +79,8 @@ class Engine:
 
         Raises DeploymentError with every problem found.
         """
-        raw = {
-            Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
-        }
-        _texts, parsed = _deploy.check_bundle(raw)
+        raw = _raw_files(files)
+        _texts, parsed = _deploy.check_bundle(raw, self.runtime.services)
         return sorted(parsed)
 
     def deploy_paths(self, paths: Iterable[str | Path], *, deployed_by: str | None = None):
@@ -534,6 +530,14 @@ class Engine:
         """Release a task claimed by `actor` (or by anyone, with `force`)."""
         with self.db.write() as session:
             return work_item_dict(unclaim(session, task_id, actor, force=force))
+
+
+def _raw_files(files: dict[str, bytes | str]) -> dict[str, bytes]:
+    """Files by base name as bytes; text that is not valid Unicode is refused by the UTF-8 check."""
+    return {
+        Path(name).name: c.encode("utf-8", "surrogatepass") if isinstance(c, str) else c
+        for name, c in files.items()
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -11,22 +11,23 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import clock
+from .bundlerules import recursive_calls, unknown_operators
 from .errors import DeploymentError, DeployProblem
 from .forms import FormError, check_form
+from .modelparse import parse_bundle
 from .models import ProcessDefinition
-from .scripting import ScriptError, check_expression, check_script
-from .spiff import ParsedDefinition, parse_files
 from .schemacheck import check_schema
+from .scripting import ScriptError, check_expression, check_script
+from .spiff import ParsedDefinition, is_bpmn_file
 from .xmlcheck import owning_id, read_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -87,14 +88,22 @@ class DeployResult:
     created: bool
 
 
-def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:
-    """Check a bundle and parse it; raise DeploymentError listing every problem found."""
+def check_bundle(
+    files: dict[str, bytes], services: Collection[str] | None = None
+) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:
+    """Check a bundle and parse it; raise DeploymentError listing every problem found.
+
+    `services` are the operators registered on the engine; service tasks calling any
+    other are refused (not checked when None).
+    """
     problems: list[DeployProblem] = []
     texts: dict[str, str] = {}
     bpmn_roots: dict[str, etree._Element] = {}
     for name, content in sorted(files.items()):
         if not name.endswith(SUPPORTED_SUFFIXES):
-            problems.append(DeployProblem("unsupported file type (use .bpmn, .dmn or .form)", name))
+            problems.append(
+                DeployProblem("unsupported file type (use .bpmn, .bpmn20.xml, .dmn or .form)", name)
+            )
             continue
         try:
             texts[name] = content.decode("utf-8")
@@ -108,28 +117,21 @@ def check_bundle(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, Par
         problems.extend(xml_problems)
         if root is None:
             continue
-        if name.endswith(".bpmn"):
+        if is_bpmn_file(name):
             bpmn_roots[name] = root
             problems.extend(_check_bpmn(name, root))
         else:
             problems.extend(_check_dmn(name, root))
     for name, root in bpmn_roots.items():
         problems.extend(_check_forms_named(name, root, files))
+    problems.extend(recursive_calls(bpmn_roots))
+    if services is not None:
+        problems.extend(unknown_operators(bpmn_roots, services))
     if not bpmn_roots and not problems:
         problems.append(DeployProblem("the deployment contains no .bpmn file"))
     if problems:
         raise DeploymentError(problems)
-    try:
-        parsed = parse_files(texts)
-    except ValidationException as exc:
-        raise DeploymentError(
-            [DeployProblem(_spiff_message(exc), exc.file_name, exc.line_number or None, exc.id)]
-        ) from None
-    except SpiffWorkflowException as exc:
-        raise DeploymentError([DeployProblem(_spiff_message(exc))]) from None
-    if not parsed:
-        raise DeploymentError([DeployProblem("the deployment contains no executable process")])
-    return texts, parsed
+    return texts, parse_bundle(texts)
 
 
 def store(
@@ -178,11 +180,6 @@ def bundle_hash(texts: dict[str, str]) -> str:
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
     return digest.hexdigest()
-
-
-def _spiff_message(exc: Exception) -> str:
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return message
 
 
 def _parses_as(kind: str, text: str) -> bool:
@@ -302,6 +299,14 @@ def _check_expressions(name: str, root: etree._Element) -> list[DeployProblem]:
         try:
             (check_script if kind == "script" else check_expression)(source)
         except ScriptError as exc:
+            if what in TIMER_PARSERS and _parses_as(what, source.strip()):
+                # A bare date such as 2025-08-08 is not Python (leading zeros): quote it.
+                problems.append(
+                    DeployProblem(
+                        _quote_hint(what, source), name, element.sourceline, owning_id(element)
+                    )
+                )
+                continue
             line = element.sourceline + (exc.line - 1 if exc.line else 0)
             problems.append(
                 DeployProblem(f"{what} does not compile: {exc}", name, line, owning_id(element))
@@ -326,12 +331,7 @@ def _check_literal_timer(kind: str, source: str) -> str | None:
     try:
         value = ast.literal_eval(source.strip())
     except (ValueError, SyntaxError):
-        if _parses_as(kind, source.strip()):
-            return (
-                f"{kind} {source.strip()} is ISO 8601 but not a Python expression: "
-                f'quote it ("{source.strip()}") or name a process variable'
-            )
-        return None
+        return _quote_hint(kind, source) if _parses_as(kind, source.strip()) else None
     if not isinstance(value, str):
         return f"{kind} must be an ISO 8601 string, got {value!r}"
     try:
@@ -339,6 +339,13 @@ def _check_literal_timer(kind: str, source: str) -> str | None:
     except Exception as exc:
         return f"{kind} {value!r} is not valid ISO 8601 ({exc})"
     return None
+
+
+def _quote_hint(kind: str, source: str) -> str:
+    return (
+        f"{kind} {source.strip()} is ISO 8601 but not a Python expression: "
+        f'quote it ("{source.strip()}") or name a process variable'
+    )
 
 
 def _check_forms_named(
@@ -364,7 +371,7 @@ def _check_dmn(name: str, root: etree._Element) -> list[DeployProblem]:
     if namespace not in DMN_NAMESPACES:
         return [DeployProblem(f"not a DMN document (namespace {namespace})", name, root.sourceline)]
     ns = {"dmn": namespace}
-    problems = []
+    problems = _check_dmn_decisions(name, root, ns)
     for text in root.xpath(
         ".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns
     ):
@@ -372,6 +379,43 @@ def _check_dmn(name: str, root: etree._Element) -> list[DeployProblem]:
     for text in root.xpath(".//dmn:inputEntry/dmn:text", namespaces=ns):
         problems.extend(_check_dmn_cell(name, text, text.text or "", unary=True))
     return problems
+
+
+def _check_dmn_decisions(
+    name: str, root: etree._Element, ns: dict[str, str]
+) -> list[DeployProblem]:
+    """What SpiffWorkflow's DMN parser can read: one decision with a decision table per file."""
+    where = (name, root.sourceline, root.get("id"))
+    if root.nsmap.get(None) != ns["dmn"]:
+        return [
+            DeployProblem(
+                'the DMN namespace must be the default namespace (xmlns="..."); '
+                "DMN written with a prefix is not read",
+                *where,
+            )
+        ]
+    decisions = root.xpath(".//dmn:decision", namespaces=ns)
+    if not decisions:
+        return [
+            DeployProblem(
+                "the DMN file has no decision (decision services and input data alone are "
+                "not executed)",
+                *where,
+            )
+        ]
+    if len(decisions) > 1:
+        ids = ", ".join(str(d.get("id")) for d in decisions)
+        return [DeployProblem(f"one decision per DMN file is executed; this one has {ids}", *where)]
+    if decisions[0].find("dmn:decisionTable", ns) is None:
+        return [
+            DeployProblem(
+                "the decision has no decision table (only decision tables are executed)",
+                name,
+                decisions[0].sourceline,
+                decisions[0].get("id"),
+            )
+        ]
+    return []
 
 
 def _check_dmn_cell(name: str, element, source: str, *, unary: bool) -> list[DeployProblem]:
