@@ -114,10 +114,10 @@ def deploy_form(key: str, filename: str):
         abort(404)
     if filename not in definition.files or not filename.endswith(".form"):
         abort(404)
-    schema = _sent_form_schema()
-    if not isinstance(schema, dict):
-        return {"problems": [{"reason": "no form schema was sent"}]}, 400
     try:
+        schema = _sent_form_schema()
+        if not isinstance(schema, dict):
+            return {"problems": [{"reason": "no form schema was sent"}]}, 400
         text = json.dumps(schema, indent=2, ensure_ascii=False)
     except RecursionError:
         return {"problems": [{"reason": "the form is nested too deeply", "file": filename}]}, 422
@@ -133,9 +133,9 @@ def deploy_form(key: str, filename: str):
 
 
 def _sent_form_schema():
-    """The form-js schema the editor sent, or None; any JSON may arrive, however deep."""
+    """The form-js schema the editor sent, or None; RecursionError for JSON nested too deep."""
     try:
         body = json.loads(request.get_data(cache=True))
-    except (ValueError, RecursionError):
+    except ValueError:
         return None
     return body.get("schema") if isinstance(body, dict) else None
