@@ -104,3 +104,23 @@ def test_errors_are_one_line_with_a_non_zero_exit_code(cli, tmp_path):
     assert "[compute]" in result.stderr and "does not compile" in result.stderr
     result = cli("deploy", str(target), "--json", check=False)
     assert json.loads(result.stdout)["problems"][0]["element_id"] == "compute"
+
+
+def test_deploy_of_a_folder_reads_bpmn20_xml_and_refuses_a_bad_dmn_without_a_traceback(
+    cli, tmp_path
+):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    bpmn = (ROOT / "bpmn" / "examples" / "approval.bpmn").read_text()
+    (folder / "approval.bpmn20.xml").write_text(bpmn)
+    (folder / "fee.dmn").write_text(
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="defs" '
+        'name="x" namespace="http://klageflow.local/dmn"><decisionService id="s" /></definitions>'
+    )
+    (folder / "review.form").write_bytes((ROOT / "bpmn" / "examples" / "review.form").read_bytes())
+    result = cli("deploy", str(folder), check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "fee.dmn" in result.stderr and "approval.bpmn20.xml" not in result.stderr
+    (folder / "fee.dmn").write_bytes((ROOT / "bpmn" / "examples" / "fee.dmn").read_bytes())
+    assert "approval version 1 deployed" in cli("deploy", str(folder)).stdout

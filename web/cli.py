@@ -58,7 +58,11 @@ def _deploy(args, engine: Engine):
         path = Path(item)
         if path.is_dir():
             paths.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in {".bpmn", ".dmn", ".form"})
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in {".bpmn", ".dmn", ".form"} or p.name.endswith(".bpmn20.xml")
+                )
             )
         elif path.exists():
             paths.append(path)
