@@ -91,10 +91,8 @@ class Engine:
 
         Raises DeploymentError with every problem found; nothing is stored then.
         """
-        raw = {
-            Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
-        }
-        texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers)
+        raw = _raw_files(files)
+        texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers, self.runtime.services)
         with self.db.write() as session:
             results = _deploy.store(session, texts, parsed, deployed_by)
         content_hash = _deploy.bundle_hash(texts)
@@ -107,10 +105,8 @@ class Engine:
 
         Raises DeploymentError with every problem found.
         """
-        raw = {
-            Path(name).name: (c.encode() if isinstance(c, str) else c) for name, c in files.items()
-        }
-        _texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers)
+        raw = _raw_files(files)
+        _texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers, self.runtime.services)
         return sorted(parsed)
 
     def deploy_paths(
@@ -622,6 +618,14 @@ def _summary_of(result: StepResult | None) -> InstanceSummary:
     # Only the scheduler's timers-only step may return no result or no summary.
     assert result is not None and result.summary is not None
     return result.summary
+
+
+def _raw_files(files: dict[str, bytes | str]) -> dict[str, bytes]:
+    """Files by base name as bytes; text that is not valid Unicode is refused by the UTF-8 check."""
+    return {
+        Path(name).name: c.encode("utf-8", "surrogatepass") if isinstance(c, str) else c
+        for name, c in files.items()
+    }
 
 
 def _incident_info(row: Incident) -> IncidentInfo:

@@ -12,28 +12,28 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import clock
+from .bundlerules import recursive_calls, unknown_operators
 from .errors import DeploymentError, DeployProblem
 from .forms import FORM_PROPERTY, FormError, check_form
+from .modelparse import parse_bundle
 from .models import ProcessDefinition
 from .records import DeployResult
+from .schemacheck import check_schema
 from .scripting import ScriptError, check_expression, check_script
-from .spiff import ParsedDefinition, parse_files
-from .xmlcheck import element_at_line, owning_id, read_xml
+from .spiff import ParsedDefinition, is_bpmn_file
+from .xmlcheck import owning_id, read_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -79,7 +79,7 @@ FLOW_NODES = [
     "complexGateway",
 ]
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
-SUPPORTED_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
+SUPPORTED_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn", ".form", ".json")
 # What `name.attribute` may reach on a process value: JSON data (`complainant.get(...)`)
 # or a value a helper returned (`parse_date(day).year`). Anything else on a name that is
 # not a registered helper namespace (`complaint.fee(...)`) would fail when the step runs.
@@ -92,20 +92,27 @@ VALUE_ATTRIBUTES = frozenset(
 
 
 def check_bundle(
-    files: dict[str, bytes], helpers: Mapping[str, Any]
+    files: dict[str, bytes],
+    helpers: Mapping[str, Any],
+    services: Collection[str] | None = None,
 ) -> tuple[dict[str, str], dict[str, ParsedDefinition]]:
     """Check a bundle and parse it; raise DeploymentError listing every problem found.
 
     `helpers` are the names scripts see on the engine that will run the bundle: a script
     using a helper namespace that is not among them is refused here, not left to fail
     with a NameError deep inside a running process.
+
+    `services` are the operators registered on the engine; service tasks calling any
+    other are refused (not checked when None).
     """
     problems: list[DeployProblem] = []
     texts: dict[str, str] = {}
     bpmn_roots: dict[str, etree._Element] = {}
     for name, content in sorted(files.items()):
         if not name.endswith(SUPPORTED_SUFFIXES):
-            problems.append(DeployProblem("unsupported file type (use .bpmn, .dmn or .form)", name))
+            problems.append(
+                DeployProblem("unsupported file type (use .bpmn, .bpmn20.xml, .dmn or .form)", name)
+            )
             continue
         try:
             texts[name] = content.decode("utf-8")
@@ -119,7 +126,7 @@ def check_bundle(
         problems.extend(xml_problems)
         if root is None:
             continue
-        if name.endswith(".bpmn"):
+        if is_bpmn_file(name):
             bpmn_roots[name] = root
             file_problems = _check_bpmn(name, root)
         else:
@@ -127,21 +134,14 @@ def check_bundle(
         problems.extend(file_problems or _unregistered_helpers(name, root, helpers))
     for name, root in bpmn_roots.items():
         problems.extend(_check_forms_named(name, root, files))
+    problems.extend(recursive_calls(bpmn_roots))
+    if services is not None:
+        problems.extend(unknown_operators(bpmn_roots, services))
     if not bpmn_roots and not problems:
         problems.append(DeployProblem("the deployment contains no .bpmn file"))
     if problems:
         raise DeploymentError(problems)
-    try:
-        parsed = parse_files(texts)
-    except ValidationException as exc:
-        raise DeploymentError(
-            [DeployProblem(_spiff_message(exc), exc.file_name, exc.line_number or None, exc.id)]
-        ) from None
-    except SpiffWorkflowException as exc:
-        raise DeploymentError([DeployProblem(_spiff_message(exc))]) from None
-    if not parsed:
-        raise DeploymentError([DeployProblem("the deployment contains no executable process")])
-    return texts, parsed
+    return texts, parse_bundle(texts)
 
 
 def store(
@@ -206,11 +206,6 @@ def bundle_hash(texts: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _spiff_message(exc: Exception) -> str:
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return message
-
-
 def _parses_as(kind: str, text: str) -> bool:
     try:
         TIMER_PARSERS[kind](text)
@@ -221,16 +216,22 @@ def _parses_as(kind: str, text: str) -> bool:
 
 def _check_form_file(name: str, text: str) -> list[DeployProblem]:
     try:
-        check_form(json.loads(text))
+        form = json.loads(text)
     except json.JSONDecodeError as exc:
         return [DeployProblem(f"form is not valid JSON: {exc.msg}", name, exc.lineno)]
+    except RecursionError:
+        return [DeployProblem("form is not usable JSON: it is nested too deeply", name)]
+    except ValueError:  # Python refuses to convert integers of thousands of digits
+        return [DeployProblem("form is not usable JSON: a number in it is too long", name)]
+    try:
+        check_form(form)
     except FormError as exc:
         return [DeployProblem(f"invalid form: {exc}", name, None, exc.component_key)]
     return []
 
 
 def _check_bpmn(name: str, root: etree._Element) -> list[DeployProblem]:
-    problems = _check_xsd(name, root)
+    problems = check_schema(name, root)
     if problems:
         return problems
     for xpath, reason in UNSUPPORTED.items():
@@ -240,19 +241,6 @@ def _check_bpmn(name: str, root: etree._Element) -> list[DeployProblem]:
     problems.extend(_check_flows(name, root))
     problems.extend(_check_expressions(name, root))
     return problems
-
-
-def _check_xsd(name: str, root: etree._Element) -> list[DeployProblem]:
-    schema = VALIDATOR.validator
-    VALIDATOR.preprocess(root)
-    if schema.validate(root):
-        return []
-    return [
-        DeployProblem(
-            f"BPMN schema: {error.message}", name, error.line, element_at_line(root, error.line)
-        )
-        for error in schema.error_log
-    ][:20]
 
 
 def _check_executable(name: str, root: etree._Element) -> list[DeployProblem]:
@@ -335,6 +323,14 @@ def _check_expressions(name: str, root: etree._Element) -> list[DeployProblem]:
         try:
             (check_script if kind == "script" else check_expression)(source)
         except ScriptError as exc:
+            if what in TIMER_PARSERS and _parses_as(what, source.strip()):
+                # A bare date such as 2025-08-08 is not Python (leading zeros): quote it.
+                problems.append(
+                    DeployProblem(
+                        _quote_hint(what, source), name, element.sourceline, owning_id(element)
+                    )
+                )
+                continue
             line = element.sourceline + (exc.line - 1 if exc.line else 0)
             problems.append(
                 DeployProblem(f"{what} does not compile: {exc}", name, line, owning_id(element))
@@ -359,12 +355,7 @@ def _check_literal_timer(kind: str, source: str) -> str | None:
     try:
         value = ast.literal_eval(source.strip())
     except (ValueError, SyntaxError):
-        if _parses_as(kind, source.strip()):
-            return (
-                f"{kind} {source.strip()} is ISO 8601 but not a Python expression: "
-                f'quote it ("{source.strip()}") or name a process variable'
-            )
-        return None
+        return _quote_hint(kind, source) if _parses_as(kind, source.strip()) else None
     if not isinstance(value, str):
         return f"{kind} must be an ISO 8601 string, got {value!r}"
     try:
@@ -372,6 +363,13 @@ def _check_literal_timer(kind: str, source: str) -> str | None:
     except Exception as exc:
         return f"{kind} {value!r} is not valid ISO 8601 ({exc})"
     return None
+
+
+def _quote_hint(kind: str, source: str) -> str:
+    return (
+        f"{kind} {source.strip()} is ISO 8601 but not a Python expression: "
+        f'quote it ("{source.strip()}") or name a process variable'
+    )
 
 
 def _check_forms_named(
@@ -396,10 +394,48 @@ def _check_dmn(name: str, root: etree._Element) -> list[DeployProblem]:
     namespace = etree.QName(root).namespace
     if namespace not in DMN_NAMESPACES:
         return [DeployProblem(f"not a DMN document (namespace {namespace})", name, root.sourceline)]
-    problems = []
+    ns = {"dmn": namespace}
+    problems = _check_dmn_decisions(name, root, ns)
     for text, unary in _dmn_cells(root):
         problems.extend(_check_dmn_cell(name, text, text.text or "", unary=unary))
     return problems
+
+
+def _check_dmn_decisions(
+    name: str, root: etree._Element, ns: dict[str, str]
+) -> list[DeployProblem]:
+    """What SpiffWorkflow's DMN parser can read: one decision with a decision table per file."""
+    where = (name, root.sourceline, root.get("id"))
+    if root.nsmap.get(None) != ns["dmn"]:
+        return [
+            DeployProblem(
+                'the DMN namespace must be the default namespace (xmlns="..."); '
+                "DMN written with a prefix is not read",
+                *where,
+            )
+        ]
+    decisions = root.xpath(".//dmn:decision", namespaces=ns)
+    if not decisions:
+        return [
+            DeployProblem(
+                "the DMN file has no decision (decision services and input data alone are "
+                "not executed)",
+                *where,
+            )
+        ]
+    if len(decisions) > 1:
+        ids = ", ".join(str(d.get("id")) for d in decisions)
+        return [DeployProblem(f"one decision per DMN file is executed; this one has {ids}", *where)]
+    if decisions[0].find("dmn:decisionTable", ns) is None:
+        return [
+            DeployProblem(
+                "the decision has no decision table (only decision tables are executed)",
+                name,
+                decisions[0].sourceline,
+                decisions[0].get("id"),
+            )
+        ]
+    return []
 
 
 def _dmn_cells(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
@@ -449,7 +485,7 @@ def _unregistered_helpers(
 ) -> list[DeployProblem]:
     """Problems for `namespace.helper` uses that the engine's helpers cannot serve."""
     problems = []
-    if name.endswith(".bpmn"):
+    if is_bpmn_file(name):
         for element, source, kind in _expressions(root):
             for reason, line in _helper_uses(source, kind == "script", helpers):
                 at = element.sourceline + (line - 1 if kind == "script" else 0)

@@ -51,6 +51,17 @@ class FormError(ValueError):
         self.component_key = component_key
 
 
+MAX_NESTING = 16  # groups inside groups; form-js editors never need more
+_RULE_TYPES: dict[str, tuple[type, ...]] = {
+    "required": (bool,),
+    "minLength": (int,),
+    "maxLength": (int,),
+    "min": (int, float),
+    "max": (int, float),
+    "pattern": (str,),
+}
+
+
 def input_components(form: dict[str, Any]) -> list[dict[str, Any]]:
     """The components that carry data, including those nested in groups."""
     found = []
@@ -63,33 +74,87 @@ def input_components(form: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def check_form(form: Any) -> None:
-    """Raise FormError unless `form` is a usable form-js schema."""
+    """Raise FormError unless `form` is a usable form-js schema.
+
+    Any JSON value may arrive here (an upload, the form editor), so every component is
+    checked for the shape the rest of the engine relies on before it is used.
+    """
     if not isinstance(form, dict) or not isinstance(form.get("components"), list):
         raise FormError('a form is a JSON object with a "components" list')
+    for component, where, depth in _walk(form):
+        _check_component(component, where, depth)
     seen: set[str] = set()
-    for component in form["components"]:
-        kind = component.get("type")
-        if kind not in INPUT_TYPES | LAYOUT_TYPES:
-            raise FormError(f"unknown component type {kind!r}", component.get("key"))
     for component in input_components(form):
-        key = component.get("key")
-        if not key or not isinstance(key, str) or not key.isidentifier():
-            raise FormError(
-                f"input component needs a key that is a Python identifier, got {key!r}", key
-            )
+        key = component["key"]
         if key in seen:
             raise FormError(f"two components share the key {key!r}", key)
         seen.add(key)
-        pattern = (component.get("validate") or {}).get("pattern")
-        if pattern:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise FormError(
-                    f"pattern of {key!r} is not a regular expression: {exc}", key
-                ) from None
-        if component["type"] in {"radio", "select", "checklist"} and not component.get("values"):
-            raise FormError(f"{component['type']} {key!r} needs a list of values", key)
+
+
+def _walk(form: dict[str, Any]):
+    """Yield (component, path, depth) for every component, without recursion."""
+    pending = [(c, f"components[{i}]", 1) for i, c in enumerate(form["components"])]
+    pending.reverse()
+    while pending:
+        component, where, depth = pending.pop()
+        yield component, where, depth
+        children = component.get("components") if component.get("type") == "group" else None
+        if children is not None:
+            if not isinstance(children, list):
+                raise FormError(f'{where}: "components" of a group must be a list', where)
+            nested = [(c, f"{where}.components[{i}]", depth + 1) for i, c in enumerate(children)]
+            pending.extend(reversed(nested))
+
+
+def _check_component(component: Any, where: str, depth: int) -> None:
+    if not isinstance(component, dict):
+        raise FormError(f"{where} is not a component (a JSON object)", where)
+    name = component.get("key") if isinstance(component.get("key"), str) else None
+    label = name or (component.get("id") if isinstance(component.get("id"), str) else where)
+    if depth > MAX_NESTING:
+        raise FormError(f"groups are nested deeper than {MAX_NESTING} levels", label)
+    kind = component.get("type")
+    if not isinstance(kind, str) or kind not in INPUT_TYPES | LAYOUT_TYPES:
+        shown = kind if isinstance(kind, str) else json.dumps(kind)[:40]
+        raise FormError(f"unknown component type {shown!r}", label)
+    if kind not in INPUT_TYPES:
+        return
+    key = component.get("key")
+    if not isinstance(key, str) or not key.isidentifier():
+        shown = key if isinstance(key, str) else json.dumps(key)[:40]
+        raise FormError(
+            f"input component needs a key that is a Python identifier, got {shown!r}",
+            label,
+        )
+    _check_rules(component, key)
+    values = component.get("values")
+    if values is not None and not (
+        isinstance(values, list) and all(isinstance(v, dict) and "value" in v for v in values)
+    ):
+        raise FormError(f'"values" of {key!r} must be a list of {{"label", "value"}} objects', key)
+    if kind in {"radio", "select", "checklist"} and not values:
+        raise FormError(f"{kind} {key!r} needs a list of values", key)
+    if kind == "datetime" and not isinstance(component.get("subtype", "date"), str):
+        raise FormError(f'"subtype" of {key!r} must be a string', key)
+
+
+def _check_rules(component: dict[str, Any], key: str) -> None:
+    rules = component.get("validate")
+    if rules is None:
+        return
+    if not isinstance(rules, dict):
+        raise FormError(f'"validate" of {key!r} must be an object of rules', key)
+    for rule, allowed in _RULE_TYPES.items():
+        value = rules.get(rule)
+        if value is None:
+            continue
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise FormError(f"the rule {rule} of {key!r} has a value of the wrong type", key)
+    if rules.get("pattern"):
+        try:
+            re.compile(rules["pattern"])
+        except re.error as exc:
+            raise FormError(f"pattern of {key!r} is not a regular expression: {exc}", key) from None
 
 
 def _field_for(component: dict[str, Any]) -> fields.Field:

@@ -377,10 +377,7 @@ class Runtime:
                 late = (ctx.now - due).total_seconds() if due else None
                 ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
             if fired or run_engine_steps:
-                workflow.do_engine_steps(
-                    will_complete_task=lambda task: _enter(ctx, task),
-                    did_complete_task=lambda task: _completed(ctx, task),
-                )
+                _engine_steps(ctx)
             run_engine_steps = False
             if not fired:
                 return
@@ -551,6 +548,26 @@ def _model_errors(ctx: StepContext) -> Iterator[None]:
         yield
     except SpiffWorkflowException as exc:
         raise process_error(exc, ctx.current_element) from exc
+
+
+def _engine_steps(ctx: StepContext) -> None:
+    """SpiffWorkflow's engine steps; what it raises on the model's data is the model's fault.
+
+    SpiffWorkflow does not wrap every failure a model causes (a multi-instance task whose
+    collection is missing raises a bare TypeError), so those are wrapped here for the
+    element being run, with the root cause.
+    """
+    try:
+        ctx.workflow.do_engine_steps(
+            will_complete_task=lambda task: _enter(ctx, task),
+            did_complete_task=lambda task: _completed(ctx, task),
+        )
+    except ProcessError:
+        raise
+    except SpiffWorkflowException as exc:
+        raise process_error(exc, ctx.current_element) from exc
+    except (TypeError, ValueError, LookupError, ArithmeticError) as exc:
+        raise ProcessError.caused_by(ctx.current_element, exc) from exc
 
 
 def _enter(ctx: StepContext, task) -> None:

@@ -190,11 +190,22 @@ def check_expression(source: str) -> None:
 
 
 def check_script(source: str) -> None:
-    """Raise ScriptError unless `source` parses as Python and passes the restricted compiler."""
+    """Raise ScriptError unless `source` parses as Python and passes the restricted compiler.
+
+    Import statements compile but could only fail when run (scripts have no `__import__`),
+    so they are refused here: helpers are reached by name (`today()`, `complaint.fee(...)`).
+    """
     try:
-        ast.parse(source)
+        tree = ast.parse(source)
     except SyntaxError as exc:
         raise ScriptError(exc.msg, exc.lineno) from None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise ScriptError(
+                "import statements are not allowed in scripts; "
+                "use the helper functions scripts are given",
+                node.lineno,
+            )
     compile_script(source)
 
 

@@ -183,6 +183,14 @@ class ParsedDefinition:
         self.forms = forms
 
 
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+
+
+def is_bpmn_file(name: str) -> bool:
+    """Whether a deployed file is BPMN (`.bpmn`, or `.bpmn20.xml` as many modelers write)."""
+    return name.endswith(BPMN_SUFFIXES)
+
+
 def parse_files(
     files: dict[str, str], keys: list[str] | None = None
 ) -> dict[str, ParsedDefinition]:
@@ -190,7 +198,7 @@ def parse_files(
     parser = new_parser(validate=False)
     forms: dict[str, Any] = {}
     for name, text in sorted(files.items()):
-        if name.endswith(".bpmn"):
+        if is_bpmn_file(name):
             parser.add_bpmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)
         elif name.endswith(".dmn"):
             parser.add_dmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)

@@ -104,21 +104,6 @@ def _id_near(node) -> str | None:
     return root.get("id") if root is not None else None
 
 
-def element_at_line(root: etree._Element, line: int | None) -> str | None:
-    """The id of the innermost element with an id that starts on or before `line`."""
-    if line is None:
-        return None
-    best = None
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.sourceline is not None and element.sourceline <= line and element.get("id"):
-            best = element.get("id")
-        elif element.sourceline is not None and element.sourceline > line:
-            break
-    return best
-
-
 def owning_id(element: etree._Element) -> str | None:
     """The id of `element` or of its nearest ancestor that has one."""
     fallback = None

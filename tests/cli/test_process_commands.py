@@ -21,6 +21,24 @@ def test_deploy_says_which_versions_it_made_and_that_identical_content_is_unchan
     ]
 
 
+def test_deploy_of_a_folder_reads_bpmn20_xml_and_refuses_a_bad_dmn_without_a_traceback(
+    cli, tmp_path
+):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "approval.bpmn20.xml").write_text((EXAMPLES / "approval.bpmn").read_text())
+    (folder / "fee.dmn").write_text(
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="defs" '
+        'name="x" namespace="http://klageflow.local/dmn"><decisionService id="s" /></definitions>'
+    )
+    (folder / "review.form").write_bytes((EXAMPLES / "review.form").read_bytes())
+    refused = cli("deploy", folder, status=1)
+    assert "Traceback" not in refused.out + refused.err
+    assert "fee.dmn" in refused.err and "approval.bpmn20.xml" not in refused.err
+    (folder / "fee.dmn").write_bytes((EXAMPLES / "fee.dmn").read_bytes())
+    assert cli("deploy", folder).lines == ["approval version 1 deployed"]
+
+
 def test_a_refused_deployment_names_the_file_and_element_in_text_and_json(cli, tmp_path):
     broken = tmp_path / "broken-divide.bpmn"
     broken.write_text(DIVIDE.read_text().replace("share = total / divisor", "share = = 1"))

@@ -122,14 +122,15 @@ def test_a_deadline_that_passed_wins_over_late_input(approval, frozen_now):
 
 
 def test_a_message_resumes_a_waiting_instance_and_a_service_task_runs(engine):
-    engine.deploy_paths(["tests/engine/bpmn/payment.bpmn"])
     receipts = []
 
     def issue_receipt(ctx, task, params):
         receipts.append(params["amount"])
         return {"number": f"R-{len(receipts)}"}
 
+    # Registered first: deploy refuses a service task whose operator the engine lacks.
     engine.register_service("issue_receipt", issue_receipt)
+    engine.deploy_paths(["tests/engine/bpmn/payment.bpmn"])
     instance_id = engine.start("payment", {"base": 900, "factor": 2})
     assert engine.show(instance_id).active_elements == ["wait_payment"]
     view = engine.send_message(instance_id, "fee_paid", {"amount": 1800, "method": "card"})

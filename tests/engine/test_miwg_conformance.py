@@ -16,8 +16,14 @@ from engine import DeploymentError, Engine
 from engine.db import Database
 from web import migrate
 
-MIWG = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "miwg"
-DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
+ROOT = Path(__file__).resolve().parents[2]
+# The shared folder sits beside the repository (or beside the folder of its worktrees).
+SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+    ROOT.parent / "shared",
+)
+MIWG = SHARED / "conformance" / "miwg"
+DOC = ROOT / "docs" / "conformance.md"
 
 NOT_EXECUTABLE = "process is not executable"
 DATA_STORES = "data stores are not supported"

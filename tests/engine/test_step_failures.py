@@ -162,12 +162,11 @@ def test_a_retried_incident_cannot_be_resolved_twice(engine):
 
 
 def test_a_failing_service_handler_is_an_incident_at_its_task_with_the_root_cause(engine):
-    engine.deploy_paths(PAYMENT)
-
     def issue_receipt(ctx, task, params):
         raise ConnectionError("receipt service unreachable")
 
     engine.register_service("issue_receipt", issue_receipt)
+    engine.deploy_paths(PAYMENT)
     instance_id = engine.start("payment", {"base": 900, "factor": 2})
     with pytest.raises(IncidentRaised) as caught:
         engine.send_message(instance_id, "fee_paid", {"amount": 1800})

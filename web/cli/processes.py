@@ -38,7 +38,13 @@ def _bundle_paths(items: tuple[str, ...]) -> list[Path]:
     for item in items:
         path = Path(item)
         if path.is_dir():
-            paths.extend(sorted(p for p in path.rglob("*") if p.suffix in BUNDLE_SUFFIXES))
+            paths.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in BUNDLE_SUFFIXES or p.name.endswith(".bpmn20.xml")
+                )
+            )
         elif path.exists():
             paths.append(path)
         else:

@@ -114,10 +114,14 @@ def deploy_form(key: str, filename: str):
         abort(404)
     if filename not in definition.files or not filename.endswith(".form"):
         abort(404)
-    schema = (request.get_json(silent=True) or {}).get("schema")
-    if not isinstance(schema, dict):
-        return {"problems": [{"reason": "no form schema was sent"}]}, 400
-    files = {**definition.files, filename: json.dumps(schema, indent=2, ensure_ascii=False)}
+    try:
+        schema = _sent_form_schema()
+        if not isinstance(schema, dict):
+            return {"problems": [{"reason": "no form schema was sent"}]}, 400
+        text = json.dumps(schema, indent=2, ensure_ascii=False)
+    except RecursionError:
+        return {"problems": [{"reason": "the form is nested too deeply", "file": filename}]}, 422
+    files = {**definition.files, filename: text}
     try:
         results = engine.deploy(files, deployed_by=current_user().username)
     except DeploymentError as exc:
@@ -126,3 +130,12 @@ def deploy_form(key: str, filename: str):
     return {"key": mine.key, "version": mine.version, "created": mine.created}, (
         201 if mine.created else 200
     )
+
+
+def _sent_form_schema():
+    """The form-js schema the editor sent, or None; RecursionError for JSON nested too deep."""
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except ValueError:
+        return None
+    return body.get("schema") if isinstance(body, dict) else None
