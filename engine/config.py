@@ -59,6 +59,21 @@ class Settings:
     # Days a complainant has to pay the fee once the board requests it (the chair sets it).
     payment_days: int = field(default_factory=lambda: int(_env("PAYMENT_DAYS", "14")))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    # The operator: the authority or board that runs this installation and answers for it
+    # (the web UI's header, footer, privacy policy and accessibility statement name it).
+    operator_name: str = field(default_factory=lambda: _env("OPERATOR_NAME", "Klageflow"))
+    operator_email: str = field(
+        default_factory=lambda: _env("OPERATOR_EMAIL", "kontakt@klageflow.local")
+    )
+    operator_phone: str = field(default_factory=lambda: _env("OPERATOR_PHONE", ""))
+    operator_address: str = field(default_factory=lambda: _env("OPERATOR_ADDRESS", ""))
+    operator_url: str = field(default_factory=lambda: _env("OPERATOR_URL", ""))
+    # An image file (SVG, PNG) shown as the operator's logo in the header; empty: the name.
+    operator_logo: str = field(default_factory=lambda: _env("OPERATOR_LOGO", ""))
+    # The operator's data protection officer (databeskyttelsesrådgiver), for the privacy page.
+    operator_dpo_email: str = field(default_factory=lambda: _env("OPERATOR_DPO_EMAIL", ""))
+    # A folder of templates that replace the UI's own of the same name (ui/pages/*.html).
+    ui_templates_dir: str = field(default_factory=lambda: _env("UI_TEMPLATES_DIR", ""))
 
 
 def load_settings() -> Settings:

@@ -102,6 +102,7 @@ VENDOR_PACKAGES = {
     "swagger-ui-dist": "swagger-ui-dist",
     "bpmn-js": "bpmn-js/dist",
     "form-js": "@bpmn-io/form-js/dist",
+    "dkfds": "dkfds/dist",
 }
 
 

@@ -92,7 +92,6 @@ def task(task_id: str):
             )  # fmt: skip
         except InvalidData as exc:
             errors = exc.fields or {"_": [exc.message]}
-            flash(t("fix_errors"), "error")
         except KlageflowError as exc:
             flash(exc.message, "error")
             return redirect(url_for("ui.tasks"))
