@@ -441,3 +441,34 @@ def t(key: str) -> str:
 def pick(danish: str | None, english: str | None) -> str | None:
     """Of a Danish/English pair from the domain (status labels), the one to show."""
     return english if language() == "en" and english else danish
+
+
+# Field errors from form validation (marshmallow's messages, and the engine's own Danish
+# one) in the reader's language; matched on the start of the message.
+FIELD_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("Missing data for required field", ("Feltet skal udfyldes.", "This field is required.")),
+    ("Feltet skal udfyldes", ("Feltet skal udfyldes.", "This field is required.")),
+    ("Field may not be null", ("Feltet skal udfyldes.", "This field is required.")),
+    ("Must be one of", ("Vælg en af mulighederne.", "Choose one of the options.")),
+    ("Not a valid integer", ("Skriv et helt tal.", "Enter a whole number.")),
+    ("Not a valid number", ("Skriv et tal.", "Enter a number.")),
+    ("Not a valid date", ("Skriv en gyldig dato.", "Enter a valid date.")),
+    ("Not a valid boolean", ("Vælg ja eller nej.", "Choose yes or no.")),
+    (
+        "String does not match",
+        ("Teksten har ikke den rigtige form.", "The text has the wrong form."),
+    ),
+    ("Shorter than minimum length", ("Teksten er for kort.", "The text is too short.")),
+    ("Longer than maximum length", ("Teksten er for lang.", "The text is too long.")),
+    ("Must be greater than or equal", ("Tallet er for lille.", "The number is too small.")),
+    ("Must be less than or equal", ("Tallet er for stort.", "The number is too large.")),
+    ("Unknown field", ("Feltet findes ikke i formularen.", "The field is not in the form.")),
+)
+
+
+def field_message(message: str) -> str:
+    """A validation message in the request's language (unknown ones as they are)."""
+    for start, pair in FIELD_MESSAGES:
+        if message.startswith(start):
+            return pair[1] if language() == "en" else pair[0]
+    return message

@@ -15,7 +15,25 @@
   const xml = await (await fetch(data.xmlUrl, { credentials: "same-origin" })).text();
   await modeler.importXML(xml);
   const canvas = modeler.get("canvas");
-  canvas.zoom("fit-viewport");
+  // Fit the diagram into the part of the canvas right of the palette, so no element hides
+  // under the palette's tools.
+  function fitBesidePalette() {
+    canvas.zoom("fit-viewport");
+    const box = canvas.viewbox();
+    const palette = canvasElement.querySelector(".djs-palette");
+    const margin = 16;
+    const left = palette ? palette.getBoundingClientRect().right - canvasElement.getBoundingClientRect().left + margin : margin;
+    const width = canvasElement.clientWidth;
+    const height = canvasElement.clientHeight;
+    const scale = Math.min((width - left - margin) / box.inner.width, (height - 2 * margin) / box.inner.height, 1);
+    canvas.viewbox({
+      x: box.inner.x - left / scale,
+      y: box.inner.y - margin / scale,
+      width: width / scale,
+      height: height / scale,
+    });
+  }
+  fitBesidePalette();
   const modeling = modeler.get("modeling");
   const moddle = modeler.get("moddle");
   const overlays = modeler.get("overlays");
