@@ -136,6 +136,14 @@ def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference
     inspector.log_in(page, "klager")
     page.goto(server.url("/sager"))
     check("complainant", "my-cases")
+    if width == "mobile":  # the main menu is a drawer on a phone
+        page.locator("button.js-menu-open").click()
+        drawer = page.locator(".mobile-drawer")
+        expect(drawer).to_be_visible()
+        expect(drawer.get_by_role("link", name=re.compile("Mine sager|My cases"))).to_be_visible()
+        check("complainant", "menu")
+        page.locator("button.js-menu-close").click()
+        expect(drawer).to_be_hidden()
     page.goto(server.url("/sager/ny"))
     check("complainant", "new-complaint")
     page.locator("#text").fill("Kort")
@@ -203,5 +211,5 @@ def test_every_page_of_every_role_meets_wcag_21_aa_at_desktop_and_phone_width(
     inspector = Inspector(browser, server)
     for lang, width, context_page, foreign in inspector.contexts():
         visit_every_page(inspector, context_page, lang, width, foreign, reference)
-    assert inspector.pages_checked == 4 * 22
+    assert inspector.pages_checked == 4 * 22 + 2  # the phone menu, in two languages
     assert not inspector.problems, "\n".join(inspector.problems)

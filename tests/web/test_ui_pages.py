@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
+from pathlib import Path
 
 from engine.config import load_settings
 from tests.web.conftest import PASSWORD
@@ -113,3 +114,15 @@ def test_a_field_left_empty_on_a_new_complaint_is_linked_from_the_error_summary(
     assert '<a href="#text" class="function-link">Skriv klagen' in html
     assert 'aria-describedby="text-hint text-error"' in html
     assert "<title>Fejl: Ny klage – Klageflow</title>" in html
+
+
+def test_no_template_carries_an_inline_script_or_style():
+    """A strict Content-Security-Policy forbids them; JS and CSS live in static files."""
+    folder = Path(__file__).resolve().parents[2] / "web/ui/templates"
+    offenders = []
+    for template in folder.rglob("*.html"):
+        text = template.read_text()
+        inline_scripts = [m for m in re.findall(r"<script[^>]*>", text) if "src=" not in m]
+        if inline_scripts or re.search(r"\sstyle=|<style|\son[a-z]+=", text):
+            offenders.append(template.name)
+    assert offenders == []
