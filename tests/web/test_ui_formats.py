@@ -37,6 +37,7 @@ def test_amounts_show_oere_only_when_there_are_any_and_sizes_use_the_decimal_com
     assert formats.amount(None, "da") == ""
     assert formats.file_size(12_595, "da") == "12,3 kB"
     assert formats.file_size(3 * 1024 * 1024, "en") == "3.0 MB"
+    assert formats.file_size(15, "da") == "15 byte"
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,9 @@ def amount(value: int | float | Decimal | None, lang: str) -> str:
 
 
 def file_size(size: int, lang: str) -> str:
-    """`12,3 kB` / `12.3 kB`; megabytes from 1,000 kB."""
+    """`12,3 kB` / `12.3 kB`; bytes below 1 kB, megabytes from 1,000 kB."""
+    if size < 1024:
+        return f"{size} byte" if lang == "da" else f"{size} bytes"
     kilobytes = Decimal(size) / 1024
     if kilobytes >= 1000:
         return f"{format_decimal(kilobytes / 1024, '#,##0.0', locale=LOCALES[lang])} MB"

@@ -28,7 +28,7 @@
     const scale = Math.min((width - left - margin) / box.inner.width, (height - 2 * margin) / box.inner.height, 1);
     canvas.viewbox({
       x: box.inner.x - left / scale,
-      y: box.inner.y - margin / scale,
+      y: box.inner.y - (height / scale - box.inner.height) / 2,  // centred vertically
       width: width / scale,
       height: height / scale,
     });
