@@ -81,6 +81,21 @@ class Settings:
     # Reverse proxies in front of the web app whose X-Forwarded-* headers are believed
     # (0: none; the client address is the connection's).
     trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
+    # The operator: the authority or board that runs this installation and answers for it
+    # (the web UI's header, footer, privacy policy and accessibility statement name it).
+    operator_name: str = field(default_factory=lambda: _env("OPERATOR_NAME", "Klageflow"))
+    operator_email: str = field(
+        default_factory=lambda: _env("OPERATOR_EMAIL", "kontakt@klageflow.local")
+    )
+    operator_phone: str = field(default_factory=lambda: _env("OPERATOR_PHONE", ""))
+    operator_address: str = field(default_factory=lambda: _env("OPERATOR_ADDRESS", ""))
+    operator_url: str = field(default_factory=lambda: _env("OPERATOR_URL", ""))
+    # An image file (SVG, PNG) shown as the operator's logo in the header; empty: the name.
+    operator_logo: str = field(default_factory=lambda: _env("OPERATOR_LOGO", ""))
+    # The operator's data protection officer (databeskyttelsesrådgiver), for the privacy page.
+    operator_dpo_email: str = field(default_factory=lambda: _env("OPERATOR_DPO_EMAIL", ""))
+    # A folder of templates that replace the UI's own of the same name (ui/pages/*.html).
+    ui_templates_dir: str = field(default_factory=lambda: _env("UI_TEMPLATES_DIR", ""))
 
     def __post_init__(self) -> None:
         try:

@@ -93,4 +93,5 @@ VENDOR_PACKAGES = {
     "swagger-ui-dist": "swagger-ui-dist",
     "bpmn-js": "bpmn-js/dist",
     "form-js": "@bpmn-io/form-js/dist",
+    "dkfds": "dkfds/dist",
 }

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def status(page) -> str:
-    return page.locator("dd.status").inner_text()
+    return page.locator("td.status").inner_text()
 
 
 def test_the_gammeldam_complaint_through_the_browser(page, server, login):
@@ -27,7 +27,7 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     page.get_by_label("Afgørelse, du klager over").select_option(index=1)
     page.get_by_label("Klagens indhold").fill("Kort")
     page.get_by_role("button", name="Indsend klagen").click()
-    expect(page.locator(".field-error")).to_be_visible()
+    expect(page.locator(".form-error-message")).to_be_visible()
     expect(page.get_by_label("Klagens indhold")).to_have_value("Kort")
     screenshot(page, "01-new-complaint-field-errors")
     page.get_by_label("Klagens indhold").fill("Huset skæmmer landskabet ved Gammeldam.")
@@ -53,7 +53,7 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     expect(page.get_by_role("link", name="ansoegning.pdf")).to_be_visible()
     page.get_by_label(re.compile("Fastholder afgørelsen")).check()
     page.get_by_role("button", name="Udfør").click()
-    expect(page.locator(".field-error")).to_be_visible()
+    expect(page.locator(".form-error-message")).to_be_visible()
     expect(page.get_by_label(re.compile("Fastholder afgørelsen"))).to_be_checked()
     screenshot(page, "04-task-field-errors")
     page.get_by_label(re.compile("^Udtalelse")).fill("Kommunen fastholder afgørelsen.")
@@ -65,8 +65,8 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     page.get_by_role("link", name=reference).click()
     assert status(page) == "Afventer gebyr"
     expect(page.locator(".test-provider")).to_contain_text("Testbetaling")
-    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
-    expect(page.locator('.djs-element.current[data-element-id="await_payment"]')).to_be_attached()
+    expect(page.locator(".step-indicator li.current")).to_contain_text("Hos nævnet")
+    expect(page.locator("#canvas")).to_have_count(0)  # the diagram is for staff
     screenshot(page, "05-case-awaiting-fee")
     page.get_by_role("link", name=re.compile("Betal gebyret")).click()
     expect(page.locator(".test-banner")).to_contain_text("Dette er en test")
@@ -106,10 +106,16 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     login(page, "klager")
     page.get_by_role("link", name=reference).click()
     assert status(page) == "Afsluttet"
-    expect(page.locator("dd.outcome")).to_have_text("Ændret")
-    expect(page.locator("dd.fee")).to_contain_text("Tilbagebetalt")
+    expect(page.locator("td.outcome")).to_have_text("Ændret")
+    expect(page.locator("td.fee")).to_contain_text("Tilbagebetalt")
     expect(page.locator(".timeline")).to_contain_text("Klagen er videresendt til nævnet")
+    expect(page.locator(".step-indicator li.current")).to_contain_text("Afgjort")
     screenshot(page, "07-case-decided")
+
+    # Staff see where the case stands in the diagram.
+    login(page, "naevn")
+    page.goto(server.url(f"/sager/{reference}"))
+    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
 
 
 def test_a_caseworker_of_another_authority_cannot_open_the_case(page, server, login):
@@ -163,7 +169,7 @@ def test_a_joint_complaint_is_filed_only_when_every_co_complainant_has_confirmed
     page.get_by_label("Klagens indhold").fill("Vi klager sammen over Gammeldam.")
     page.get_by_label(re.compile("^Medklagere")).fill("forening")
     page.get_by_role("button", name="Gem kladde").click()
-    expect(page.locator(".flash.info")).to_contain_text("Als Naturforening")
+    expect(page.locator(".alert-info")).to_contain_text("Als Naturforening")
     reference = page.get_by_role("heading", level=1).inner_text().split()[-1]
     page.get_by_role("button", name="Indsend klagen").click()
     expect(page.locator(".flash.error")).to_contain_text("Als Naturforening")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
+from pathlib import Path
 
+from engine.config import load_settings
 from tests.web.conftest import PASSWORD
 from tests.web.test_complaints_api import GAMMELDAM
+from web.app import create_app
 
 
 def log_in(client, username: str) -> str:
@@ -60,3 +64,78 @@ def test_a_form_post_without_the_csrf_token_changes_nothing(app, client):
     assert response.status_code == 403
     org = app.extensions["klageflow"].accounts.organisation("soenderborg")
     assert org.notification_email == "plan@sonderborg.dk"
+
+
+def test_the_operator_named_in_the_settings_is_the_sender_and_the_contact(engine, tmp_path):
+    settings = dataclasses.replace(
+        load_settings(), data_dir=tmp_path, database_url=str(engine.db.url),
+        operator_name="Planklagenævnet", operator_email="pkn@naevneneshus.example",
+        operator_phone="72 40 56 00",
+    )  # fmt: skip
+    client = create_app(settings, engine, local=True).test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert 'class="authority-name">Planklagenævnet<' in page
+    assert 'href="mailto:pkn@naevneneshus.example"' in page and "72 40 56 00" in page
+    privacy = client.get("/om/privatlivspolitik").get_data(as_text=True)
+    assert "<strong>Planklagenævnet</strong> er dataansvarlig" in privacy
+    assert "<title>Privatlivspolitik – Klageflow</title>" in privacy
+
+
+def test_an_operator_replaces_a_page_text_through_a_templates_folder(engine, tmp_path):
+    pages = tmp_path / "texts/ui/pages"
+    pages.mkdir(parents=True)
+    (pages / "cookies.da.html").write_text(
+        '{% extends "ui/pages/_page.html" %}{% block body %}<p>Vores egen cookietekst.</p>'
+        "{% endblock %}"
+    )
+    settings = dataclasses.replace(
+        load_settings(), data_dir=tmp_path, database_url=str(engine.db.url),
+        ui_templates_dir=str(tmp_path / "texts"),
+    )  # fmt: skip
+    client = create_app(settings, engine, local=True).test_client()
+    assert "Vores egen cookietekst." in client.get("/om/cookies").get_data(as_text=True)
+    english = client.get("/om/cookies", headers={"Cookie": ""})
+    assert "Vores egen" in english.get_data(as_text=True)  # Danish is the default language
+    client.get("/sprog/en")
+    assert "uses a single cookie" in client.get("/om/cookies").get_data(as_text=True)
+
+
+def test_the_info_pages_exist_in_both_languages_and_others_are_not_found(client):
+    for slug, title in (
+        ("privatlivspolitik", "Privatlivspolitik"),
+        ("cookies", "Cookies"),
+        ("tilgaengelighedserklaering", "Tilgængelighedserklæring"),
+    ):
+        assert f"<h1>{title}</h1>" in client.get(f"/om/{slug}").get_data(as_text=True)
+    client.get("/sprog/en")
+    statement = client.get("/om/tilgaengelighedserklaering").get_data(as_text=True)
+    assert "<h1>Accessibility statement</h1>" in statement and "WCAG 2.1" in statement
+    assert client.get("/om/noget-andet").status_code == 404
+
+
+def test_a_field_left_empty_on_a_new_complaint_is_linked_from_the_error_summary(app, client):
+    log_in(client, "klara")
+    page = client.get("/sager/ny").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/sager/ny", data={"csrf_token": token, "complainant_type": "private", "text": "Kort"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'data-module="error-summary"' in html
+    assert '<a href="#decision" class="function-link">Vælg den afgørelse' in html
+    assert '<a href="#text" class="function-link">Skriv klagen' in html
+    assert 'aria-describedby="text-hint text-error"' in html
+    assert "<title>Fejl: Ny klage – Klageflow</title>" in html
+
+
+def test_no_template_carries_an_inline_script_or_style():
+    """A strict Content-Security-Policy forbids them; JS and CSS live in static files."""
+    folder = Path(__file__).resolve().parents[2] / "web/ui/templates"
+    offenders = []
+    for template in folder.rglob("*.html"):
+        text = template.read_text()
+        inline_scripts = [m for m in re.findall(r"<script[^>]*>", text) if "src=" not in m]
+        if inline_scripts or re.search(r"\sstyle=|<style|\son[a-z]+=", text):
+            offenders.append(template.name)
+    assert offenders == []

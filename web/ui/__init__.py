@@ -8,8 +8,10 @@ refused step keeps what was typed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -21,9 +23,11 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from engine import KlageflowError
 from workflows.complaint import standing
@@ -31,6 +35,7 @@ from workflows.complaint import standing
 from .. import auth
 from ..accounts import Principal, TooManyAttempts
 from ..redirects import safe_next
+from . import formats
 from .i18n import LANGUAGES, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
@@ -72,24 +77,95 @@ def login_required(*roles: str):
 
 
 def local(value: str | datetime | None, with_time: bool = True) -> str:
-    """An instant shown in the configured zone (KLAGEFLOW_TIMEZONE): 08-08-2025 23:59."""
-    if not value:
-        return ""
-    instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    zone = services().settings.zone
-    return instant.astimezone(zone).strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+    """An instant in local time: `8. august 2025 kl. 23.59` (`8 August 2025 at 23:59`)."""
+    if with_time:
+        return formats.date_time(value, language())
+    return formats.long_date(value, language())
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link of the main menu; `current` when the page belongs to it."""
+
+    href: str
+    text: str
+    current: bool
+
+
+# role -> (endpoint, text key, endpoints whose pages count as under that link)
+MENUS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "complainant": (
+        ("ui.cases", "nav_cases", ("ui.cases", "ui.case")),
+        ("ui.new_case", "nav_new_case", ("ui.new_case",)),
+    ),
+    "permit_holder": (("ui.cases", "nav_cases", ("ui.cases", "ui.case")),),
+    "authority_caseworker": (("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task", "ui.case")),),
+    "board_caseworker": (("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task", "ui.case")),),
+    "designer": (
+        ("ui.processes", "nav_processes",
+         ("ui.processes", "ui.process", "ui.edit_process", "ui.edit_form")),
+    ),
+    "admin": (
+        ("ui.admin", "nav_admin", ("ui.admin",)),
+        ("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task", "ui.case")),
+        ("ui.processes", "nav_processes", ("ui.processes", "ui.process")),
+    ),
+}  # fmt: skip
+
+
+def main_menu(principal: Principal | None) -> list[NavItem]:
+    """The main menu of the user's role (empty when logged out)."""
+    if principal is None:
+        return []
+    items = [
+        NavItem(url_for(endpoint), t(key), request.endpoint in under)
+        for endpoint, key, under in MENUS.get(principal.role, ())
+    ]
+    if principal.role != "complainant" and principal.role != "permit_holder":
+        items.append(NavItem("/api/v1/docs", t("nav_api"), False))
+    return items
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The authority or board that runs the installation, as pages name and contact it."""
+
+    name: str
+    email: str
+    phone: str
+    address: str
+    url: str
+    logo: str
+    dpo_email: str
+
+
+def operator() -> Operator:
+    settings = services().settings
+    return Operator(
+        settings.operator_name, settings.operator_email, settings.operator_phone,
+        settings.operator_address, settings.operator_url, settings.operator_logo,
+        settings.operator_dpo_email,
+    )  # fmt: skip
 
 
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
+    lang = language()
     return {
         "t": t,
         "pick": pick,
-        "lang": language(),
+        "lang": lang,
+        "other_lang": "en" if lang == "da" else "da",
         "me": current_user(),
+        "nav": main_menu(current_user()),
+        "operator": operator(),
         "csrf_token": auth.csrf_token,
         "local": local,
-        "day": lambda iso: date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "",
+        "day": lambda value: formats.long_date(value, lang),
+        "short_day": lambda value: formats.short_date(value, lang),
+        "dense": lambda value: formats.date_time(value, lang, dense=True),
+        "money": lambda value: formats.amount(value, lang),
+        "size": lambda value: formats.file_size(value, lang),
         "basis_label": lambda code: pick(
             standing.LEGAL_BASES[code].label_da, standing.LEGAL_BASES[code].label_en
         ) if code in standing.LEGAL_BASES else code,
@@ -137,8 +213,11 @@ def login():
             return page, 429, {"Retry-After": str(exc.retry_after)}
         except KlageflowError as exc:
             status = getattr(exc, "status", 401)
-            flash(t("login_failed") if status == 401 else exc.message, "error")
-            return render_template("ui/login.html", username=request.form.get("username")), status
+            if status != 401:
+                flash(exc.message, "error")
+            return render_template(
+                "ui/login.html", username=request.form.get("username"), failed=status == 401
+            ), status
         auth.start_session(principal)
         return redirect(safe_next(request.args.get("next"), url_for("ui.home")))
     return render_template("ui/login.html", username="")
@@ -172,6 +251,38 @@ def bpmn_file_of(definition, key: str) -> str:
     abort(404)
 
 
+# -- information pages, the operator's logo ---------------------------------------------------
+
+INFO_PAGES = {
+    "privatlivspolitik": "privacy_title",
+    "cookies": "cookies_title",
+    "tilgaengelighedserklaering": "accessibility_title",
+}
+
+
+@bp.get("/om/<slug>")
+def info_page(slug: str):
+    """Privacy policy, cookies and accessibility statement (ui/pages/<slug>.<lang>.html).
+
+    An operator replaces the text by putting a file of the same name under
+    KLAGEFLOW_UI_TEMPLATES_DIR (see `register_ui`).
+    """
+    if slug not in INFO_PAGES:
+        abort(404)
+    return render_template(
+        f"ui/pages/{slug}.{language()}.html", title=t(INFO_PAGES[slug]), slug=slug
+    )
+
+
+@bp.get("/logo")
+def operator_logo():
+    """The operator's logo file (KLAGEFLOW_OPERATOR_LOGO), served from our own origin."""
+    path = services().settings.operator_logo
+    if not path or not Path(path).is_file():
+        abort(404)
+    return send_file(Path(path).resolve(), max_age=3600)
+
+
 # -- error pages ------------------------------------------------------------------------------
 
 
@@ -191,7 +302,15 @@ def error_page(status: int, message: str | None):
 
 
 def register_ui(app: Flask, settings) -> None:
-    """Mount the UI at / (the API stays under /api/v1); the test payment page in demo mode."""
+    """Mount the UI at / (the API stays under /api/v1); the test payment page in demo mode.
+
+    With KLAGEFLOW_UI_TEMPLATES_DIR set, templates found there replace the UI's own of the
+    same path (the operator's texts: `ui/pages/privatlivspolitik.da.html` and the like).
+    """
+    if settings.ui_templates_dir:
+        app.jinja_loader = ChoiceLoader(
+            [FileSystemLoader(settings.ui_templates_dir), app.jinja_loader]
+        )
     app.register_blueprint(bp)
     if settings.demo:
         from . import testpayment

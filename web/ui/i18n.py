@@ -142,7 +142,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unclaimed": ("Opgaven er frigivet.", "The task is released."),
     "complete": ("Udfør", "Complete"),
     "completed": ("Opgaven er udført.", "The task is completed."),
-    "fix_errors": ("Ret fejlene i formularen.", "Correct the errors in the form."),
     "case_file": ("Sagens akter", "Case file"),
     "previous": ("Forrige", "Previous"),
     "next": ("Næste", "Next"),
@@ -190,9 +189,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Drag fields in and change their properties. Deploying makes a new version of the "
         "process with the changed form; the server validates input against it.",
     ),
-    "co_complainants": (
-        "Medklagere (brugernavne, én pr. linje; klagen indsendes, når alle har bekræftet)",
-        "Co-complainants (usernames, one per line; filed when all have confirmed)",
+    "co_complainants_label": ("Medklagere (frivilligt)", "Co-complainants (optional)"),
+    "co_complainants_hint": (
+        "Brugernavne på dem, der klager sammen med dig, én pr. linje. Klagen indsendes, når "
+        "alle har bekræftet den.",
+        "Usernames of those who complain with you, one per line. The complaint is filed when "
+        "all have confirmed it.",
     ),
     "unknown_user": ("ikke en klager i systemet", "not a complainant here"),
     "waiting_confirmation": ("Afventer bekræftelse fra", "Waiting for confirmation from"),
@@ -205,9 +207,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_documents": ("Ingen dokumenter endnu.", "No documents yet."),
     "upload": ("Tilføj dokument", "Add a document"),
     "document_kind": ("Slags dokument", "Kind of document"),
-    "file": (
-        "Fil (PDF, PNG, JPEG eller tekst, højst 8 MB)",
-        "File (PDF, PNG, JPEG or text, at most 8 MB)",
+    "file": ("Fil", "File"),
+    "file_hint": (
+        "PDF, PNG, JPEG eller tekst, højst 8 MB.",
+        "PDF, PNG, JPEG or text, at most 8 MB.",
     ),
     "comment": ("Bemærkninger til myndighedens udtalelse", "Comments on the authority's statement"),
     "send_comment": ("Send bemærkninger", "Send comments"),
@@ -246,6 +249,205 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diagram_deployed": ("Udrullet som version", "Deployed as version"),
     "diagram_refused": ("Diagrammet blev afvist:", "The diagram was refused:"),
     "diagram_unchanged": ("Intet er ændret; ingen ny version.", "Nothing changed; no new version."),
+    # layout: header, footer, alerts
+    "solution_name": (
+        "Klage over plan- og miljøafgørelser",
+        "Complaints about planning and environment decisions",
+    ),
+    "menu": ("Menu", "Menu"),
+    "close": ("Luk", "Close"),
+    "main_menu": ("Hovedmenu", "Main menu"),
+    "contact": ("Kontakt", "Contact"),
+    "phone": ("Telefon", "Phone"),
+    "email": ("E-mail", "E-mail"),
+    "about_site": ("Om siden", "About this site"),
+    "privacy_title": ("Privatlivspolitik", "Privacy policy"),
+    "cookies_title": ("Cookies", "Cookies"),
+    "accessibility_title": ("Tilgængelighedserklæring", "Accessibility statement"),
+    "alert_info": ("Information", "Information"),
+    "alert_success": ("Gennemført", "Done"),
+    "alert_warning": ("Advarsel", "Warning"),
+    "alert_error": ("Fejl", "Error"),
+    "error_summary": ("Der er fejl i formularen", "There is a problem with the form"),
+    "error_title_prefix": ("Fejl:", "Error:"),
+    "error_code": ("Fejlkode", "Error code"),
+    "choose": ("Vælg", "Choose"),
+    "pagination": ("Sider", "Pages"),
+    "actions": ("Handlinger", "Actions"),
+    "role_complainant": ("klager", "complainant"),
+    "role_permit_holder": ("tilladelsesindehaver", "permit holder"),
+    "role_authority_caseworker": ("sagsbehandler, myndighed", "caseworker, authority"),
+    "role_board_caseworker": ("sagsbehandler, nævn", "caseworker, board"),
+    "role_designer": ("procesdesigner", "process designer"),
+    "role_admin": ("administrator", "administrator"),
+    "role_payment_provider": ("betalingsudbyder", "payment provider"),
+    # login
+    "login_heading": ("Log ind på Klageflow", "Log in to Klageflow"),
+    "login_intro": (
+        "Her kan du klage over en afgørelse efter planloven eller naturbeskyttelsesloven og "
+        "følge din klagesag, til nævnet har afgjort den.",
+        "Here you can complain about a decision under the Planning Act or the Nature "
+        "Protection Act and follow your case until the board has decided it.",
+    ),
+    "login_who_heading": ("Hvem logger ind her?", "Who logs in here?"),
+    "login_who_complainant": (
+        "Borgere, virksomheder og foreninger, der vil klage eller følge deres klage.",
+        "Citizens, companies and associations who want to complain or follow their complaint.",
+    ),
+    "login_who_permit_holder": (
+        "Den, der har fået tilladelsen, og som vil følge en klage over den.",
+        "The holder of a permit who wants to follow a complaint about it.",
+    ),
+    "login_who_staff": (
+        "Sagsbehandlere hos kommunen og klagenævnet, procesdesignere og administratorer.",
+        "Caseworkers at the municipality and the appeals board, process designers and "
+        "administrators.",
+    ),
+    "login_help_heading": ("Brug for hjælp?", "Need help?"),
+    "login_help": (
+        "Har du glemt dit brugernavn eller din adgangskode, så kontakt os:",
+        "If you have forgotten your username or password, contact us:",
+    ),
+    # the case page
+    "facts": ("Oplysninger om sagen", "About the case"),
+    "authority": ("Myndighed", "Authority"),
+    "board": ("Klagenævn", "Appeals board"),
+    "filed_at": ("Indsendt", "Filed"),
+    "steps_label": ("Sagens trin", "Steps of the case"),
+    "step_done": ("Gennemført", "Done"),
+    "step_upcoming": ("(kommer senere)", "(later)"),
+    "step_received": ("Modtaget", "Received"),
+    "step_authority": ("Hos myndigheden", "With the authority"),
+    "step_board": ("Hos nævnet", "With the board"),
+    "step_decided": ("Afgjort", "Decided"),
+    "step_note_withdrawn": ("Klagen er trukket tilbage.", "The complaint was withdrawn."),
+    "step_note_closed": ("Sagen er afsluttet.", "The case is closed."),
+    "step_note_fee": (
+        "Nævnet venter på, at gebyret bliver betalt.",
+        "The board waits for the fee.",
+    ),
+    "fee_heading": ("Betal klagegebyret", "Pay the complaint fee"),
+    "fee_text": (
+        "Nævnet behandler først klagen, når gebyret er betalt. Gebyret er",
+        "The board handles the complaint only once the fee is paid. The fee is",
+    ),
+    "diagram_hint": (
+        "Det markerede element viser, hvor sagen står i processen.",
+        "The marked element shows where the case stands in the process.",
+    ),
+    "more_about_case": ("Mere om sagen", "More about the case"),
+    "faq_next": ("Hvad sker der nu?", "What happens next?"),
+    "faq_next_text": (
+        "Myndigheden genvurderer sin afgørelse. Fastholder den afgørelsen, sender den klagen "
+        "til nævnet med en udtalelse, som du kan komme med bemærkninger til. Nævnet beder dig "
+        "derefter betale klagegebyret, visiterer klagen og træffer afgørelse. Du får besked "
+        "på e-mail, hver gang sagen skifter trin.",
+        "The authority reconsiders its decision. If it keeps it, it forwards the complaint to "
+        "the board with a statement you can comment on. The board then asks you to pay the "
+        "complaint fee, screens the complaint and decides. You get an e-mail each time the "
+        "case moves on.",
+    ),
+    "faq_fee": ("Hvorfor skal jeg betale gebyr?", "Why do I pay a fee?"),
+    "faq_fee_text": (
+        "Klagenævnene opkræver et gebyr for at behandle en klage. Du får gebyret tilbage, "
+        "hvis du får helt eller delvis medhold, eller hvis klagen afvises, fordi den ikke "
+        "hører under nævnet.",
+        "The appeals boards charge a fee to handle a complaint. You get it back if you win "
+        "in full or in part, or if the complaint is rejected because the board is not "
+        "competent.",
+    ),
+    # a new complaint
+    "new_case_intro": (
+        "Udfyld klagen, og indsend den. Du kan også gemme den som kladde og indsende den "
+        "senere, så længe klagefristen ikke er udløbet.",
+        "Fill in the complaint and file it. You can also save it as a draft and file it "
+        "later, as long as the complaint deadline has not passed.",
+    ),
+    "choose_decision_hint": (
+        "Afgørelser, der er offentliggjort, med deres klagefrist.",
+        "Published decisions, with their complaint deadline.",
+    ),
+    "complaint_text_hint": (
+        "Skriv, hvorfor du mener, afgørelsen er forkert. Mindst 10 tegn.",
+        "Write why you think the decision is wrong. At least 10 characters.",
+    ),
+    "request_suspension_hint": (
+        "Opsættende virkning betyder, at tilladelsen ikke må udnyttes, mens klagen behandles.",
+        "Suspensive effect means that the permit may not be used while the complaint is handled.",
+    ),
+    "error_decision": (
+        "Vælg den afgørelse, du klager over.",
+        "Choose the decision you complain about.",
+    ),
+    "error_complainant_type": ("Vælg, hvem du klager som.", "Choose whom you complain as."),
+    "error_text_short": (
+        "Skriv klagen; den skal være på mindst 10 tegn.",
+        "Write the complaint; it must be at least 10 characters.",
+    ),
+    # documents
+    "document": ("Dokument", "Document"),
+    "uploaded_by": ("Tilføjet af", "Added by"),
+    "uploaded_at": ("Tilføjet", "Added"),
+    "size": ("Størrelse", "Size"),
+    "comment_hint": (
+        "Skriv dine bemærkninger her, hvis du ikke vedhæfter en fil.",
+        "Write your comments here if you do not attach a file.",
+    ),
+    # tasks
+    "search_tasks": ("Søg i opgaver", "Search tasks"),
+    "search_hint": ("Sagsnummer, opgave eller tekst.", "Case reference, task or text."),
+    "task_form": ("Udfør opgaven", "Complete the task"),
+    # admin
+    "organisation_name": ("Myndighed eller nævn", "Authority or board"),
+    "organisation_hint": (
+        "Kun for sagsbehandlere: den myndighed eller det nævn, de arbejder for.",
+        "Caseworkers only: the authority or board they work for.",
+    ),
+    # processes and the designer
+    "versions": ("Versioner", "Versions"),
+    "waiting_table": (
+        "Uafsluttede sager pr. element (samme tal som i diagrammet)",
+        "Unfinished cases per element (the figures of the diagram)",
+    ),
+    "help_timeDate": (
+        'Et tidspunkt med UTC-forskydning som udtryk: `"2026-03-01T12:00:00+01:00"` eller '
+        "en variabel som `fee_overdue_at`.",
+        'An instant with a UTC offset as an expression: `"2026-03-01T12:00:00+01:00"` or a '
+        "variable such as `fee_overdue_at`.",
+    ),
+    "help_timeDuration": (
+        'En ISO 8601-varighed i anførselstegn: `"P14D"` (14 dage), `"PT2H"` (2 timer).',
+        'An ISO 8601 duration in quotes: `"P14D"` (14 days), `"PT2H"` (2 hours).',
+    ),
+    "help_timeCycle": (
+        'En gentagelse: `"R3/2026-03-01T09:00:00+01:00/P7D"` (3 gange, hver 7. dag fra '
+        'starttidspunktet) eller `"R3/P7D"`.',
+        'A repetition: `"R3/2026-03-01T09:00:00+01:00/P7D"` (3 times, every 7 days from '
+        'the start) or `"R3/P7D"`.',
+    ),
+    "help_script": (
+        "Python uden import. Hjælpere: `now()`, `today()`, `add_to_instant(at, days=7)`, "
+        "`complaint.payment_deadline_utc(...)`.",
+        "Python without imports. Helpers: `now()`, `today()`, `add_to_instant(at, days=7)`, "
+        "`complaint.payment_deadline_utc(...)`.",
+    ),
+    "help_condition": (
+        "Et Python-udtryk, der er sandt eller falsk: `in_time and has_standing`.",
+        "A Python expression that is true or false: `in_time and has_standing`.",
+    ),
+    "help_dueIn": (
+        "En ISO 8601-varighed uden anførselstegn: `P14D`.",
+        "An ISO 8601 duration, unquoted: `P14D`.",
+    ),
+    "help_dueDateExpression": (
+        "Et udtryk, der giver et tidspunkt med UTC-forskydning: `add_to_instant(now(), days=14)`.",
+        "An expression giving an instant with a UTC offset: `add_to_instant(now(), days=14)`.",
+    ),
+    "help_candidateGroupExpression": (
+        "Et udtryk, der giver gruppen: `'authority-' + authority_id`.",
+        "An expression giving the group: `'authority-' + authority_id`.",
+    ),
+    "help_formKey": ("Formularens filnavn: `review.form`.", "The form's file name: `review.form`."),
 }
 
 
@@ -269,3 +471,34 @@ def t(key: str) -> str:
 def pick(danish: str | None, english: str | None) -> str | None:
     """Of a Danish/English pair from the domain (status labels), the one to show."""
     return english if language() == "en" and english else danish
+
+
+# Field errors from form validation (marshmallow's messages, and the engine's own Danish
+# one) in the reader's language; matched on the start of the message.
+FIELD_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("Missing data for required field", ("Feltet skal udfyldes.", "This field is required.")),
+    ("Feltet skal udfyldes", ("Feltet skal udfyldes.", "This field is required.")),
+    ("Field may not be null", ("Feltet skal udfyldes.", "This field is required.")),
+    ("Must be one of", ("Vælg en af mulighederne.", "Choose one of the options.")),
+    ("Not a valid integer", ("Skriv et helt tal.", "Enter a whole number.")),
+    ("Not a valid number", ("Skriv et tal.", "Enter a number.")),
+    ("Not a valid date", ("Skriv en gyldig dato.", "Enter a valid date.")),
+    ("Not a valid boolean", ("Vælg ja eller nej.", "Choose yes or no.")),
+    (
+        "String does not match",
+        ("Teksten har ikke den rigtige form.", "The text has the wrong form."),
+    ),
+    ("Shorter than minimum length", ("Teksten er for kort.", "The text is too short.")),
+    ("Longer than maximum length", ("Teksten er for lang.", "The text is too long.")),
+    ("Must be greater than or equal", ("Tallet er for lille.", "The number is too small.")),
+    ("Must be less than or equal", ("Tallet er for stort.", "The number is too large.")),
+    ("Unknown field", ("Feltet findes ikke i formularen.", "The field is not in the form.")),
+)
+
+
+def field_message(message: str) -> str:
+    """A validation message in the request's language (unknown ones as they are)."""
+    for start, pair in FIELD_MESSAGES:
+        if message.startswith(start):
+            return pair[1] if language() == "en" else pair[0]
+    return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -74,9 +75,9 @@ def _complaint_form() -> dict[str, Any]:
     body["co_complainants"] = co_complainants
     body["co_complainants_text"] = form.get("co_complainants", "")
     if body["complainant_type"] not in COMPLAINANT_TYPES:
-        errors["complainant_type"] = [t("complainant_type")]
+        errors["complainant_type"] = [t("error_complainant_type")]
     if len(body["text"]) < 10:
-        errors["text"] = ["≥ 10"]
+        errors["text"] = [t("error_text_short")]
     return body, errors
 
 
@@ -91,7 +92,7 @@ def new_case():
         body, errors = _complaint_form()
         values = {**body, "decision": request.form.get("decision", type=int)}
         if values["decision"] is None:
-            errors["decision"] = [t("choose_decision")]
+            errors["decision"] = [t("error_decision")]
         if not errors:
             try:
                 fields_ = {k: v for k, v in body.items() if k != "co_complainants_text"}
@@ -105,7 +106,6 @@ def new_case():
                     return _submit(draft["reference"])
                 flash(t("draft_saved"), "success")
                 return redirect(url_for("ui.case", reference=draft["reference"]))
-        flash(t("fix_errors"), "error")
     return render_template(
         "ui/new_case.html", decisions=decisions, values=values, errors=errors,
         types=COMPLAINANT_TYPES,
@@ -135,6 +135,10 @@ def case(reference: str):
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
         is_owner=current_user().username == _owner(track), active=active,
+        steps=citizen_steps(track["status"]),
+        show_diagram=current_user().role not in ("complainant", "permit_holder"),
+        authority_name=_organisation_name(track.get("authority")),
+        board_name=_organisation_name(track.get("board")),
         co_pending=[c for c in track.get("co_complainants") or [] if not c.get("confirmed_at")],
         my_confirmation_pending=any(
             c.get("username") == current_user().username and not c.get("confirmed_at")
@@ -197,6 +201,51 @@ def case_diagram(reference: str):
     definition = engine.definition(summary.process_key, summary.version)
     xml = definition.files[bpmn_file_of(definition, summary.process_key)]
     return current_app.response_class(xml, mimetype="application/xml")
+
+
+# The four steps a complainant sees, and which statuses belong to each.
+STEPS = (
+    ("step_received", ("filed",)),
+    ("step_authority", ("with_authority",)),
+    ("step_board", ("forwarded", "awaiting_fee", "under_consideration")),
+    ("step_decided", ("decided", "closed", "withdrawn")),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the indicator: `done`, `current` or `upcoming`, with a note when current."""
+
+    key: str
+    state: str
+    note: str | None = None
+
+
+def citizen_steps(status: str) -> list[Step]:
+    """Modtaget → Hos myndigheden → Hos nævnet → Afgjort, marked from the case's status.
+
+    A draft has not started (no steps); a withdrawn or closed case ends on the last step
+    with a note saying how it ended.
+    """
+    if status == "draft":
+        return []
+    current = next(i for i, (_, statuses) in enumerate(STEPS) if status in statuses)
+    note = {"withdrawn": t("step_note_withdrawn"), "closed": t("step_note_closed"),
+            "awaiting_fee": t("step_note_fee")}.get(status)  # fmt: skip
+    return [
+        Step(key, "done" if i < current else "current" if i == current else "upcoming",
+             note if i == current else None)
+        for i, (key, _) in enumerate(STEPS)
+    ]  # fmt: skip
+
+
+def _organisation_name(org_id: str | None) -> str | None:
+    if not org_id:
+        return None
+    try:
+        return services().accounts.organisation(org_id).name
+    except KlageflowError:
+        return org_id
 
 
 def _owner(track: dict[str, Any]) -> str | None:

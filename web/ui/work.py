@@ -19,7 +19,7 @@ from . import (
     login_required,
     services,
 )
-from .i18n import t
+from .i18n import field_message, t
 
 
 @bp.get("/opgaver")
@@ -93,8 +93,10 @@ def task(task_id: str):
                 actor_groups=principal.groups if principal.role != "admin" else None,
             )  # fmt: skip
         except InvalidData as exc:
-            errors = exc.fields or {"_": [exc.message]}
-            flash(t("fix_errors"), "error")
+            errors = {
+                key: [field_message(str(message)) for message in messages]
+                for key, messages in (exc.fields or {"_": [exc.message]}).items()
+            }
         except KlageflowError as exc:
             flash(exc.message, "error")
             return redirect(url_for("ui.tasks"))

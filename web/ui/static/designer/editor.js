@@ -4,8 +4,8 @@
   const canvasElement = document.getElementById("canvas");
   const panel = document.getElementById("properties");
   const result = document.getElementById("result");
-  const labels = JSON.parse(document.getElementById("labels").textContent);
   const data = canvasElement.dataset;
+  const labels = JSON.parse(data.labels);
   const descriptor = await (await fetch(data.descriptorUrl)).json();
   const modeler = new BpmnJS({
     container: canvasElement,
@@ -15,7 +15,25 @@
   const xml = await (await fetch(data.xmlUrl, { credentials: "same-origin" })).text();
   await modeler.importXML(xml);
   const canvas = modeler.get("canvas");
-  canvas.zoom("fit-viewport");
+  // Fit the diagram into the part of the canvas right of the palette, so no element hides
+  // under the palette's tools.
+  function fitBesidePalette() {
+    canvas.zoom("fit-viewport");
+    const box = canvas.viewbox();
+    const palette = canvasElement.querySelector(".djs-palette");
+    const margin = 16;
+    const left = palette ? palette.getBoundingClientRect().right - canvasElement.getBoundingClientRect().left + margin : margin;
+    const width = canvasElement.clientWidth;
+    const height = canvasElement.clientHeight;
+    const scale = Math.min((width - left - margin) / box.inner.width, (height - 2 * margin) / box.inner.height, 1);
+    canvas.viewbox({
+      x: box.inner.x - left / scale,
+      y: box.inner.y - (height / scale - box.inner.height) / 2,  // centred vertically
+      width: width / scale,
+      height: height / scale,
+    });
+  }
+  fitBesidePalette();
   const modeling = modeler.get("modeling");
   const moddle = modeler.get("moddle");
   const overlays = modeler.get("overlays");
@@ -68,18 +86,44 @@
     return { timer, kind: "timeDuration", expression: null };
   }
 
-  function field(id, label, value, multiline, onChange) {
+  // A DKFDS form field in the panel; expressions get a multi-line code editor and a hint
+  // on their syntax (help_<name> in the labels).
+  function field(id, label, value, kind, onChange, helpKey) {
     const wrapper = document.createElement("div");
+    wrapper.className = "form-group";
     const labelElement = document.createElement("label");
+    labelElement.className = "form-label";
     labelElement.htmlFor = "prop-" + id;
     labelElement.textContent = label;
-    const input = document.createElement(multiline ? "textarea" : "input");
+    wrapper.append(labelElement);
+    const help = labels["help_" + (helpKey || id)];
+    if (help) {
+      const hint = document.createElement("span");
+      hint.className = "form-hint";
+      hint.id = "prop-" + id + "-hint";
+      // The hints quote syntax in `backticks`; show those parts as code.
+      help.split("`").forEach((part, index) => {
+        if (index % 2) {
+          const code = document.createElement("code");
+          code.textContent = part;
+          hint.append(code);
+        } else hint.append(part);
+      });
+      wrapper.append(hint);
+    }
+    const input = document.createElement(kind === "line" ? "input" : "textarea");
+    input.className = "form-input" + (kind === "code" ? " code" : "");
     input.id = "prop-" + id;
     input.name = id;
     input.value = value || "";
-    if (multiline) input.rows = 4;
+    if (help) input.setAttribute("aria-describedby", "prop-" + id + "-hint");
+    if (kind !== "line") input.rows = kind === "code" ? Math.max(3, (value || "").split("\n").length + 1) : 4;
+    if (kind === "code") {
+      input.spellcheck = false;
+      input.setAttribute("autocapitalize", "off");
+    }
     input.addEventListener("change", () => onChange(input.value));
-    wrapper.append(labelElement, input);
+    wrapper.append(input);
     panel.append(wrapper);
   }
 
@@ -91,31 +135,32 @@
     heading.className = "muted";
     heading.textContent = `${bo.$type.replace("bpmn:", "")} · ${bo.id}`;
     panel.append(heading);
-    field("name", labels.name, bo.name, false, (v) => modeling.updateProperties(element, { name: v }));
+    field("name", labels.name, bo.name, "line", (v) => modeling.updateProperties(element, { name: v }));
     const doc = (bo.documentation || [])[0];
-    field("documentation", labels.documentation, doc ? doc.text : "", true, (v) => {
+    field("documentation", labels.documentation, doc ? doc.text : "", "text", (v) => {
       if (doc) modeling.updateModdleProperties(element, doc, { text: v });
       else modeling.updateProperties(element, { documentation: [moddle.create("bpmn:Documentation", { text: v })] });
     });
     if (bo.$type === "bpmn:UserTask") {
       for (const name of ENGINE_PROPERTIES) {
-        field(name, labels[name], engineProperty(bo, name), false, (v) => setEngineProperty(element, name, v));
+        const kind = name === "formKey" || name === "dueIn" ? "line" : "code";
+        field(name, labels[name], engineProperty(bo, name), kind, (v) => setEngineProperty(element, name, v));
       }
     }
     const timer = timerOf(bo);
     if (timer) {
-      field("timer", `${labels.timer} (${timer.kind})`, timer.expression ? timer.expression.body : "", false, (v) => {
+      field("timer", `${labels.timer} (${timer.kind})`, timer.expression ? timer.expression.body : "", "code", (v) => {
         if (timer.expression) modeling.updateModdleProperties(element, timer.expression, { body: v });
         else modeling.updateModdleProperties(element, timer.timer, {
           [timer.kind]: moddle.create("bpmn:FormalExpression", { body: v }),
         });
-      });
+      }, timer.kind);
     }
     if (bo.$type === "bpmn:ScriptTask") {
-      field("script", labels.script, bo.script, true, (v) => modeling.updateProperties(element, { script: v }));
+      field("script", labels.script, bo.script, "code", (v) => modeling.updateProperties(element, { script: v }));
     }
     if (bo.$type === "bpmn:SequenceFlow" && bo.conditionExpression) {
-      field("condition", labels.condition, bo.conditionExpression.body, false, (v) =>
+      field("condition", labels.condition, bo.conditionExpression.body, "code", (v) =>
         modeling.updateModdleProperties(element, bo.conditionExpression, { body: v }));
     }
   }
@@ -131,12 +176,19 @@
     marked = [];
   }
 
+  // The outcome as a DKFDS alert; refusals list each problem and mark its element.
   function report(kind, text, problems) {
     result.replaceChildren();
-    result.className = "flash " + kind;
+    const alert = document.createElement("div");
+    alert.className = `alert alert-${kind}`;
+    const body = document.createElement("div");
+    body.className = "alert-body";
     const message = document.createElement("p");
+    message.className = "alert-text";
     message.textContent = text;
-    result.append(message);
+    body.append(message);
+    alert.append(body);
+    result.append(alert);
     if (problems && problems.length) {
       const list = document.createElement("ul");
       for (const problem of problems) {
@@ -153,8 +205,9 @@
           marked.push(problem.element_id);
         }
       }
-      result.append(list);
+      body.append(list);
     }
+    return body;
   }
 
   async function send(url) {
@@ -178,11 +231,11 @@
   document.getElementById("deploy").addEventListener("click", async () => {
     const { status, body } = await send(data.deployUrl);
     if (status === 201) {
-      report("success", `${labels.deployed} ${body.version}`);
+      const alertBody = report("success", `${labels.deployed} ${body.version}`);
       const link = document.createElement("a");
       link.href = `${data.viewUrl}?version=${body.version}`;
       link.textContent = `${body.key} v${body.version}`;
-      result.append(link);
+      alertBody.append(link);
     } else if (status === 200) report("info", labels.unchanged);
     else report("error", labels.refused, body.problems);
   });

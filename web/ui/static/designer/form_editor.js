@@ -2,18 +2,25 @@
 (async function () {
   const container = document.getElementById("form-editor");
   const result = document.getElementById("result");
-  const labels = JSON.parse(document.getElementById("labels").textContent);
   const data = container.dataset;
+  const labels = JSON.parse(data.labels);
   const schema = await (await fetch(data.schemaUrl, { credentials: "same-origin" })).json();
   const editor = new FormEditor.FormEditor({ container });
   await editor.importSchema(schema);
 
+  // The outcome as a DKFDS alert, with the problems of a refusal listed.
   function report(kind, text, problems) {
     result.replaceChildren();
-    result.className = "flash " + kind;
+    const alert = document.createElement("div");
+    alert.className = `alert alert-${kind}`;
+    const body = document.createElement("div");
+    body.className = "alert-body";
     const message = document.createElement("p");
+    message.className = "alert-text";
     message.textContent = text;
-    result.append(message);
+    body.append(message);
+    alert.append(body);
+    result.append(alert);
     if (problems && problems.length) {
       const list = document.createElement("ul");
       for (const problem of problems) {
@@ -21,8 +28,9 @@
         item.textContent = [problem.file, problem.element_id, problem.reason].filter(Boolean).join(": ");
         list.append(item);
       }
-      result.append(list);
+      body.append(list);
     }
+    return body;
   }
 
   document.getElementById("deploy").addEventListener("click", async () => {
@@ -34,11 +42,11 @@
     });
     const body = await response.json();
     if (response.status === 201) {
-      report("success", `${labels.deployed} ${body.version}`);
+      const alertBody = report("success", `${labels.deployed} ${body.version}`);
       const link = document.createElement("a");
       link.href = `${data.viewUrl}?version=${body.version}`;
       link.textContent = `${body.key} v${body.version}`;
-      result.append(link);
+      alertBody.append(link);
     } else if (response.status === 200) report("info", labels.unchanged);
     else report("error", labels.refused, body.problems);
   });
