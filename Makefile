@@ -33,6 +33,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check engine web workflows tests bench
 	$(BIN)/ruff format --check engine web workflows tests bench
+	$(BIN)/mypy engine workflows
 
 bench: setup
 	scripts/install-system-packages.sh postgresql

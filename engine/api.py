@@ -208,7 +208,7 @@ class Engine:
             raise NotFound(f"{what}process {key!r} is not deployed")
         return row
 
-    def _require_helpers(self, definition: ProcessDefinition) -> None:
+    def _require_helpers(self, definition: Definition) -> None:
         """Refuse a version whose scripts use helpers this engine has not registered."""
         problems = self._helper_problems.get(definition.content_hash)
         if problems is None:
@@ -293,7 +293,7 @@ class Engine:
             task = ctx.workflow.get_task_from_id(UUID(task_id))
             if task is None:
                 raise NotFound(f"task {task_id} does not belong to instance {ctx.instance.id}")
-            row = ctx.session.get(WorkItem, task_id)
+            row = ctx.session.get_one(WorkItem, task_id)
             # task.run() on a CANCELLED task would silently complete it: check first.
             if task.state != TaskState.READY or not task.task_spec.manual or row.state != "open":
                 state = row.state if row.state != "open" else TaskState.get_name(task.state).lower()
@@ -588,7 +588,7 @@ class Engine:
                 raise NotFound(f"task {task_id} does not exist")
             result = task_info(item)
             if item.form_key:
-                instance = session.get(ProcessInstance, item.instance_id)
+                instance = session.get_one(ProcessInstance, item.instance_id)
                 definition = self.runtime.definition_ref(session, instance.definition_id)
                 form = self.runtime.parsed(session, definition).forms.get(item.form_key)
                 result = replace(result, form=form)

@@ -34,11 +34,11 @@ def recursive_calls(bpmn_roots: dict[str, etree._Element]) -> list[DeployProblem
     every static cycle is visible here.
     """
     calls = [
-        _Call(name, process.get("id"), call.get("calledElement"), call)
+        _Call(name, process.get("id", ""), callee, call)
         for name, root in sorted(bpmn_roots.items())
         for process in root.iter(f"{{{BPMN_NS}}}process")
         for call in process.iter(f"{{{BPMN_NS}}}callActivity")
-        if call.get("calledElement")
+        if (callee := call.get("calledElement"))
     ]
     graph: dict[str, list[str]] = {}
     for call in calls:
@@ -69,8 +69,8 @@ def _path(graph: dict[str, list[str]], start: str, goal: str) -> list[str] | Non
         node = queue.popleft()
         if node == goal:
             chain = [node]
-            while previous[chain[-1]] is not None:
-                chain.append(previous[chain[-1]])
+            while (parent := previous[chain[-1]]) is not None:
+                chain.append(parent)
             return list(reversed(chain))
         for nxt in graph.get(node, ()):
             if nxt not in previous:

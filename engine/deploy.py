@@ -440,7 +440,10 @@ def _check_dmn_decisions(
 
 def _dmn_cells(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
     """Yield (text element, is an input entry) for every cell of a DMN document."""
-    ns = {"dmn": etree.QName(root).namespace}
+    namespace = etree.QName(root).namespace
+    if namespace is None:
+        return  # not a DMN document (_check_dmn refuses it): no cells
+    ns = {"dmn": namespace}
     for text in root.xpath(
         ".//dmn:inputExpression/dmn:text | .//dmn:outputEntry/dmn:text", namespaces=ns
     ):

@@ -160,7 +160,7 @@ def _check_rules(component: dict[str, Any], key: str) -> None:
 def _field_for(component: dict[str, Any]) -> fields.Field:
     rules = component.get("validate") or {}
     required = bool(rules.get("required"))
-    validators = []
+    validators: list[validate.Validator] = []
     kind = component["type"]
     allowed = [v.get("value") for v in component.get("values") or []]
     if kind in {"textfield", "textarea"}:

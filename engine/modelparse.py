@@ -166,7 +166,9 @@ def _line_of(text: str | None, element_id: str | None) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _calls_to(process_id: str, texts: dict[str, str]) -> Iterator[tuple[str, int, str]]:
+def _calls_to(
+    process_id: str, texts: dict[str, str]
+) -> Iterator[tuple[str, int | None, str | None]]:
     """(file, line, element id) of every call activity that calls `process_id`."""
     for name, text in sorted(texts.items()):
         if not is_bpmn_file(name):

@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any
+from enum import Enum
+from typing import Any, Literal
 
 import aiosmtplib
 from sqlalchemy import or_, select
@@ -32,7 +34,13 @@ log = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=5)
 
 
-NOT_TRIED = object()  # a claimed mail left unsent because the scheduler is stopping
+class _NotTried(Enum):
+    """A one-member enum, so that the type checker tells the marker apart from an error."""
+
+    NOT_TRIED = "not tried"
+
+
+NOT_TRIED = _NotTried.NOT_TRIED  # a claimed mail left unsent because the scheduler is stopping
 
 
 class PermanentFailure(Exception):
@@ -97,7 +105,7 @@ class Outbox:
         outcomes = asyncio.run(self._send_all(mails, stop))
         with self.db.write() as session:
             for mail, error in zip(mails, outcomes, strict=True):
-                row = session.get(OutboxMail, mail.id)
+                row = session.get_one(OutboxMail, mail.id)
                 if error is NOT_TRIED:
                     row.status, row.next_attempt_at = "pending", clock.now()
                     row.attempts -= 1
@@ -105,8 +113,10 @@ class Outbox:
                 counts[self._record(row, error)] += 1
         return counts
 
-    async def _send_all(self, mails: list[OutboxMail], stop=None) -> list[object]:
-        results: list[object] = []
+    async def _send_all(
+        self, mails: Sequence[OutboxMail], stop: threading.Event | None = None
+    ) -> list[Exception | Literal[_NotTried.NOT_TRIED] | None]:
+        results: list[Exception | Literal[_NotTried.NOT_TRIED] | None] = []
         for mail in mails:
             if stop is not None and stop.is_set():
                 results.append(NOT_TRIED)

@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import clock
+from .clock import clock
 from .db import Database
 from .errors import Conflict, IncidentRaised, InvalidData, KlageflowError, NotFound, ProcessError
 from .models import (
@@ -154,7 +154,7 @@ class Runtime:
         """The identity of a definition version; versions are immutable, so this is cached."""
         ref = self._definitions.get(definition_id)
         if ref is None:
-            row = session.get(ProcessDefinition, definition_id)
+            row = session.get_one(ProcessDefinition, definition_id)
             ref = DefinitionRef(row.id, row.key, row.version, row.content_hash)
             self._definitions[definition_id] = ref
         return ref
@@ -162,7 +162,7 @@ class Runtime:
     def parsed(self, session: Session, ref: DefinitionRef) -> ParsedDefinition:
         """The parsed specs of a definition version (cached by content hash)."""
         return self.specs.get(
-            ref.content_hash, ref.key, lambda: session.get(ProcessDefinition, ref.id).files
+            ref.content_hash, ref.key, lambda: session.get_one(ProcessDefinition, ref.id).files
         )
 
     def script_engine(self) -> ScriptEngine:
@@ -222,6 +222,8 @@ class Runtime:
         except StaleDataError:
             raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
         except ProcessError as exc:
+            if instance_id is None:
+                raise  # failed before an instance was claimed: no instance to hold the incident
             raise self._record_incident(instance_id, exc, actor, action_record) from exc
         self._announce(instance.next_timer_due_at)
         if refused is not None:
@@ -239,11 +241,13 @@ class Runtime:
     ) -> ProcessInstance | None:
         """Find and lock the step's instance; None when a timer step has nothing to do."""
         instance_id = target(session) if callable(target) else target
-        if instance_id is None and timers_only:
-            return None  # nothing left to claim
+        if instance_id is None:
+            if timers_only:
+                return None  # nothing left to claim
+            raise NotFound("no process instance to step")
         instance = self._lock_instance(session, instance_id, skip_locked=timers_only)
-        if timers_only and not _timer_due_now(instance):
-            return None
+        if instance is None or (timers_only and not _timer_due_now(instance)):
+            return None  # only a timer step skips a locked instance
         if expected_version is not None and instance.version != expected_version:
             raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
         return instance
@@ -458,7 +462,7 @@ class Runtime:
     ) -> IncidentRaised:
         """Put the instance in an incident for a failed step (in a transaction of its own)."""
         with self.db.write() as session:
-            instance = session.get(ProcessInstance, instance_id)
+            instance = session.get_one(ProcessInstance, instance_id)
             now = clock.now()
             incident = Incident(
                 instance_id=instance_id,

@@ -212,7 +212,12 @@ class Scheduler:
         self.start()
         done.wait()
         stopped = threading.Event()
-        threading.Thread(target=lambda: (self.stop(), stopped.set()), daemon=True).start()
+
+        def stop_and_signal() -> None:
+            self.stop()
+            stopped.set()
+
+        threading.Thread(target=stop_and_signal, daemon=True).start()
         if not stopped.wait(STOP_GRACE_SECONDS):
             # A step that hangs (a database or mail server that stopped answering) must not
             # keep the process alive: its transaction rolls back and the next scheduler

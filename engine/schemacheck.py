@@ -33,9 +33,10 @@ class ElementsByLine:
         self._lines: list[int] = []
         self._ids: list[str] = []
         for element in root.iter():
-            if isinstance(element.tag, str) and element.sourceline and element.get("id"):
+            element_id = element.get("id")
+            if isinstance(element.tag, str) and element.sourceline and element_id:
                 self._lines.append(element.sourceline)
-                self._ids.append(element.get("id"))
+                self._ids.append(element_id)
 
     def element_at(self, line: int | None) -> str | None:
         """The id of the innermost element with an id that starts on or before `line`."""
@@ -114,8 +115,9 @@ def _next_element(elements, start: int, tag: str, attribute: str | None) -> int 
 
 
 def _own_or_parent_id(element: etree._Element) -> str | None:
-    while element is not None:
-        if element.get("id"):
-            return element.get("id")
-        element = element.getparent()
+    current: etree._Element | None = element
+    while current is not None:
+        if current.get("id"):
+            return current.get("id")
+        current = current.getparent()
     return None

@@ -17,7 +17,7 @@ import ast
 import json
 import math
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -209,7 +209,7 @@ def check_script(source: str) -> None:
     compile_script(source)
 
 
-def _error_line(errors: tuple[str, ...] | list[str]) -> int | None:
+def _error_line(errors: Sequence[str]) -> int | None:
     for error in errors:
         marker = "Line "
         if marker in error:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from . import clock
+from .clock import clock
 from .errors import Conflict, NotFound, ProcessError
 from .forms import FORM_PROPERTY
 from .models import WorkItem, add_audit
@@ -137,14 +137,19 @@ def count_work_items(session: Session, flt: TaskFilter) -> int:
 def claim(session: Session, task_id: str, actor: str) -> WorkItem:
     """Assign an open task to `actor`; a task claimed by someone else is a conflict."""
     now = clock.now()
-    result = session.execute(
-        update(WorkItem)
-        .where(
-            WorkItem.id == task_id,
-            WorkItem.state == "open",
-            (WorkItem.assignee.is_(None)) | (WorkItem.assignee == actor),
-        )
-        .values(assignee=actor, claimed_at=now)
+    # An UPDATE statement's result is a CursorResult (which has rowcount); Session.execute
+    # is typed for any statement.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(WorkItem)
+            .where(
+                WorkItem.id == task_id,
+                WorkItem.state == "open",
+                (WorkItem.assignee.is_(None)) | (WorkItem.assignee == actor),
+            )
+            .values(assignee=actor, claimed_at=now)
+        ),
     )
     item = session.get(WorkItem, task_id)
     if item is None:

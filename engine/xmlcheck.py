@@ -107,14 +107,15 @@ def _id_near(node) -> str | None:
 def owning_id(element: etree._Element) -> str | None:
     """The id of `element` or of its nearest ancestor that has one."""
     fallback = None
-    while element is not None:
-        if isinstance(element.tag, str) and element.get("id"):
+    current: etree._Element | None = element
+    while current is not None:
+        if isinstance(current.tag, str) and current.get("id"):
             # Name the event or flow, not its definition or expression: that is what a
             # designer sees and clicks.
-            if not _is_detail(etree.QName(element).localname):
-                return element.get("id")
-            fallback = fallback or element.get("id")
-        element = element.getparent()
+            if not _is_detail(etree.QName(current).localname):
+                return current.get("id")
+            fallback = fallback or current.get("id")
+        current = current.getparent()
     return fallback
 
 

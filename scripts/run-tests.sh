@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: lint, then pytest with a private PostgreSQL started for it.
+# Runs the whole test suite: ruff and mypy, then pytest with a private PostgreSQL started for it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check engine web workflows tests bench
 .venv/bin/ruff format --check --quiet engine web workflows tests bench
+.venv/bin/mypy engine workflows
 
 pgdir=$(mktemp -d /tmp/klageflow-pg.XXXXXX)
 port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -15,8 +15,13 @@ from .deadlines import parse_day, parse_instant, to_utc_iso
 
 
 def complaint_deadline_utc(sent_on: str, via: str = "digital", published: bool = False) -> str:
-    """The klagefrist for a decision sent (or announced) on `sent_on`, as UTC ISO text."""
-    return to_utc_iso(deadlines.complaint_deadline(parse_day(sent_on), via, published))
+    """The klagefrist for a decision sent (or announced) on `sent_on`, as UTC ISO text.
+
+    `via` comes from process data: anything but "post" is Digital Post, as in
+    `deadlines.notification_date`.
+    """
+    channel: deadlines.Via = "post" if via == "post" else "digital"
+    return to_utc_iso(deadlines.complaint_deadline(parse_day(sent_on), channel, published))
 
 
 def deadline_passed_utc(deadline: str) -> str:

@@ -63,6 +63,8 @@ SOURCE_KINDS: frozenset[str] = frozenset(
 def domain_kind(event: Mapping[str, Any], aliases: Mapping[str, str] | None = None) -> str | None:
     """The domain kind of an event (see the module docstring), or None if it has none."""
     kind = event.get("kind")
+    if kind is None:
+        return None
     details = event.get("details") or {}
     if kind in EVENT_LABELS:
         return kind
@@ -71,6 +73,8 @@ def domain_kind(event: Mapping[str, Any], aliases: Mapping[str, str] | None = No
         return name if name in EVENT_LABELS else None
     if kind in _ELEMENT_KINDS:
         element = event.get("element_id")
+        if element is None:
+            return None
         mapped = (aliases or {}).get(element, element)
         return mapped if mapped in EVENT_LABELS else None
     return _ENGINE_KINDS.get(kind)
