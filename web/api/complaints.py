@@ -91,13 +91,6 @@ class ComplaintUpdateSchema(Schema):
     suspensive_effect_requested = fields.Boolean()
 
 
-class TimelineEntrySchema(Schema):
-    at = fields.String()
-    kind = fields.String()
-    label = fields.String()
-    actor = fields.String(allow_none=True)
-
-
 class TrackSchema(Schema):
     reference = fields.String()
     status = fields.String()

@@ -5,13 +5,6 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 
-class DeployProblemSchema(Schema):
-    reason = fields.String()
-    file = fields.String(allow_none=True)
-    line = fields.Integer(allow_none=True)
-    element_id = fields.String(allow_none=True)
-
-
 class DefinitionSchema(Schema):
     id = fields.Integer()
     key = fields.String()

@@ -8,6 +8,7 @@ refused step keeps what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -74,6 +75,16 @@ def login_required(*roles: str):
         return wrapper
 
     return decorate
+
+
+def flash_outcome(action: Callable[[], object], done: str) -> None:
+    """Run `action`; flash its refusal as an error, or the text `done` as a success."""
+    try:
+        action()
+    except KlageflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t(done), "success")
 
 
 def local(value: str | datetime | None, with_time: bool = True) -> str:

@@ -12,6 +12,7 @@ from . import (
     PAGE_SIZE,
     bp,
     current_user,
+    flash_outcome,
     login_required,
     services,
 )
@@ -74,24 +75,17 @@ def create_user():
 @bp.post("/admin/mails/<int:mail_id>/igen")
 @login_required("admin")
 def retry_mail(mail_id: int):
-    try:
-        services().engine.outbox.retry(mail_id)
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("queued_again"), "success")
+    flash_outcome(lambda: services().engine.outbox.retry(mail_id), "queued_again")
     return redirect(url_for("ui.admin"))
 
 
 @bp.post("/admin/haendelser/<int:incident_id>/igen")
 @login_required("admin")
 def retry_incident(incident_id: int):
-    try:
-        services().engine.retry_incident(incident_id, actor=current_user().username)
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("retried"), "success")
+    flash_outcome(
+        lambda: services().engine.retry_incident(incident_id, actor=current_user().username),
+        "retried",
+    )
     return redirect(url_for("ui.admin"))
 
 

@@ -45,11 +45,7 @@ def process(key: str):
 @login_required("designer")
 def edit_process(key: str):
     """The BPMN editor on the latest version; deploying makes a new version."""
-    engine = services().engine
-    try:
-        definition = engine.definition(key)
-    except KlageflowError:
-        abort(404)
+    definition = _latest(key)
     return render_template(
         "ui/editor.html", key=key, version=definition.version,
         bpmn_file=bpmn_file_of(definition, key),
@@ -66,38 +62,25 @@ def deploy_process(key: str, action: str):
     """
     if action not in ("valider", "udrul"):
         abort(404)
-    engine = services().engine
-    try:
-        definition = engine.definition(key)
-    except KlageflowError:
-        abort(404)
+    definition = _latest(key)
     xml = (request.get_json(silent=True) or {}).get("bpmn")
     if not isinstance(xml, str) or not xml.strip():
         return {"problems": [{"reason": "no BPMN XML was sent"}]}, 400
     files = {**definition.files, bpmn_file_of(definition, key): xml}
-    try:
-        if action == "valider":
-            engine.validate(files)
-            return {"valid": True}
-        results = engine.deploy(files, deployed_by=current_user().username)
-    except DeploymentError as exc:
-        return {"problems": [p.as_dict() for p in exc.problems]}, 422
-    mine = next((r for r in results if r.key == key), results[0])
-    return {"key": mine.key, "version": mine.version, "created": mine.created}, (
-        201 if mine.created else 200
-    )
+    if action == "valider":
+        try:
+            services().engine.validate(files)
+        except DeploymentError as exc:
+            return {"problems": [p.as_dict() for p in exc.problems]}, 422
+        return {"valid": True}
+    return _deploy(key, files)
 
 
 @bp.get("/processer/<key>/formularer/<filename>")
 @login_required("designer")
 def edit_form(key: str, filename: str):
     """The form-js editor on a form of the latest version."""
-    try:
-        definition = services().engine.definition(key)
-    except KlageflowError:
-        abort(404)
-    if filename not in definition.files or not filename.endswith(".form"):
-        abort(404)
+    definition = _latest_with_form(key, filename)
     return render_template(
         "ui/form_editor.html", key=key, version=definition.version, filename=filename
     )
@@ -107,13 +90,7 @@ def edit_form(key: str, filename: str):
 @login_required("designer")
 def deploy_form(key: str, filename: str):
     """Deploy the latest version's files with this form changed, as a new version."""
-    engine = services().engine
-    try:
-        definition = engine.definition(key)
-    except KlageflowError:
-        abort(404)
-    if filename not in definition.files or not filename.endswith(".form"):
-        abort(404)
+    definition = _latest_with_form(key, filename)
     try:
         schema = _sent_form_schema()
         if not isinstance(schema, dict):
@@ -121,9 +98,29 @@ def deploy_form(key: str, filename: str):
         text = json.dumps(schema, indent=2, ensure_ascii=False)
     except RecursionError:
         return {"problems": [{"reason": "the form is nested too deeply", "file": filename}]}, 422
-    files = {**definition.files, filename: text}
+    return _deploy(key, {**definition.files, filename: text})
+
+
+def _latest(key: str):
+    """The latest version of process `key`, or 404."""
     try:
-        results = engine.deploy(files, deployed_by=current_user().username)
+        return services().engine.definition(key)
+    except KlageflowError:
+        abort(404)
+
+
+def _latest_with_form(key: str, filename: str):
+    """The latest version of process `key` if it has the form `filename`, or 404."""
+    definition = _latest(key)
+    if filename not in definition.files or not filename.endswith(".form"):
+        abort(404)
+    return definition
+
+
+def _deploy(key: str, files: dict[str, str]):
+    """Deploy `files` as the editor's answer: 201/200 with the version of `key`, or 422."""
+    try:
+        results = services().engine.deploy(files, deployed_by=current_user().username)
     except DeploymentError as exc:
         return {"problems": [p.as_dict() for p in exc.problems]}, 422
     mine = next((r for r in results if r.key == key), results[0])

@@ -19,6 +19,7 @@ from . import (
     bpmn_file_of,
     case_documents,
     current_user,
+    flash_outcome,
     login_required,
     services,
 )
@@ -266,22 +267,12 @@ def submit_case(reference: str):
 @login_required("complainant")
 def confirm_case(reference: str):
     """A co-complainant confirms a joint complaint; it is filed when all have confirmed."""
-    try:
-        services().complaints.confirm(current_user(), reference)
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("confirmed"), "success")
+    flash_outcome(lambda: services().complaints.confirm(current_user(), reference), "confirmed")
     return redirect(url_for("ui.case", reference=reference))
 
 
 @bp.post("/sager/<reference>/tilbagetraek")
 @login_required("complainant")
 def withdraw(reference: str):
-    try:
-        services().complaints.withdraw(current_user(), reference)
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("withdrawn"), "success")
+    flash_outcome(lambda: services().complaints.withdraw(current_user(), reference), "withdrawn")
     return redirect(url_for("ui.case", reference=reference))

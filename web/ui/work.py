@@ -16,6 +16,7 @@ from . import (
     bp,
     case_documents,
     current_user,
+    flash_outcome,
     login_required,
     services,
 )
@@ -131,12 +132,7 @@ def _case_for_task(item: TaskInfo) -> dict[str, Any] | None:
 @login_required(*CASEWORKERS, "admin")
 def claim(task_id: str):
     _task_for_me(task_id)
-    try:
-        services().engine.claim(task_id, current_user().username)
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("claimed"), "success")
+    flash_outcome(lambda: services().engine.claim(task_id, current_user().username), "claimed")
     return redirect(safe_next(request.form.get("next"), url_for("ui.task", task_id=task_id)))
 
 
@@ -144,12 +140,10 @@ def claim(task_id: str):
 @login_required(*CASEWORKERS, "admin")
 def unclaim(task_id: str):
     _task_for_me(task_id)
-    try:
-        services().engine.unclaim(
+    flash_outcome(
+        lambda: services().engine.unclaim(
             task_id, current_user().username, force=current_user().role == "admin"
-        )
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("unclaimed"), "success")
+        ),
+        "unclaimed",
+    )
     return redirect(url_for("ui.tasks"))

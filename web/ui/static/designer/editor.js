@@ -178,36 +178,18 @@
 
   // The outcome as a DKFDS alert; refusals list each problem and mark its element.
   function report(kind, text, problems) {
-    result.replaceChildren();
-    const alert = document.createElement("div");
-    alert.className = `alert alert-${kind}`;
-    const body = document.createElement("div");
-    body.className = "alert-body";
-    const message = document.createElement("p");
-    message.className = "alert-text";
-    message.textContent = text;
-    body.append(message);
-    alert.append(body);
-    result.append(alert);
-    if (problems && problems.length) {
-      const list = document.createElement("ul");
-      for (const problem of problems) {
-        const item = document.createElement("li");
-        const where = [problem.file, problem.line, problem.element_id].filter(Boolean).join(" · ");
-        item.textContent = where ? `${where}: ${problem.reason}` : problem.reason;
-        list.append(item);
-        if (problem.element_id && registry.get(problem.element_id)) {
-          canvas.addMarker(problem.element_id, "deploy-error");
-          const note = document.createElement("div");
-          note.className = "problem-note";
-          note.textContent = problem.reason;
-          overlays.add(problem.element_id, "problem", { position: { bottom: -5, left: 0 }, html: note });
-          marked.push(problem.element_id);
-        }
+    return designerReport(result, kind, text, problems, (problem) => {
+      const where = [problem.file, problem.line, problem.element_id].filter(Boolean).join(" · ");
+      if (problem.element_id && registry.get(problem.element_id)) {
+        canvas.addMarker(problem.element_id, "deploy-error");
+        const note = document.createElement("div");
+        note.className = "problem-note";
+        note.textContent = problem.reason;
+        overlays.add(problem.element_id, "problem", { position: { bottom: -5, left: 0 }, html: note });
+        marked.push(problem.element_id);
       }
-      body.append(list);
-    }
-    return body;
+      return where ? `${where}: ${problem.reason}` : problem.reason;
+    });
   }
 
   async function send(url) {

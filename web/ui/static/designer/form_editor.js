@@ -10,27 +10,9 @@
 
   // The outcome as a DKFDS alert, with the problems of a refusal listed.
   function report(kind, text, problems) {
-    result.replaceChildren();
-    const alert = document.createElement("div");
-    alert.className = `alert alert-${kind}`;
-    const body = document.createElement("div");
-    body.className = "alert-body";
-    const message = document.createElement("p");
-    message.className = "alert-text";
-    message.textContent = text;
-    body.append(message);
-    alert.append(body);
-    result.append(alert);
-    if (problems && problems.length) {
-      const list = document.createElement("ul");
-      for (const problem of problems) {
-        const item = document.createElement("li");
-        item.textContent = [problem.file, problem.element_id, problem.reason].filter(Boolean).join(": ");
-        list.append(item);
-      }
-      body.append(list);
-    }
-    return body;
+    return designerReport(result, kind, text, problems, (problem) =>
+      [problem.file, problem.element_id, problem.reason].filter(Boolean).join(": "),
+    );
   }
 
   document.getElementById("deploy").addEventListener("click", async () => {
