@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.processes import NO_SMTP
 
 KLAGEFLOW = Path(sys.executable).with_name("klageflow")
 pytestmark = pytest.mark.slow
@@ -29,7 +30,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "KLAGEFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
         "KLAGEFLOW_DATA_DIR": str(tmp_path),
-        "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens: mail waits in the outbox
+        **NO_SMTP,  # mail waits in the outbox
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
     }
 

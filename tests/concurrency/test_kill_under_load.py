@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from engine.config import PROJECT_ROOT
 from engine.models import AuditEvent, OutboxMail, ProcessInstance
+from tests.processes import NO_SMTP
 from web.accounts import Accounts
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
@@ -58,7 +59,7 @@ def test_killing_a_web_worker_and_the_scheduler_loses_and_doubles_nothing(
     env = {
         **os.environ,
         "KLAGEFLOW_DATABASE_URL": database_url,
-        "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens (and port 1 is never a client port)
+        **NO_SMTP,  # mail waits in the outbox
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp_path),
         "KLAGEFLOW_SECRET_KEY": "test-" + "k" * 40,

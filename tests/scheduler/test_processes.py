@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from engine.models import AuditEvent
 from tests.conftest import ROOT
+from tests.processes import NO_SMTP
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
 TIMERS = 300
@@ -44,7 +45,7 @@ def scheduler(database_url: str, log_path, batch: int = 50) -> subprocess.Popen:
         "KLAGEFLOW_DATABASE_URL": database_url,
         "KLAGEFLOW_SCHEDULER_BATCH_SIZE": str(batch),
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
-        "KLAGEFLOW_SMTP_PORT": "1",
+        **NO_SMTP,  # mail waits in the outbox
     }
     return subprocess.Popen(
         [sys.executable, "-m", "web.cli", "scheduler"],

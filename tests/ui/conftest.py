@@ -21,6 +21,7 @@ import pytest
 
 from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
+from tests.processes import NO_SMTP, stop
 from web import demo, migrate
 from web.bootstrap import build_engine, build_services
 
@@ -82,7 +83,7 @@ def server(tmp_path_factory):
         "KLAGEFLOW_DATABASE_URL": url,
         "KLAGEFLOW_TEST_CLOCK": "1",
         "KLAGEFLOW_INSECURE_COOKIES": "1",
-        "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens: mail waits in the outbox
+        **NO_SMTP,  # mail waits in the outbox
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp),
     }
@@ -109,10 +110,7 @@ def server(tmp_path_factory):
             assert time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
             time.sleep(0.1)
     yield Server(base, url)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=30)
+    stop(processes, [tmp / "server.log"])
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ import pytest
 
 from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
+from tests.processes import NO_SMTP, stop
 from web import migrate
 from web.accounts import Accounts
 from web.bootstrap import build_engine
@@ -134,7 +135,7 @@ def system(tmp_path: Path):
         "KLAGEFLOW_DATABASE_URL": url,
         "KLAGEFLOW_TEST_CLOCK": "1",
         "KLAGEFLOW_INSECURE_COOKIES": "1",
-        "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens (and port 1 is never a client port)
+        **NO_SMTP,  # mail waits in the outbox
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp_path),
         "KLAGEFLOW_PAYMENT_SECRETS": f"betaling={PROVIDER_SECRET}",
@@ -161,10 +162,7 @@ def system(tmp_path: Path):
                 raise AssertionError((tmp_path / "server.log").read_text()[-3000:]) from None
             time.sleep(0.1)
     yield api
-    for process in (server, scheduler):
-        process.terminate()
-    for process in (server, scheduler):
-        process.wait(timeout=30)
+    stop([server, scheduler], [tmp_path / "server.log", tmp_path / "scheduler.log"])
 
 
 def test_the_gammeldam_complaint_through_http_from_filing_to_refund(system):

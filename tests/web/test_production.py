@@ -29,6 +29,7 @@ from flask.sessions import SecureCookieSessionInterface
 from engine import TaskFilter
 from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
+from tests.processes import NO_SMTP
 from web import migrate
 from web.accounts import Accounts
 from web.bootstrap import build_engine
@@ -67,7 +68,7 @@ def production_env(url: str, data_dir: Path, **overrides: str) -> dict[str, str]
         {
             "KLAGEFLOW_DATABASE_URL": url,
             "KLAGEFLOW_DATA_DIR": str(data_dir),
-            "KLAGEFLOW_SMTP_PORT": "1",  # nothing listens: mail waits in the outbox
+            **NO_SMTP,  # mail waits in the outbox
             "KLAGEFLOW_SECRET_KEY": SECRET_KEY,
             "KLAGEFLOW_PAYMENT_SECRETS": f"betaling={PROVIDER_SECRET}",
             "KLAGEFLOW_INSECURE_COOKIES": "1",  # plain http on loopback, as docker-compose
