@@ -8,6 +8,7 @@ pattern). The server validates submissions with a marshmallow schema built from 
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -52,6 +53,9 @@ class FormError(ValueError):
 
 
 MAX_NESTING = 16  # groups inside groups; form-js editors never need more
+MAX_DEPTH = 64  # lists and objects inside each other in data; deeper fails later on
+_INT_LIMIT = 2**63  # a 64-bit integer: what the databases, JSON peers and dates can hold
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _RULE_TYPES: dict[str, tuple[type, ...]] = {
     "required": (bool,),
     "minLength": (int,),
@@ -81,6 +85,9 @@ def check_form(form: Any) -> None:
     """
     if not isinstance(form, dict) or not isinstance(form.get("components"), list):
         raise FormError('a form is a JSON object with a "components" list')
+    unusable = json_value_problem(form)
+    if unusable is not None:
+        raise FormError(f"{unusable[0]}: {unusable[1]}", unusable[0])
     for component, where, depth in _walk(form):
         _check_component(component, where, depth)
     seen: set[str] = set()
@@ -117,6 +124,9 @@ def _check_component(component: Any, where: str, depth: int) -> None:
     if not isinstance(kind, str) or kind not in INPUT_TYPES | LAYOUT_TYPES:
         shown = kind if isinstance(kind, str) else json.dumps(kind)[:40]
         raise FormError(f"unknown component type {shown!r}", label)
+    for text in ("label", "description"):
+        if component.get(text) is not None and not isinstance(component[text], str):
+            raise FormError(f'"{text}" of {label!r} must be text', label)
     if kind not in INPUT_TYPES:
         return
     key = component.get("key")
@@ -129,13 +139,17 @@ def _check_component(component: Any, where: str, depth: int) -> None:
     _check_rules(component, key)
     values = component.get("values")
     if values is not None and not (
-        isinstance(values, list) and all(isinstance(v, dict) and "value" in v for v in values)
+        isinstance(values, list)
+        and all(isinstance(v, dict) and isinstance(v.get("value"), _SCALARS) for v in values)
     ):
         raise FormError(f'"values" of {key!r} must be a list of {{"label", "value"}} objects', key)
     if kind in {"radio", "select", "checklist"} and not values:
         raise FormError(f"{kind} {key!r} needs a list of values", key)
     if kind == "datetime" and not isinstance(component.get("subtype", "date"), str):
         raise FormError(f'"subtype" of {key!r} must be a string', key)
+
+
+_SCALARS = (str, int, float, bool)
 
 
 def _check_rules(component: dict[str, Any], key: str) -> None:
@@ -179,7 +193,7 @@ def _field_for(component: dict[str, Any]) -> fields.Field:
         field = (
             fields.Float(validate=validators)
             if component.get("decimalDigits")
-            else fields.Integer(validate=validators, strict=False)
+            else fields.Integer(validate=validators, strict=True)
         )
     elif kind == "checkbox":
         field = fields.Boolean()
@@ -221,9 +235,51 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str,
 
 
 def json_object(data: Any, what: str) -> dict[str, Any]:
-    """`data` as a dict (None is empty); anything else is refused: "task data must be a JSON object"."""
+    """`data` as a dict (None is empty); anything else is refused: "task data must be a JSON object".
+
+    A dict that holds something `json_value_problem` refuses is refused too, naming where.
+    """
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise InvalidData(f"{what} must be a JSON object")
+    unusable = json_value_problem(data)
+    if unusable is not None:
+        path, reason = unusable
+        raise InvalidData(f"{what} cannot be used: {path}: {reason}", {path: [reason]})
     return data
+
+
+def json_value_problem(value: Any, max_depth: int = MAX_DEPTH) -> tuple[str, str] | None:
+    """Where and why a JSON value cannot be stored or computed on, or None when it can.
+
+    Refused, with the dotted path to it (`co_complainants.0.name`): lists and objects
+    nested deeper than `max_depth`, text holding an unpaired surrogate (it has no UTF-8
+    form, so no database can store it), integers outside 64 bits and numbers that are
+    not finite (NaN, Infinity). Walked without recursion, so any depth is answered.
+    """
+    pending: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while pending:
+        item, path, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth >= max_depth:
+                return path or "_", f"nested deeper than {max_depth} levels"
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                where = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return where.encode("unicode_escape").decode(), _SURROGATE_REASON
+                pending.append((child, where, depth + 1))
+        elif isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path or "_", _SURROGATE_REASON
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int) and not -_INT_LIMIT <= item < _INT_LIMIT:
+            return path or "_", "the number is larger than a 64-bit integer"
+        elif isinstance(item, float) and not math.isfinite(item):
+            return path or "_", "the number is not finite"
+    return None
+
+
+_SURROGATE_REASON = "the text holds an unpaired surrogate (U+D800 to U+DFFF), which is no character"

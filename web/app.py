@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine import Engine
 from engine.config import PROJECT_ROOT, Settings, load_settings
 
-from . import auth, headers, migrate, problems, startup
+from . import auth, headers, inputs, migrate, problems, startup
 from .bootstrap import build_services
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -60,6 +60,7 @@ def create_app(
     )
     app.extensions["klageflow"] = services
     headers.init_app(app)
+    inputs.init_app(app)
     app.before_request(auth.load_principal)
     if settings.test_clock:
         from engine import testclock
@@ -67,6 +68,7 @@ def create_app(
         app.before_request(lambda: testclock.sync(engine.db))
 
     api = Api(app)
+    inputs.describe(api)
     from .api import register_api
 
     register_api(api, settings)

@@ -1,8 +1,9 @@
 """Where a `next` parameter may send the browser: only to a path on this site.
 
 Browsers read a Location header leniently: they drop tabs and line breaks, treat a
-backslash as a slash and `//host` as another site. The check therefore looks at the
-target the way a browser will, after that clean-up, and anything that could leave the
+backslash as a slash and `//host` as another site. A target with a control character
+(a newline, a tab) is refused outright rather than cleaned into some other path; its
+decoded forms are looked at the way a browser will, and anything that could leave the
 site falls back to a page of ours.
 """
 
@@ -18,19 +19,16 @@ _MAX_LENGTH = 2000
 
 def safe_next(target: str | None, fallback: str) -> str:
     """`target` when it is a path on this site, `fallback` otherwise."""
-    if not target or len(target) > _MAX_LENGTH:
-        return fallback
-    cleaned = _STRIPPED.sub("", target)
-    if not _is_local_path(cleaned):
+    if not target or len(target) > _MAX_LENGTH or not _is_local_path(target):
         return fallback
     # A path that only decodes to another site (`/%2F%2Fevil`, `/%5Cevil`) could turn into
     # one after a second decoding somewhere on the way; refuse it too.
-    decoded = cleaned
+    decoded = target
     for _ in range(3):
         decoded = unquote(decoded)
         if not _is_local_path(_STRIPPED.sub("", decoded)):
             return fallback
-    return cleaned
+    return target
 
 
 def _is_local_path(url: str) -> bool:

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .. import auth, case_access, payments
+from ..inputs import MAX_ID
 
 PREFIX = ""
 blp = Blueprint("complaints", __name__, description="Decisions and complaints (track and trace)")
@@ -67,7 +68,9 @@ class DecisionQuerySchema(Schema):
 
 
 class ComplaintCreateSchema(Schema):
-    decision = fields.Integer(required=True, validate=validate.Range(min=1))
+    decision = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
     legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=64))
     complainant_type = fields.String(required=True, validate=validate.OneOf(COMPLAINANT_TYPES))
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
@@ -117,7 +120,9 @@ class TrackSchema(Schema):
 
 
 class PaymentSchema(Schema):
-    amount_dkk = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    amount_dkk = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=1_000_000)
+    )
     provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     provider_ref = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=200)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..inputs import MAX_ID
+
 
 class DefinitionSchema(Schema):
     id = fields.Integer()
@@ -40,7 +42,9 @@ class StartInstanceSchema(Schema):
     business_key = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=200)
     )
-    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    version = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
 
 
 class MessageSchema(Schema):

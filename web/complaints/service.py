@@ -57,6 +57,12 @@ class ComplaintService:
         published = body.get("published_at") is not None
         day: date = body["published_at"] if published else body["notified_at"]
         via = "digital" if published else body["notified_by"]
+        if not deadlines.is_supported_day(day):
+            first, last = deadlines.EARLIEST_DAY, deadlines.LATEST_DAY
+            raise InvalidData(
+                "the decision's date is outside the supported range",
+                {"published_at" if published else "notified_at": [f"a day from {first} to {last}"]},
+            )
         deadline = deadlines.complaint_deadline(day, via=via, published=published)
         with self.db.write() as session:
             decision = Decision(

@@ -35,6 +35,7 @@ from workflows.complaint import standing
 
 from .. import auth
 from ..accounts import Principal, TooManyAttempts
+from ..inputs import unreadable_form_fields
 from ..redirects import safe_next
 from . import formats
 from .i18n import LANGUAGES, language, pick, t
@@ -75,6 +76,18 @@ def login_required(*roles: str):
         return wrapper
 
     return decorate
+
+
+def unreadable_fields(names: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+    """Posted fields (all, or `names`) whose text is not valid UTF-8, with the message.
+
+    Such text is refused beside the field instead of being stored changed.
+    """
+    return {
+        name: [t("error_unreadable")]
+        for name in sorted(unreadable_form_fields())
+        if names is None or name in names
+    }
 
 
 def flash_outcome(action: Callable[[], object], done: str) -> None:

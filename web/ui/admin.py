@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from engine import InvalidData, KlageflowError
 
 from .. import case_access
+from ..inputs import page_number
 from ..models import ROLES
 from . import (
     PAGE_SIZE,
@@ -15,6 +16,7 @@ from . import (
     flash_outcome,
     login_required,
     services,
+    unreadable_fields,
 )
 from .i18n import t
 
@@ -38,6 +40,9 @@ def admin():
 def save_organisation(org_id: str):
     accounts = services().accounts
     organisation = accounts.organisation(org_id)
+    if unreadable_fields():
+        flash(f"{organisation.name}: {t('error_unreadable')}", "error")
+        return redirect(url_for("ui.admin"))
     try:
         accounts.upsert_organisation(
             org_id, kind=organisation.kind, name=organisation.name,
@@ -55,6 +60,9 @@ def save_organisation(org_id: str):
 @login_required("admin")
 def create_user():
     form = request.form
+    if unreadable_fields():
+        flash(t("error_unreadable"), "error")
+        return redirect(url_for("ui.admin"))
     try:
         services().accounts.create_user(
             form.get("username", "").strip(), form.get("role", ""),
@@ -93,7 +101,7 @@ def retry_incident(incident_id: int):
 @login_required("admin")
 def access_log():
     """The log of staff who opened cases, newest first (filter by user or case)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     username = (request.args.get("bruger") or "").strip()[:150] or None
     reference = (request.args.get("sag") or "").strip()[:20] or None
     log = case_access.entries(

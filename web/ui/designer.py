@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from flask import abort, render_template, request
+from werkzeug.exceptions import BadRequest
 
-from engine import DeploymentError, KlageflowError
+from engine import DeploymentError, InvalidData, KlageflowError
 
+from ..inputs import load_json
 from . import (
     bp,
     bpmn_file_of,
@@ -63,10 +65,14 @@ def deploy_process(key: str, action: str):
     if action not in ("valider", "udrul"):
         abort(404)
     definition = _latest(key)
-    xml = (request.get_json(silent=True) or {}).get("bpmn")
+    filename = bpmn_file_of(definition, key)
+    body, refusal = _sent(filename)
+    if refusal:
+        return refusal
+    xml = body.get("bpmn")
     if not isinstance(xml, str) or not xml.strip():
-        return {"problems": [{"reason": "no BPMN XML was sent"}]}, 400
-    files = {**definition.files, bpmn_file_of(definition, key): xml}
+        return {"problems": [{"reason": "no BPMN XML was sent", "file": filename}]}, 400
+    files = {**definition.files, filename: xml}
     if action == "valider":
         try:
             services().engine.validate(files)
@@ -91,13 +97,13 @@ def edit_form(key: str, filename: str):
 def deploy_form(key: str, filename: str):
     """Deploy the latest version's files with this form changed, as a new version."""
     definition = _latest_with_form(key, filename)
-    try:
-        schema = _sent_form_schema()
-        if not isinstance(schema, dict):
-            return {"problems": [{"reason": "no form schema was sent"}]}, 400
-        text = json.dumps(schema, indent=2, ensure_ascii=False)
-    except RecursionError:
-        return {"problems": [{"reason": "the form is nested too deeply", "file": filename}]}, 422
+    body, refusal = _sent(filename)
+    if refusal:
+        return refusal
+    schema = body.get("schema")
+    if not isinstance(schema, dict):
+        return {"problems": [{"reason": "no form schema was sent", "file": filename}]}, 400
+    text = json.dumps(schema, indent=2, ensure_ascii=False)
     return _deploy(key, {**definition.files, filename: text})
 
 
@@ -129,10 +135,12 @@ def _deploy(key: str, files: dict[str, str]):
     )
 
 
-def _sent_form_schema():
-    """The form-js schema the editor sent, or None; RecursionError for JSON nested too deep."""
+def _sent(filename: str) -> tuple[dict, tuple[dict, int] | None]:
+    """The JSON object the editor sent ({} if none), or the refusal naming `filename`."""
     try:
-        body = json.loads(request.get_data(cache=True))
-    except ValueError:
-        return None
-    return body.get("schema") if isinstance(body, dict) else None
+        body = load_json(request.get_data(cache=True) or b"{}")
+    except BadRequest as exc:
+        return {}, ({"problems": [{"reason": exc.description, "file": filename}]}, 400)
+    except InvalidData as exc:
+        return {}, ({"problems": [{"reason": exc.message, "file": filename}]}, 422)
+    return (body if isinstance(body, dict) else {}), None

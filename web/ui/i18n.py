@@ -380,6 +380,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Choose the decision you complain about.",
     ),
     "error_complainant_type": ("Vælg, hvem du klager som.", "Choose whom you complain as."),
+    "error_unreadable": (
+        "Feltet indeholder tegn, som ikke kan læses. Ret eller fjern dem, og prøv igen.",
+        "The field holds characters that cannot be read. Correct or remove them and try again.",
+    ),
     "error_text_short": (
         "Skriv klagen; den skal være på mindst 10 tegn.",
         "Write the complaint; it must be at least 10 characters.",
@@ -493,6 +497,8 @@ FIELD_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
     ("Must be greater than or equal", ("Tallet er for lille.", "The number is too small.")),
     ("Must be less than or equal", ("Tallet er for stort.", "The number is too large.")),
     ("Unknown field", ("Feltet findes ikke i formularen.", "The field is not in the form.")),
+    ("the number is larger than", ("Tallet er for stort.", "The number is too large.")),
+    ("the number is not finite", ("Skriv et tal.", "Enter a number.")),
 )
 
 

@@ -11,6 +11,7 @@ from engine import InvalidData, KlageflowError
 
 from .. import case_access
 from ..downloads import content_disposition
+from ..inputs import id_or_none, page_number
 from ..redirects import safe_next
 from . import (
     COMPLAINANT_TYPES,
@@ -22,6 +23,7 @@ from . import (
     flash_outcome,
     login_required,
     services,
+    unreadable_fields,
 )
 from .i18n import t
 
@@ -30,7 +32,7 @@ from .i18n import t
 @login_required()
 def cases():
     everything = services().complaints.mine(current_user())
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     pages = max((len(everything) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     rows = everything[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     groups = {"draft": [], "ongoing": [], "closed": []}
@@ -79,6 +81,7 @@ def _complaint_form() -> dict[str, Any]:
         errors["complainant_type"] = [t("error_complainant_type")]
     if len(body["text"]) < 10:
         errors["text"] = [t("error_text_short")]
+    errors.update(unreadable_fields(("text", "co_complainants")))
     return body, errors
 
 
@@ -87,11 +90,11 @@ def _complaint_form() -> dict[str, Any]:
 def new_case():
     service = services().complaints
     decisions = service.decisions()  # a late complaint may still be filed (the board rejects it)
-    values: dict[str, Any] = {"decision": request.args.get("decision", type=int)}
+    values: dict[str, Any] = {"decision": id_or_none(request.args.get("decision"))}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         body, errors = _complaint_form()
-        values = {**body, "decision": request.form.get("decision", type=int)}
+        values = {**body, "decision": id_or_none(request.form.get("decision"))}
         if values["decision"] is None:
             errors["decision"] = [t("error_decision")]
         if not errors:
@@ -161,6 +164,9 @@ def add_document(reference: str):
     kind = request.form.get("kind") or (KINDS_BY_ROLE.get(current_user().role) or ("",))[0]
     upload = request.files.get("file")
     text = (request.form.get("text") or "").strip()
+    if unreadable_fields(("text",)):
+        flash(t("error_unreadable"), "error")
+        return redirect(back)
     if upload is not None and upload.filename:
         filename, data = upload.filename, upload.read()
     else:

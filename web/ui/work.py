@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 
 from .. import case_access
+from ..inputs import page_number
 from ..redirects import safe_next
 from . import (
     CASEWORKERS,
@@ -19,6 +20,7 @@ from . import (
     flash_outcome,
     login_required,
     services,
+    unreadable_fields,
 )
 from .i18n import field_message, t
 
@@ -27,7 +29,7 @@ from .i18n import field_message, t
 @login_required(*CASEWORKERS, "admin")
 def tasks():
     principal = current_user()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     search = (request.args.get("q") or "").strip()[:200] or None
     flt = TaskFilter(
         groups=None if principal.role == "admin" else principal.groups,
@@ -89,6 +91,9 @@ def task(task_id: str):
         values, raw = _form_values(item.form)
         principal = current_user()
         try:
+            unreadable = unreadable_fields(tuple(raw))
+            if unreadable:
+                raise InvalidData("the form data is not valid", unreadable)
             engine.complete_task(
                 task_id, values, actor=principal.username,
                 actor_groups=principal.groups if principal.role != "admin" else None,

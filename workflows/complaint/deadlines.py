@@ -31,6 +31,12 @@ LAWSUIT_PERIOD = relativedelta(months=6)
 # counts, so a complaint filed at 23:59:30 is on time and one at 00:00:00 is late.
 LAST_MOMENT = time(23, 59, 59)
 
+# The days a decision may be dated. Far outside them the periods are nonsense (a decision
+# of 9999-12-31 has a deadline past the last date there is, one of the year 1 an offset
+# from before standard time), so they are refused, not computed.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
 
 def require_aware(value: datetime, name: str = "datetime") -> datetime:
     """Return `value` if it carries a UTC offset; refuse a naive datetime with ValueError."""
@@ -60,6 +66,11 @@ def end_of_day(day: date) -> datetime:
 def _period_end(last_day: date, policy: CalendarPolicy) -> datetime:
     """End of a period whose last day is `last_day`, moved off weekends and holidays."""
     return end_of_day(working_day_on_or_after(last_day, policy))
+
+
+def is_supported_day(day: date | datetime) -> bool:
+    """True if `day` lies from EARLIEST_DAY to LATEST_DAY, where deadlines are computed."""
+    return EARLIEST_DAY <= local_date(day) <= LATEST_DAY
 
 
 def notification_date(
@@ -94,8 +105,11 @@ def complaint_deadline(
     The day of notification is not counted, so the period ends on the same weekday four
     weeks later at 23:59:59, or at the end of the next working day when that is a Saturday,
     Sunday or holiday. Sønderborg's Gammeldam permit, announced Friday 11 July 2025, gives
-    Friday 8 August 2025 23:59:59+02:00.
+    Friday 8 August 2025 23:59:59+02:00. A day outside EARLIEST_DAY..LATEST_DAY is refused
+    with ValueError.
     """
+    if not is_supported_day(sent_on):
+        raise ValueError(f"{sent_on} is outside {EARLIEST_DAY} to {LATEST_DAY}")
     start = local_date(sent_on) if published else notification_date(sent_on, via, policy)
     return _period_end(start + COMPLAINT_PERIOD, policy)
 
