@@ -166,16 +166,7 @@ class Engine:
         """A definition version with its files (the latest when `version` is None)."""
         with self.db.read() as session:
             row = self._definition(session, key, version)
-            return Definition(
-                id=row.id,
-                key=row.key,
-                version=row.version,
-                name=row.name,
-                content_hash=row.content_hash,
-                files=dict(row.files),
-                deployed_by=row.deployed_by,
-                deployed_at=row.deployed_at,
-            )
+            return Definition.from_row(row, files=dict(row.files))
 
     def waiting_at(self, key: str, version: int) -> dict[str, int]:
         """How many unfinished instances of a version wait at each element (the designer's view).
@@ -447,7 +438,7 @@ class Engine:
             query = select(Incident).order_by(Incident.id.desc()).limit(limit)
             if open_only:
                 query = query.where(Incident.resolved_at.is_(None))
-            return [_incident_info(row) for row in session.scalars(query)]
+            return [IncidentInfo.from_row(row) for row in session.scalars(query)]
 
     def show(self, instance_id: str) -> InstanceView:
         """Status, active and completed elements, data, open tasks, incidents and history."""
@@ -472,23 +463,15 @@ class Engine:
             incidents = session.scalars(
                 select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)
             ).all()
-            return InstanceView(
-                id=instance.id,
-                process_key=instance.process_key,
+            return InstanceView.from_row(
+                instance,
                 version=definition.version,
-                business_key=instance.business_key,
-                status=instance.status,
                 active_elements=active,
                 completed_elements=completed,
-                data=instance.data,
-                next_timer_due_at=instance.next_timer_due_at,
                 open_tasks=[task_info(item) for item in tasks],
                 definition_id=definition.id,
-                incidents=[_incident_info(row) for row in incidents],
+                incidents=[IncidentInfo.from_row(row) for row in incidents],
                 history=[_history_entry(event) for event in events],
-                created_at=instance.created_at,
-                updated_at=instance.updated_at,
-                completed_at=instance.completed_at,
                 row_version=instance.version,
             )
 
@@ -510,17 +493,8 @@ class Engine:
                 query = query.where(ProcessInstance.business_key == business_key)
             if status:
                 query = query.where(ProcessInstance.status == status)
-            return [
-                InstanceListItem(
-                    id=row.id,
-                    process_key=row.process_key,
-                    business_key=row.business_key,
-                    status=row.status,
-                    created_at=row.created_at,
-                    next_timer_due_at=row.next_timer_due_at,
-                )
-                for row in session.scalars(query.limit(limit).offset(offset))
-            ]
+            rows = session.scalars(query.limit(limit).offset(offset))
+            return [InstanceListItem.from_row(row) for row in rows]
 
     def instance_data(self, instance_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The process data of each of these instances (one query); unknown ids are left out."""
@@ -628,37 +602,9 @@ def _raw_files(files: dict[str, bytes | str]) -> dict[str, bytes]:
     }
 
 
-def _incident_info(row: Incident) -> IncidentInfo:
-    return IncidentInfo(
-        id=row.id,
-        instance_id=row.instance_id,
-        element_id=row.element_id,
-        message=row.message,
-        created_at=row.created_at,
-        resolved_at=row.resolved_at,
-        resolved_by=row.resolved_by,
-    )
-
-
 def _history_entry(event: AuditEvent) -> HistoryEntry:
-    return HistoryEntry(
-        at=event.at,
-        actor=event.actor,
-        kind=event.kind,
-        element_id=event.element_id,
-        details=event.details or {},
-    )
+    return HistoryEntry.from_row(event, details=event.details or {})
 
 
 def _definition_info(row: ProcessDefinition, running: int = 0) -> DefinitionInfo:
-    return DefinitionInfo(
-        id=row.id,
-        key=row.key,
-        version=row.version,
-        name=row.name,
-        content_hash=row.content_hash,
-        files=sorted(row.files),
-        deployed_by=row.deployed_by,
-        deployed_at=row.deployed_at,
-        running_instances=running,
-    )
+    return DefinitionInfo.from_row(row, files=sorted(row.files), running_instances=running)

@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 
 class _Record:
     """What every record can do besides holding its fields."""
+
+    @classmethod
+    def from_row(cls, row: object, **values: Any) -> Self:
+        """The record of a database row: each field not in `values` is the row's attribute."""
+        names = (f.name for f in fields(cls))  # type: ignore[arg-type]
+        return cls(**{name: getattr(row, name) for name in names if name not in values}, **values)
 
     def as_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data: instants as ISO 8601 text, nested records as dicts."""

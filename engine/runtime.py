@@ -632,17 +632,11 @@ def _scan(workflow: BpmnWorkflow) -> _Scan:
 
 def _summary(ctx: StepContext, scan: _Scan, open_items: list[WorkItem]) -> InstanceSummary:
     """The instance as it stands after the step, built from memory (no second read)."""
-    instance = ctx.instance
-    return InstanceSummary(
-        id=instance.id,
-        process_key=instance.process_key,
+    return InstanceSummary.from_row(
+        ctx.instance,
         version=ctx.definition.version,
-        business_key=instance.business_key,
-        status=instance.status,
         active_elements=scan.active,
         completed_elements=scan.completed,
-        data=instance.data,
-        next_timer_due_at=instance.next_timer_due_at,
         open_tasks=[task_info(item, ctx.now) for item in open_items],
     )
 

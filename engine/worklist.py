@@ -198,22 +198,5 @@ def unclaim(session: Session, task_id: str, actor: str, *, force: bool = False) 
 def task_info(item: WorkItem, now: datetime | None = None) -> TaskInfo:
     """A work item as the public record the CLI, the API and the UI read."""
     now = now or clock.now()
-    return TaskInfo(
-        id=item.id,
-        instance_id=item.instance_id,
-        process_key=item.process_key,
-        business_key=item.business_key,
-        element_id=item.element_id,
-        name=item.name,
-        documentation=item.documentation,
-        lane=item.lane,
-        candidate_group=item.candidate_group,
-        assignee=item.assignee,
-        form_key=item.form_key,
-        due_at=item.due_at,
-        overdue=bool(item.due_at and item.due_at < now and item.state == "open"),
-        state=item.state,
-        created_at=item.created_at,
-        completed_at=item.completed_at,
-        completed_by=item.completed_by,
-    )
+    overdue = bool(item.due_at and item.due_at < now and item.state == "open")
+    return TaskInfo.from_row(item, overdue=overdue)

@@ -90,12 +90,18 @@ def unreadable_fields(names: tuple[str, ...] | None = None) -> dict[str, list[st
     }
 
 
-def flash_outcome(action: Callable[[], object], done: str) -> None:
-    """Run `action`; flash its refusal as an error, or the text `done` as a success."""
+def flash_outcome(action: Callable[[], object], done: str, about: str = "") -> None:
+    """Run `action`; flash its refusal (and its field problems) as an error, or `done`.
+
+    `about` names what the refusal concerns when the page lists several (an authority).
+    """
     try:
         action()
     except KlageflowError as exc:
-        flash(exc.message, "error")
+        fields = getattr(exc, "fields", None) or {}
+        problems = "; ".join(f"{name}: {', '.join(texts)}" for name, texts in fields.items())
+        message = f"{exc.message}: {problems}" if problems else exc.message
+        flash(f"{about}: {message}" if about else message, "error")
     else:
         flash(t(done), "success")
 

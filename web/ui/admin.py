@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from engine import InvalidData, KlageflowError
-
 from .. import case_access
 from ..inputs import page_number
 from ..models import ROLES
@@ -43,16 +41,14 @@ def save_organisation(org_id: str):
     if unreadable_fields():
         flash(f"{organisation.name}: {t('error_unreadable')}", "error")
         return redirect(url_for("ui.admin"))
-    try:
-        accounts.upsert_organisation(
+    flash_outcome(
+        lambda: accounts.upsert_organisation(
             org_id, kind=organisation.kind, name=organisation.name,
             notification_email=request.form.get("notification_email", "").strip(),
             board_code=organisation.board_code,
-        )  # fmt: skip
-    except InvalidData as exc:
-        flash(f"{organisation.name}: {exc.message}", "error")
-    else:
-        flash(t("saved"), "success")
+        ),
+        "saved", about=organisation.name,
+    )  # fmt: skip
     return redirect(url_for("ui.admin"))
 
 
@@ -63,20 +59,15 @@ def create_user():
     if unreadable_fields():
         flash(t("error_unreadable"), "error")
         return redirect(url_for("ui.admin"))
-    try:
-        services().accounts.create_user(
+    flash_outcome(
+        lambda: services().accounts.create_user(
             form.get("username", "").strip(), form.get("role", ""),
             password=form.get("password") or None,
             organisation_id=form.get("organisation_id") or None,
             email=form.get("email") or None, display_name=form.get("display_name") or None,
-        )  # fmt: skip
-    except KlageflowError as exc:
-        problems = "; ".join(
-            f"{k}: {', '.join(v)}" for k, v in (getattr(exc, "fields", None) or {}).items()
-        )
-        flash(f"{exc.message}{': ' + problems if problems else ''}", "error")
-    else:
-        flash(t("saved"), "success")
+        ),
+        "saved",
+    )  # fmt: skip
     return redirect(url_for("ui.admin"))
 
 

@@ -158,7 +158,6 @@ def _refund_for_rejection(reason: str | None, board: str) -> RefundDecision:
 
 def refund_due(
     outcome: str,
-    *,
     rejection_reason: str | None = None,
     board: str = "PKN",
     complainant_won: bool | None = None,

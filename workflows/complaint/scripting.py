@@ -8,6 +8,7 @@ the mapping web/bootstrap.py registers on the engine as the namespace `complaint
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Any
 
 from . import deadlines, fees, references, standing
@@ -62,24 +63,12 @@ def fee(
     return {"amount_dkk": result.amount_dkk, "rate": result.rate, "year": result.year}
 
 
-def refund(
-    outcome: str,
-    rejection_reason: str | None = None,
-    board: str = "PKN",
-    complainant_won: bool | None = None,
-    only_change_is_longer_compliance_deadline: bool = False,
-    refund_on_withdrawal: bool = False,
-) -> dict[str, Any]:
-    """Whether the paid fee is refunded after `outcome`: {refund, reason}."""
-    decision = fees.refund_due(
-        outcome,
-        rejection_reason=rejection_reason,
-        board=board,
-        complainant_won=complainant_won,
-        only_change_is_longer_compliance_deadline=bool(only_change_is_longer_compliance_deadline),
-        refund_on_withdrawal=bool(refund_on_withdrawal),
-    )
-    return {"refund": decision.refund, "reason": decision.reason}
+def refund(outcome: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Whether the paid fee is refunded after `outcome`: {refund, reason}.
+
+    The other arguments are those of `fees.refund_due`, in its order.
+    """
+    return asdict(fees.refund_due(outcome, *args, **kwargs))
 
 
 def board_for(legal_basis: str) -> str:
