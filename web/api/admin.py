@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import auth, case_access
 from .schemas import (
+    AccountSchema,
     OrganisationSchema,
     PrincipalSchema,
     TokenCreateSchema,
@@ -26,13 +27,7 @@ class OrganisationOutSchema(OrganisationSchema):
     updated_at = fields.DateTime()
 
 
-class UserOutSchema(Schema):
-    id = fields.Integer()
-    username = fields.String()
-    role = fields.String()
-    organisation_id = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    display_name = fields.String(allow_none=True)
+class UserOutSchema(AccountSchema):
     active = fields.Boolean()
 
 
@@ -75,16 +70,7 @@ class Users(MethodView):
     @auth.require("admin")
     def post(self, body):
         """Create a user with a role (caseworkers name their authority or board)."""
-        principal = _accounts().create_user(
-            body["username"],
-            body["role"],
-            password=body["password"],
-            organisation_id=body["organisation_id"],
-            email=body["email"],
-            display_name=body["display_name"],
-            complainant_type=body["complainant_type"],
-        )
-        return principal_dict(principal)
+        return principal_dict(_accounts().create_user(**body))
 
 
 @blp.route("/tokens")

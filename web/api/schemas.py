@@ -146,14 +146,19 @@ class LoginSchema(Schema):
     )
 
 
-class PrincipalSchema(Schema):
+class AccountSchema(Schema):
+    """A user as the API shows one: who, with which role, in which organisation."""
+
     id = fields.Integer()
     username = fields.String()
     role = fields.String()
     organisation_id = fields.String(allow_none=True)
-    organisation_kind = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     display_name = fields.String(allow_none=True)
+
+
+class PrincipalSchema(AccountSchema):
+    organisation_kind = fields.String(allow_none=True)
     groups = fields.List(fields.String())
 
 

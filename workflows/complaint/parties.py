@@ -47,51 +47,50 @@ NOTIFIED: dict[str, tuple[PartyRole, ...]] = {
 
 
 @dataclass(frozen=True)
-class Complainant:
+class _Party:
+    """What every party has: a name, and an e-mail address when it is told by mail."""
+
+    role: ClassVar[PartyRole]
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Complainant(_Party):
     """The person or body who files the complaint and pays the fee."""
 
     role: ClassVar[PartyRole] = "complainant"
-    name: str
-    email: str | None = None
     type: str | None = None
 
 
 @dataclass(frozen=True)
-class CoComplainant:
+class CoComplainant(_Party):
     """Someone who joins the complaint letter; the letter is filed once all have confirmed."""
 
     role: ClassVar[PartyRole] = "co_complainant"
-    name: str
-    email: str | None = None
     type: str | None = None
     confirmed: bool = False
 
 
 @dataclass(frozen=True)
-class PermitHolder:
+class PermitHolder(_Party):
     """The addressee of the decision complained about (applicant, permit holder)."""
 
     role: ClassVar[PartyRole] = "permit_holder"
-    name: str
-    email: str | None = None
 
 
 @dataclass(frozen=True)
-class Authority:
+class Authority(_Party):
     """The authority that made the decision (førsteinstans), usually a municipality."""
 
     role: ClassVar[PartyRole] = "authority"
-    name: str
-    email: str | None = None
 
 
 @dataclass(frozen=True)
-class Board:
+class Board(_Party):
     """The board that decides the complaint: `code` is PKN or MFKN."""
 
     role: ClassVar[PartyRole] = "board"
-    name: str
-    email: str | None = None
     code: str | None = None
 
 
