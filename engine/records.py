@@ -18,9 +18,13 @@ class _Record:
 
     @classmethod
     def from_row(cls, row: object, **values: Any) -> Self:
-        """The record of a database row: each field not in `values` is the row's attribute."""
-        names = (f.name for f in fields(cls))  # type: ignore[arg-type]
-        return cls(**{name: getattr(row, name) for name in names if name not in values}, **values)
+        """The record of a database row: each field not in `values` is the row's attribute.
+
+        A field the row has no attribute for keeps its default (a task's `form`).
+        """
+        names = [f.name for f in fields(cls) if f.name not in values]  # type: ignore[arg-type]
+        taken = {name: getattr(row, name) for name in names if hasattr(row, name)}
+        return cls(**taken, **values)
 
     def as_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data: instants as ISO 8601 text, nested records as dicts."""
