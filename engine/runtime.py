@@ -21,12 +21,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select
@@ -301,9 +301,10 @@ class Runtime:
             )
             if not begun.poisoned:
                 return instance_id
-            waiting = ", ".join(instance.active_elements or ()) or "its start"
+            active = instance.active_elements or []
+            waiting = ", ".join(active) or "its start"
             error = ProcessError(
-                (instance.active_elements or [None])[0],
+                active[0] if active else None,
                 f"the step did not finish in {begun.attempts} attempts: the process running "
                 f"it ended each time (killed, or out of memory); waiting at {waiting}",
             )
@@ -337,7 +338,7 @@ class Runtime:
                     self._end(instance_id)
                     return None
                 ctx = self._compute(
-                    deadline, lambda: self._context(session, instance, actor), action
+                    deadline, partial(self._context, session, instance, actor), action
                 )
             try:
                 with self.db.write() as session:
@@ -350,6 +351,8 @@ class Runtime:
                 if expected_version is not None:
                     break
                 continue
+            except StaleDataError:
+                break  # written meanwhile despite the lock: never expected, refused all the same
             return ctx
         raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
 
@@ -755,12 +758,14 @@ def _engine_steps(ctx: StepContext) -> None:
 
 def _enter(ctx: StepContext, task) -> None:
     ctx.current_element = task.task_spec.bpmn_id
-    if isinstance(task.task_spec, CallActivity) and task.workflow.depth >= MAX_CALL_DEPTH:
+    workflow = task.workflow
+    if workflow.depth > MAX_CALL_DEPTH:
         # Deploy refuses a process that calls itself; this holds for what it cannot see.
+        caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
         raise ProcessError(
-            ctx.current_element,
-            f"call activities nest deeper than {MAX_CALL_DEPTH} levels "
-            f"(calling {task.task_spec.spec!r} again)",
+            caller.task_spec.bpmn_id,
+            f"call activities and subprocesses nest deeper than {MAX_CALL_DEPTH} levels "
+            f"(calling {workflow.spec.name!r} again)",
         )
 
 

@@ -164,6 +164,7 @@ class _SandboxPolicy(RestrictingNodeTransformer):
             self.error(node, "a bare except: is not allowed in scripts; name the exception")
         return super().visit_ExceptHandler(node)
 
+
 _INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "+=": operator.iadd,
     "-=": operator.isub,
@@ -270,11 +271,11 @@ _BUILTINS.update(pow=_bounded_pow, range=_bounded_range)
 _PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
 
-def _bounded_padding(method: Callable[..., Any], name: str) -> Callable[..., Any]:
+def _bounded_padding(text: str, method: Callable[..., Any], name: str) -> Callable[..., Any]:
     def padded(*args: Any, **kwargs: Any) -> Any:
         width = args[0] if args else next(iter(kwargs.values()), 0)
         if _is_int(width):
-            tabs = method.__self__.count("\t") if name == "expandtabs" else 1
+            tabs = text.count("\t") if name == "expandtabs" else 1
             _check_items(width * tabs, f"str.{name}")
         return method(*args, **kwargs)
 
@@ -284,7 +285,7 @@ def _bounded_padding(method: Callable[..., Any], name: str) -> Callable[..., Any
 def _guarded_getattr(obj: Any, name: str, *default: Any) -> Any:
     value = safer_getattr_raise(obj, name, *default)
     if isinstance(obj, str) and name in _PADDING_METHODS:
-        return _bounded_padding(value, name)
+        return _bounded_padding(obj, value, name)
     return value
 
 
