@@ -76,15 +76,17 @@ def test_an_endless_timer_script_becomes_an_incident_and_the_scheduler_goes_on(
 ):
     engine.deploy_paths(BUDGET)
     log = tmp_path / "scheduler.log"
-    first = scheduler(database_url, log, step_seconds="2")
+    first = scheduler(database_url, log, step_seconds="2", memory_limit_mb="1024")
     try:
         wait_for(lambda: "scheduler started" in log.read_text(), what="the scheduler")
+        unforeseen = engine.start("budget", {"behaviour": "format", "deadline_at": due_in(1.5)})
         endless = engine.start("budget", {"behaviour": "loop", "deadline_at": due_in(1)})
         later = engine.start("budget", {"behaviour": "none", "deadline_at": due_in(1.5)})
         huge = engine.start("budget", {"behaviour": "power", "deadline_at": due_in(1.5)})
         wait_for(lambda: engine.show(endless).status == "incident", what="the incident")
         wait_for(lambda: engine.show(later).active_elements == ["check"], what="the later timer")
         wait_for(lambda: engine.show(huge).status == "incident", what="the huge value")
+        wait_for(lambda: engine.show(unforeseen).status == "incident", what="the memory bound")
     finally:
         stop([first], [log])
     assert first.returncode == 0
@@ -94,6 +96,8 @@ def test_an_endless_timer_script_becomes_an_incident_and_the_scheduler_goes_on(
     print(f"incident {took.total_seconds():.2f} s after the timer fell due")
     assert took.total_seconds() < 2 + 3, f"the incident came {took} after the timer fell due"
     assert "at most" in engine.show(huge).incidents[0].message
+    # A value no guard foresees (a 2 GB padded %-format) meets the process's memory bound.
+    assert "MemoryError" in engine.show(unforeseen).incidents[0].message
 
     # A restarted scheduler leaves the instance in its incident.
     second = scheduler(database_url, log, step_seconds="2")
