@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from . import clock
 from . import deploy as _deploy
+from .attempts import not_leased
 from .config import Settings, load_settings
 from .db import MAX_ID, Database, get_by_id
 from .errors import (
@@ -54,7 +55,13 @@ class Engine:
     def __init__(self, db: Database, settings: Settings | None = None):
         self.db = db
         self.settings = settings or load_settings()
-        self.runtime = Runtime(db, engine_helpers(self.settings.zone), SpecCache())
+        self.runtime = Runtime(
+            db,
+            engine_helpers(self.settings.zone),
+            SpecCache(),
+            step_seconds=self.settings.step_seconds,
+            step_attempts=self.settings.step_attempts,
+        )
         self.mail_templates = MailTemplates(self.settings.zone)
         self.outbox = Outbox(db, self.settings)
         # Helper problems of deployed versions by content hash (see `_require_helpers`).
@@ -339,7 +346,7 @@ class Engine:
                 ) from None
             ctx.audit("message_received", None, name=name, data=data or {})
             if in_transaction is not None:
-                in_transaction(ctx.session, instance_id)
+                ctx.on_write(lambda session: in_transaction(session, instance_id))
 
         return _summary_of(
             self.runtime.run_step(instance_id, action, actor=actor, action_record=record)
@@ -348,10 +355,12 @@ class Engine:
     def claim_due_timer(self, *, actor: str = "scheduler") -> tuple[str, list[HistoryEntry]] | None:
         """Claim the running instance whose timer is due earliest and fire its due timers.
 
-        The claim is made inside the step's own write transaction: on PostgreSQL the row
-        is locked with SKIP LOCKED, so concurrent schedulers each take a different
-        instance; on SQLite the write lock already serialises them, and each sees the
-        state the previous step committed. Returns (instance id, timer_fired events), or
+        The claim is a short write of its own that counts the attempt and leases the
+        instance to this process (`engine.attempts`): on PostgreSQL the row is locked with
+        SKIP LOCKED while claiming, so concurrent schedulers each take a different instance;
+        on SQLite the write lock serialises the claims. An instance leased to a live step
+        is not claimed; one whose steps ended their process too often is put in an
+        incident (IncidentRaised) instead. Returns (instance id, timer_fired events), or
         None when nothing is due. Raises IncidentRaised when a timer fails.
         """
         claimed: list[str] = []
@@ -364,6 +373,7 @@ class Engine:
                     # instant has passed (an equal instant fires on the next round).
                     ProcessInstance.next_timer_due_at < clock.now(),
                     ProcessInstance.status == "running",
+                    not_leased(),  # another process is stepping it now
                 )
                 .order_by(ProcessInstance.next_timer_due_at)
                 .limit(1)

@@ -50,6 +50,14 @@ class Settings:
     scheduler_batch_size: int = field(
         default_factory=lambda: int(_env("SCHEDULER_BATCH_SIZE", "50"))
     )
+    # Wall-clock seconds one step may run (scripts, conditions, DMN cells, service handlers
+    # and the engine's own work); past it the step is dropped and the instance gets an incident.
+    step_seconds: float = field(default_factory=lambda: float(_env("STEP_SECONDS", "5")))
+    # Steps on an instance that ended their process (killed, out of memory) before it is put
+    # in an incident instead of being stepped again.
+    step_attempts: int = field(default_factory=lambda: int(_env("STEP_ATTEMPTS", "3")))
+    # Address space of the scheduler and web processes in MB (RLIMIT_AS); 0: no limit.
+    memory_limit_mb: int = field(default_factory=lambda: int(_env("MEMORY_LIMIT_MB", "4096")))
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "localhost"))
     smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "1025")))
     smtp_tls: str = field(default_factory=lambda: _env("SMTP_TLS", "none"))  # none|starttls|tls
@@ -98,6 +106,10 @@ class Settings:
     ui_templates_dir: str = field(default_factory=lambda: _env("UI_TEMPLATES_DIR", ""))
 
     def __post_init__(self) -> None:
+        if self.step_seconds <= 0 or self.step_attempts < 1:
+            raise ValueError(
+                "KLAGEFLOW_STEP_SECONDS must be above 0 and KLAGEFLOW_STEP_ATTEMPTS at least 1"
+            )
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -186,6 +186,26 @@ class Incident(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(200))
 
 
+class StepAttempt(Base):
+    """A step in progress on an instance, committed before the step runs: the attempts so far
+    and the lease of the process running the latest one.
+
+    A step that ends in any way (committed, refused, an incident) deletes its row; a row
+    whose lease has run out belongs to a process that died during the step (killed, out of
+    memory). After too many such attempts the instance is put in an incident instead of
+    being stepped again (the poison-instance rule, `engine.attempts`).
+    """
+
+    __tablename__ = "step_attempt"
+    __table_args__ = (Index("ix_step_attempt_lease", "lease_until"),)
+
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(200))
+
+
 class OutboxMail(Base):
     """A mail to send, written in the same transaction as the step that caused it."""
 

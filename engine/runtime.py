@@ -1,21 +1,27 @@
-"""The step: the only way a process instance changes, in one transaction.
+"""The step: the only way a process instance changes, computed outside any write lock.
 
-`run_step` loads the instance under lock (and its version), restores the workflow,
-fires due timers and runs engine steps first (a deadline that passed wins over late
-input), applies the caller's action, runs engine steps again, and writes back the
-state, `next_timer_due_at`, work items, audit events and outbox rows before one commit.
-A failure of the model (`ProcessError`, raised where a script, expression, DMN table or
-service handler fails) rolls everything back and records an incident instead; any other
-exception is a bug in Klageflow and propagates.
+`run_step` first counts the step in a small commit of its own (`engine.attempts`: the
+poison-instance rule), then reads the instance (version v) and, under the step budget
+(`engine.budget`) and holding no lock, restores the workflow, fires due timers and runs
+engine steps first (a deadline that passed wins over late input), applies the caller's
+action and runs engine steps again. Only then does it open the write transaction, check
+the instance is still at version v (else it computes again from the new state, a bounded
+number of times) and write the state, `next_timer_due_at`, work items, audit events and
+outbox rows in one commit; a discarded computation has no effect. A failure of the model
+(`ProcessError`: a script, expression, DMN table or service handler failed, the budget ran
+out, call activities nested too deep) writes nothing but an incident; any other exception
+is a bug in Klageflow and propagates.
 """
 
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +33,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from .attempts import begin_attempt, end_attempt
+from .budget import BudgetExceeded, step_budget
 from .clock import clock
 from .db import Database
 from .errors import Conflict, IncidentRaised, InvalidData, KlageflowError, NotFound, ProcessError
@@ -39,6 +47,7 @@ from .models import (
     WorkItem,
     add_audit,
     audit_row,
+    new_id,
 )
 from .records import Definition, InstanceSummary
 from .scripting import ScriptEngine
@@ -61,6 +70,10 @@ from .timers import (
 from .worklist import task_info, work_item_for
 
 MAX_TIMER_ROUNDS = 1000
+# Computations of one step discarded because another step wrote the instance meanwhile.
+MAX_STEP_ROUNDS = 3
+# Call activities nested deeper than this at run time (a process that ends up calling itself).
+MAX_CALL_DEPTH = 10
 
 current_step: contextvars.ContextVar[StepContext] = contextvars.ContextVar("klageflow_step")
 # The incident (id, operator) that the step run in this context resolves when it succeeds.
@@ -89,7 +102,12 @@ class StepResult:
 
 @dataclass
 class StepContext:
-    """What an action sees during a step; audit and outbox rows join the step's transaction."""
+    """What an action sees during a step.
+
+    `session` reads (the step computes outside any write lock); what the step writes is
+    collected here and written in its one write transaction: audit events, outbox mail
+    (`queue_mail`) and the caller's own rows (`on_write`).
+    """
 
     session: Session
     instance: ProcessInstance
@@ -103,6 +121,15 @@ class StepContext:
     events: list[dict[str, Any]] = field(default_factory=list)
     summary: InstanceSummary | None = None
     fired_timer_tasks: set = field(default_factory=set)  # timers whose firing was audited
+    is_new: bool = False
+    mails: list[OutboxMail] = field(default_factory=list)
+    writes: list[Callable[[Session], None]] = field(default_factory=list)
+    # Computed before the write: the state, a scan of the tree, the work items to open.
+    result: Any = None
+    refused: KlageflowError | None = None
+    state: bytes = b""
+    scan: _Scan | None = None
+    new_items: list[WorkItem] = field(default_factory=list)
 
     def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
         """Record an audit event for this instance, committed with the step."""
@@ -120,23 +147,42 @@ class StepContext:
     def queue_mail(self, mail: OutboxMail) -> None:
         """Add a mail to the outbox in this step's transaction; it is sent after commit."""
         mail.instance_id = self.instance.id
-        self.session.add(mail)
+        self.mails.append(mail)
         self.audit("mail_queued", self.current_element, to=mail.recipients, subject=mail.subject)
+
+    def on_write(self, write: Callable[[Session], None]) -> None:
+        """Run `write(session)` in the step's write transaction, once the instance is written."""
+        self.writes.append(write)
 
 
 ServiceHandler = Callable[[StepContext, Any, dict[str, Any]], Any]
 
 
+class _Stale(Exception):
+    """The instance changed between the step's read and its write: compute again."""
+
+
 class Runtime:
     """Runs steps against one database with a shared spec cache and the registries of
     service handlers and script helpers (names scripts see: the engine's own and the
-    registered namespaces)."""
+    registered namespaces). Each step runs under a budget of `step_seconds`; an instance
+    whose steps ended the process `step_attempts` times is put in an incident."""
 
-    def __init__(self, db: Database, helpers: dict[str, Any], specs: SpecCache | None = None):
+    def __init__(
+        self,
+        db: Database,
+        helpers: dict[str, Any],
+        specs: SpecCache | None = None,
+        *,
+        step_seconds: float = 5.0,
+        step_attempts: int = 3,
+    ):
         self.db = db
         self.specs = specs or SpecCache()
         self.services: dict[str, ServiceHandler] = {}
         self.helpers = helpers
+        self.step_seconds = step_seconds
+        self.step_attempts = step_attempts
         self._definitions: dict[int, DefinitionRef] = {}
         # Called after a commit that left an instance with a timer (its due instant), so
         # a scheduler in the same process can wake for a timer armed sooner than its poll.
@@ -200,57 +246,140 @@ class Runtime:
         """Run one step on an instance; see the module docstring for the order of things.
 
         `target` is the instance id, or a function of the session that finds it (and checks
-        access) inside the step's transaction. With `timers_only` (the scheduler), an
-        instance another process holds is skipped (None), as is one that is not running or
-        has no timer due any more; a step that fired nothing writes nothing. A
-        `ProcessError` rolls the step back and is recorded as an incident (IncidentRaised);
-        any other exception is a bug and propagates as it is.
+        access). With `timers_only` (the scheduler), an instance another process holds is
+        skipped (None), as is one that is not running or has no timer due any more; a step
+        that fired nothing writes nothing. A `ProcessError` is recorded as an incident
+        (IncidentRaised), as is an instance whose steps keep ending its process; any other
+        exception is a bug and propagates as it is.
         """
-        instance_id = target if isinstance(target, str) else None
+        instance_id = self._begin(target, actor, action_record, timers_only)
+        if instance_id is None:
+            return None
         try:
-            with self.db.write() as session:
-                instance = self._claim(session, target, expected_version, timers_only)
-                if instance is None:
-                    return None
-                instance_id = instance.id
-                ctx = self._context(session, instance, actor)
-                result, refused = self._apply(ctx, action)
-                if timers_only and not ctx.events:
-                    _correct_due_time(ctx)
-                    return StepResult(None, None)
-                self._write_back(ctx)
-        except StaleDataError:
-            raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry") from None
+            ctx = self._step(instance_id, action, actor, expected_version, timers_only)
         except ProcessError as exc:
-            if instance_id is None:
-                raise  # failed before an instance was claimed: no instance to hold the incident
             raise self._record_incident(instance_id, exc, actor, action_record) from exc
-        self._announce(instance.next_timer_due_at)
-        if refused is not None:
-            raise refused
+        except BaseException:
+            self._end(instance_id)
+            raise
+        if ctx is None:
+            return StepResult(None, None)
+        self._announce(ctx.summary.next_timer_due_at if ctx.summary else None)
+        if ctx.refused is not None:
+            raise ctx.refused
+        result = ctx.result
         if timers_only:
             result = [event for event in ctx.events if event["kind"] == "timer_fired"]
         return StepResult(result, ctx.summary)
 
-    def _claim(
+    def _begin(
         self,
-        session: Session,
         target: str | Callable[[Session], str | None],
+        actor: str | None,
+        action_record: dict[str, Any] | None,
+        timers_only: bool,
+    ) -> str | None:
+        """Find the step's instance and count the attempt in a commit of its own.
+
+        None when a timer step has nothing to do; IncidentRaised when the instance's
+        earlier attempts ended their processes too often (it is put in an incident now).
+        """
+        with self.db.write() as session:
+            instance_id = target(session) if callable(target) else target
+            if instance_id is None:
+                if timers_only:
+                    return None  # nothing left to claim
+                raise NotFound("no process instance to step")
+            instance = self._lock_instance(session, instance_id, skip_locked=timers_only)
+            if instance is None or (timers_only and not _timer_due_now(instance)):
+                return None  # only a timer step skips a locked instance
+            begun = begin_attempt(
+                session,
+                instance_id,
+                budget_seconds=self.step_seconds,
+                max_attempts=self.step_attempts,
+            )
+            if not begun.poisoned:
+                return instance_id
+            active = instance.active_elements or []
+            waiting = ", ".join(active) or "its start"
+            error = ProcessError(
+                active[0] if active else None,
+                f"the step did not finish in {begun.attempts} attempts: the process running "
+                f"it ended each time (killed, or out of memory); waiting at {waiting}",
+            )
+            poisoned = self._add_incident(session, instance, error, actor, action_record)
+        raise poisoned
+
+    def _end(self, instance_id: str) -> None:
+        """A step that wrote nothing ended: forget its attempt."""
+        with self.db.write() as session:
+            end_attempt(session, instance_id)
+
+    def _step(
+        self,
+        instance_id: str,
+        action: Callable[[StepContext], Any] | None,
+        actor: str | None,
         expected_version: int | None,
         timers_only: bool,
-    ) -> ProcessInstance | None:
-        """Find and lock the step's instance; None when a timer step has nothing to do."""
-        instance_id = target(session) if callable(target) else target
-        if instance_id is None:
-            if timers_only:
-                return None  # nothing left to claim
-            raise NotFound("no process instance to step")
-        instance = self._lock_instance(session, instance_id, skip_locked=timers_only)
-        if instance is None or (timers_only and not _timer_due_now(instance)):
-            return None  # only a timer step skips a locked instance
-        if expected_version is not None and instance.version != expected_version:
-            raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
-        return instance
+    ) -> StepContext | None:
+        """Compute the step on the committed state and write it; again if another step wrote
+        the instance meanwhile. None when a timer step found nothing to fire."""
+        deadline = time.monotonic() + self.step_seconds
+        for _ in range(MAX_STEP_ROUNDS):
+            with self.db.read() as session:
+                instance = session.get(ProcessInstance, instance_id)
+                if instance is None:
+                    raise NotFound(f"process instance {instance_id} does not exist")
+                if expected_version is not None and instance.version != expected_version:
+                    raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
+                if timers_only and not _timer_due_now(instance):
+                    self._end(instance_id)
+                    return None
+                ctx = self._compute(
+                    deadline, partial(self._context, session, instance, actor), action
+                )
+            try:
+                with self.db.write() as session:
+                    if timers_only and not ctx.events:
+                        _correct_due_time(ctx, self._lock_instance(session, instance_id))
+                        end_attempt(session, instance_id)
+                        return None
+                    self._write_back(ctx, session)
+            except _Stale:
+                if expected_version is not None:
+                    break
+                continue
+            except StaleDataError:
+                break  # written meanwhile despite the lock: never expected, refused all the same
+            return ctx
+        raise Conflict(f"instance {instance_id} changed meanwhile; reload and retry")
+
+    def _compute(
+        self,
+        deadline: float,
+        load: Callable[[], StepContext],
+        action: Callable[[StepContext], Any] | None,
+    ) -> StepContext:
+        """Load the workflow, run the step on it and prepare its write, under the budget left
+        until `deadline`; past it, a ProcessError naming the element being run."""
+        loaded: list[StepContext] = []
+        try:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BudgetExceeded
+            with step_budget(remaining):
+                ctx = load()
+                loaded.append(ctx)
+                self._apply(ctx, action)
+                self._prepare_write(ctx)
+        except BudgetExceeded:
+            element = loaded[0].current_element if loaded else None
+            raise ProcessError(
+                element, f"ran longer than {self.step_seconds:g} s (the step budget)"
+            ) from None
+        return ctx
 
     def _context(
         self, session: Session, instance: ProcessInstance, actor: str | None
@@ -264,26 +393,41 @@ class Runtime:
         own_timer_refresh(workflow)
         return StepContext(session, instance, definition, parsed, workflow, actor, clock.now())
 
-    def _apply(
-        self, ctx: StepContext, action: Callable[[StepContext], Any] | None
-    ) -> tuple[Any, KlageflowError | None]:
-        """Fire due timers, apply the action, run engine steps; return its result or refusal.
+    def _apply(self, ctx: StepContext, action: Callable[[StepContext], Any] | None) -> None:
+        """Fire due timers, apply the action, run engine steps; keep its result or refusal.
 
         Actions check before they change anything, so a refusal leaves only what the first
         advance did (a deadline that passed) to commit; when that did nothing, the refusal
-        is raised at once. A retried incident is resolved here, when the action succeeded.
+        is raised at once.
         """
         token = current_step.set(ctx)
         try:
             with _model_errors(ctx):
                 self._advance(ctx, run_engine_steps=False)
-                result, refused = _act(ctx, action)
+                ctx.result, ctx.refused = _act(ctx, action)
                 self._advance(ctx)
-                if refused is None:
-                    _resolve_incident(ctx)
         finally:
             current_step.reset(token)
-        return result, refused
+
+    def _prepare_write(self, ctx: StepContext) -> None:
+        """What the write needs from the workflow, computed before it: the state, a scan of
+        the task tree and the work items to open (their groups and due dates are model code)."""
+        ctx.scan = _scan(ctx.workflow)
+        ctx.state = dump_state(ctx.workflow)
+        open_ids: set[str] = set()
+        if not ctx.is_new:
+            open_ids = set(
+                ctx.session.scalars(
+                    select(WorkItem.id).where(
+                        WorkItem.instance_id == ctx.instance.id, WorkItem.state == "open"
+                    )
+                )
+            )
+        ctx.new_items = [
+            work_item_for(task, ctx)
+            for task_id, task in ctx.scan.ready_manual.items()
+            if task_id not in open_ids
+        ]
 
     def start_instance(
         self,
@@ -297,20 +441,23 @@ class Runtime:
 
         `in_transaction(session, instance_id)` runs inside the same transaction (a domain
         row that must be written together with the start, such as a filed complaint). A
-        model that fails before its first wait state refuses the start (InvalidData).
+        model that fails before its first wait state (or runs past the step budget) refuses
+        the start (InvalidData).
         """
-        with self.db.write() as session:
-            ctx = self._new_instance(session, definition.id, data, business_key, actor)
-            token = current_step.set(ctx)
+        deadline = time.monotonic() + self.step_seconds
+        with self.db.read() as session:
             try:
-                with _model_errors(ctx):
-                    self._advance(ctx)
-                self._write_back(ctx)
+                ctx = self._compute(
+                    deadline,
+                    lambda: self._new_instance(session, definition.id, data, business_key, actor),
+                    None,
+                )
             except ProcessError as exc:
-                element = exc.element_id or ctx.current_element
-                raise InvalidData(f"the process failed at start in {element}: {exc.cause}") from exc
-            finally:
-                current_step.reset(token)
+                raise InvalidData(
+                    f"the process failed at start in {exc.element_id or '?'}: {exc.cause}"
+                ) from exc
+        with self.db.write() as session:
+            self._write_back(ctx, session)
             if in_transaction is not None:
                 in_transaction(session, ctx.instance.id)
             due = ctx.instance.next_timer_due_at
@@ -326,7 +473,7 @@ class Runtime:
         business_key: str | None,
         actor: str | None,
     ) -> StepContext:
-        """A new instance row and its workflow at the start event, holding `data`."""
+        """A new instance row (not yet added) and its workflow at the start event, holding `data`."""
         definition = self.definition_ref(session, definition_id)
         parsed = self.parsed(session, definition)
         now = clock.now()
@@ -338,6 +485,7 @@ class Runtime:
             task.data.update(data)
         own_timer_refresh(workflow)
         instance = ProcessInstance(
+            id=new_id(),
             definition_id=definition.id,
             process_key=definition.key,
             business_key=business_key,
@@ -348,9 +496,7 @@ class Runtime:
             created_at=now,
             updated_at=now,
         )
-        session.add(instance)
-        session.flush()
-        ctx = StepContext(session, instance, definition, parsed, workflow, actor, now)
+        ctx = StepContext(session, instance, definition, parsed, workflow, actor, now, is_new=True)
         ctx.audit("instance_started", None, version=definition.version, business_key=business_key)
         return ctx
 
@@ -392,10 +538,21 @@ class Runtime:
                 ctx.current_element = task.task_spec.bpmn_id
                 task.task_spec._update(task)
 
-    def _write_back(self, ctx: StepContext) -> None:
-        instance, workflow, now = ctx.instance, ctx.workflow, ctx.now
-        scan = _scan(workflow)
-        instance.state = dump_state(workflow)
+    def _write_back(self, ctx: StepContext, session: Session) -> None:
+        """Write the computed step in `session`: the instance (checked to be at the version
+        the step read, else `_Stale`), work items, the caller's rows, mail and audit events."""
+        if ctx.is_new:
+            instance = ctx.instance
+            session.add(instance)
+        else:
+            locked = self._lock_instance(session, ctx.instance.id)
+            assert locked is not None  # _lock_instance raises NotFound otherwise
+            if locked.version != ctx.instance.version:
+                raise _Stale()
+            instance = locked
+        workflow, now, scan = ctx.workflow, ctx.now, ctx.scan
+        assert scan is not None  # prepared by _prepare_write
+        instance.state = ctx.state
         instance.data = to_plain(scan.data)
         instance.active_elements = [] if workflow.is_completed() else list(scan.active)
         instance.next_timer_due_at = next_timer_due(workflow)
@@ -408,20 +565,30 @@ class Runtime:
             instance.next_timer_due_at = None
         elif instance.status == "incident":
             instance.status = "running"
-        open_items = self._sync_work_items(ctx, scan.ready_manual)
-        ctx.session.flush()
+        session.flush()
+        if ctx.refused is None:
+            _resolve_incident(ctx, session)
+        open_items = self._sync_work_items(ctx, session, scan.ready_manual)
+        session.add_all(ctx.mails)
+        for write in ctx.writes:
+            write(session)
+        if not ctx.is_new:
+            end_attempt(session, instance.id)
+        session.flush()
         if ctx.events:
-            ctx.session.execute(insert(AuditEvent), ctx.events)
+            session.execute(insert(AuditEvent), ctx.events)
+        ctx.instance = instance
         ctx.summary = _summary(ctx, scan, open_items)
 
-    def _sync_work_items(self, ctx: StepContext, ready: dict[str, Any]) -> list[WorkItem]:
+    def _sync_work_items(
+        self, ctx: StepContext, session: Session, ready: dict[str, Any]
+    ) -> list[WorkItem]:
         """Make the work_item rows match the READY manual tasks; return the open ones."""
-        session, instance = ctx.session, ctx.instance
         open_items = {
             item.id: item
             for item in session.scalars(
                 select(WorkItem).where(
-                    WorkItem.instance_id == instance.id, WorkItem.state == "open"
+                    WorkItem.instance_id == ctx.instance.id, WorkItem.state == "open"
                 )
             )
         }
@@ -438,19 +605,19 @@ class Runtime:
                 item.completed_by = ctx.actor
             if not completed:
                 ctx.audit("task_cancelled", item.element_id, task_id=task_id, name=item.name)
-        for task_id, task in ready.items():
-            if task_id not in open_items:
-                item = work_item_for(task, ctx)
-                session.add(item)
-                still_open.append(item)
-                ctx.audit(
-                    "task_created",
-                    item.element_id,
-                    task_id=task_id,
-                    name=item.name,
-                    candidate_group=item.candidate_group,
-                    due_at=item.due_at,
-                )
+        for item in ctx.new_items:
+            if item.id in open_items:
+                continue
+            session.add(item)
+            still_open.append(item)
+            ctx.audit(
+                "task_created",
+                item.element_id,
+                task_id=item.id,
+                name=item.name,
+                candidate_group=item.candidate_group,
+                due_at=item.due_at,
+            )
         return still_open
 
     def _record_incident(
@@ -463,28 +630,41 @@ class Runtime:
         """Put the instance in an incident for a failed step (in a transaction of its own)."""
         with self.db.write() as session:
             instance = session.get_one(ProcessInstance, instance_id)
-            now = clock.now()
-            incident = Incident(
-                instance_id=instance_id,
-                element_id=error.element_id,
-                message=error.cause,
-                action=action_record or {"kind": "advance"},
-                created_at=now,
-            )
-            session.add(incident)
-            instance.status = "incident"
-            instance.updated_at = now
-            add_audit(
-                session,
-                instance_id,
-                "incident",
-                at=now,
-                actor=actor,
-                element_id=error.element_id,
-                details={"message": error.cause},
-            )
-            session.flush()
-            return IncidentRaised(instance_id, incident.id, error.element_id, error.cause)
+            return self._add_incident(session, instance, error, actor, action_record)
+
+    def _add_incident(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        error: ProcessError,
+        actor: str | None,
+        action_record: dict[str, Any] | None,
+    ) -> IncidentRaised:
+        """Record the incident in `session`; its step has ended, so its attempts are forgotten
+        (a retry starts counting again)."""
+        now = clock.now()
+        incident = Incident(
+            instance_id=instance.id,
+            element_id=error.element_id,
+            message=error.cause,
+            action=action_record or {"kind": "advance"},
+            created_at=now,
+        )
+        session.add(incident)
+        instance.status = "incident"
+        instance.updated_at = now
+        add_audit(
+            session,
+            instance.id,
+            "incident",
+            at=now,
+            actor=actor,
+            element_id=error.element_id,
+            details={"message": error.cause},
+        )
+        end_attempt(session, instance.id)
+        session.flush()
+        return IncidentRaised(instance.id, incident.id, error.element_id, error.cause)
 
 
 def _timer_due_now(instance: ProcessInstance | None) -> bool:
@@ -497,12 +677,14 @@ def _timer_due_now(instance: ProcessInstance | None) -> bool:
     )
 
 
-def _correct_due_time(ctx: StepContext) -> None:
+def _correct_due_time(ctx: StepContext, instance: ProcessInstance | None) -> None:
     """A timer step that fired nothing (equal instants fire on the next tick) keeps the row
-    as it is; only its due time is corrected if it drifted."""
+    as it is; only its due time is corrected if it drifted (and nothing else wrote it)."""
+    if instance is None or instance.version != ctx.instance.version:
+        return
     due = next_timer_due(ctx.workflow)
-    if due != ctx.instance.next_timer_due_at:
-        ctx.instance.next_timer_due_at = due
+    if due != instance.next_timer_due_at:
+        instance.next_timer_due_at = due
 
 
 def _act(
@@ -521,13 +703,13 @@ def _act(
         return None, exc
 
 
-def _resolve_incident(ctx: StepContext) -> None:
+def _resolve_incident(ctx: StepContext, session: Session) -> None:
     """Resolve the incident being retried (if any) in this step's own write."""
     pending = resolving_incident.get()
     if pending is None:
         return
     incident_id, actor = pending
-    incident = ctx.session.get(Incident, incident_id)
+    incident = session.get(Incident, incident_id)
     if incident is None or incident.instance_id != ctx.instance.id:
         raise NotFound(f"incident {incident_id} is not on instance {ctx.instance.id}")
     if incident.resolved_at is not None:
@@ -570,12 +752,21 @@ def _engine_steps(ctx: StepContext) -> None:
         raise
     except SpiffWorkflowException as exc:
         raise process_error(exc, ctx.current_element) from exc
-    except (TypeError, ValueError, LookupError, ArithmeticError) as exc:
+    except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
         raise ProcessError.caused_by(ctx.current_element, exc) from exc
 
 
 def _enter(ctx: StepContext, task) -> None:
     ctx.current_element = task.task_spec.bpmn_id
+    workflow = task.workflow
+    if workflow.depth > MAX_CALL_DEPTH:
+        # Deploy refuses a process that calls itself; this holds for what it cannot see.
+        caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        raise ProcessError(
+            caller.task_spec.bpmn_id,
+            f"call activities and subprocesses nest deeper than {MAX_CALL_DEPTH} levels "
+            f"(calling {workflow.spec.name!r} again)",
+        )
 
 
 def _completed(ctx: StepContext, task) -> None:

@@ -21,6 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from .api import Engine
+from .attempts import not_leased
 from .clock import clock
 from .errors import IncidentRaised
 from .models import ProcessInstance
@@ -106,13 +107,14 @@ class Scheduler:
         return fired
 
     def next_due(self) -> datetime | None:
-        """The earliest due time of any running instance's timer."""
+        """The earliest due time of any running instance's timer that no step holds."""
         with self.engine.db.read() as session:
             return session.scalar(
                 select(ProcessInstance.next_timer_due_at)
                 .where(
                     ProcessInstance.status == "running",
                     ProcessInstance.next_timer_due_at.is_not(None),
+                    not_leased(),  # stepped elsewhere now: looked at again at the next poll
                 )
                 .order_by(ProcessInstance.next_timer_due_at)
                 .limit(1)

@@ -9,6 +9,11 @@ packages through the `klageflow.script_helpers` entry point). Whatever a
 script, expression or service handler raises is wrapped here into `ProcessError`, naming
 the element; SpiffWorkflow's own wrapping (`PythonScriptEngine.call_service` also has a
 NameError in its error path) is bypassed.
+
+No single operation may build a huge value: `**`, `*`, `+` and `<<` are compiled into
+guarded calls, and `pow`, `range` and the padding methods of strings are bounded (see
+`MAX_ITEMS`, `MAX_INT_BITS`); a loop is stopped by the step budget (`engine.budget`),
+which scripts cannot catch (bare `except:` and `finally:` are refused).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from RestrictedPython.Guards import (
     safer_getattr_raise,
 )
 from RestrictedPython.PrintCollector import PrintCollector
+from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -45,6 +51,119 @@ from .errors import KlageflowError, ProcessError
 from .spiff import to_plain
 
 HELPER_ENTRY_POINT_GROUP = "klageflow.script_helpers"
+
+# The largest value one operation in a script may build: items of a sequence (characters
+# of a string) and bits of an integer. Ten million characters, a 300,000-digit number.
+MAX_ITEMS = 10_000_000
+MAX_INT_BITS = 1_000_000
+
+
+class ValueTooLarge(ValueError):
+    """A script operation would build a value past the sandbox's bounds."""
+
+
+def _check_items(count: int, what: str) -> None:
+    if count > MAX_ITEMS:
+        raise ValueTooLarge(f"{what} would hold {count:,} items; at most {MAX_ITEMS:,} are allowed")
+
+
+def _check_bits(bits: int, what: str) -> None:
+    if bits > MAX_INT_BITS:
+        raise ValueTooLarge(
+            f"{what} would have about {bits:,} bits; at most {MAX_INT_BITS:,} are allowed"
+        )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_pow(base: Any, exponent: Any) -> None:
+    if _is_int(base) and _is_int(exponent) and exponent > 0 and abs(base) > 1:
+        _check_bits(exponent * abs(base).bit_length(), "power")
+
+
+def _check_repeat(value: Any, count: Any) -> None:
+    if isinstance(value, (str, bytes, list, tuple)) and _is_int(count) and count > 0:
+        _check_items(len(value) * count, "repetition")
+
+
+def _check_mul(left: Any, right: Any) -> None:
+    _check_repeat(left, right)
+    _check_repeat(right, left)
+    if _is_int(left) and _is_int(right):
+        _check_bits(left.bit_length() + right.bit_length(), "product")
+
+
+def _check_add(left: Any, right: Any) -> None:
+    sequences = (str, bytes, list, tuple)
+    if isinstance(left, sequences) and isinstance(right, sequences):
+        _check_items(len(left) + len(right), "concatenation")
+
+
+def _check_lshift(left: Any, right: Any) -> None:
+    if _is_int(left) and _is_int(right) and right > 0 and left:
+        _check_bits(left.bit_length() + right, "shift")
+
+
+def _bounded_pow(base: Any, exponent: Any, modulus: Any = None) -> Any:
+    if modulus is not None:
+        return pow(base, exponent, modulus)  # bounded by the modulus
+    _check_pow(base, exponent)
+    return base**exponent
+
+
+def _bounded_mul(left: Any, right: Any) -> Any:
+    _check_mul(left, right)
+    return left * right
+
+
+def _bounded_add(left: Any, right: Any) -> Any:
+    _check_add(left, right)
+    return left + right
+
+
+def _bounded_lshift(left: Any, right: Any) -> Any:
+    _check_lshift(left, right)
+    return left << right
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    _check_items(len(numbers), "range")
+    return numbers
+
+
+_BOUNDED_OPERATORS: dict[type[ast.operator], str] = {
+    ast.Pow: "_pow_",
+    ast.Mult: "_mul_",
+    ast.Add: "_add_",
+    ast.LShift: "_lshift_",
+}
+
+
+class _SandboxPolicy(RestrictingNodeTransformer):
+    """RestrictedPython's rules, plus operators that could build huge values compiled into
+    guarded calls, and no handler that could swallow the step budget's interruption."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        node = self.node_contents_visit(node)
+        guard = _BOUNDED_OPERATORS.get(type(node.op))
+        if guard is None:
+            return node
+        name = ast.copy_location(ast.Name(guard, ast.Load()), node)
+        return ast.copy_location(ast.Call(name, [node.left, node.right], []), node)
+
+    def visit_Try(self, node: ast.Try) -> Any:
+        if node.finalbody:
+            self.error(node, "finally: is not allowed in scripts")
+        return super().visit_Try(node)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Any:
+        if node.type is None:
+            self.error(node, "a bare except: is not allowed in scripts; name the exception")
+        return super().visit_ExceptHandler(node)
+
 
 _INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "+=": operator.iadd,
@@ -59,9 +178,19 @@ _INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+_INPLACE_CHECKS: dict[str, Callable[[Any, Any], None]] = {
+    "**=": _check_pow,
+    "*=": _check_mul,
+    "+=": _check_add,
+}
+
+
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
     if op not in _INPLACE_OPERATORS:
         raise SyntaxError(f"operator {op} is not allowed in scripts")
+    check = _INPLACE_CHECKS.get(op)
+    if check is not None:
+        check(x, y)
     return _INPLACE_OPERATORS[op](x, y)
 
 
@@ -135,10 +264,34 @@ _EXTRA_BUILTINS = {
 }
 _BUILTINS = {**_rp_safe_builtins, **limited_builtins, **_EXTRA_BUILTINS}
 _BUILTINS.pop("__build_class__", None)  # no class statements in process scripts
+_BUILTINS.pop("BaseException", None)  # a handler for it would swallow the step budget
+_BUILTINS.update(pow=_bounded_pow, range=_bounded_range)
+
+# String methods whose first argument is the length of the string they build.
+_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _bounded_padding(text: str, method: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def padded(*args: Any, **kwargs: Any) -> Any:
+        width = args[0] if args else next(iter(kwargs.values()), 0)
+        if _is_int(width):
+            tabs = text.count("\t") if name == "expandtabs" else 1
+            _check_items(width * tabs, f"str.{name}")
+        return method(*args, **kwargs)
+
+    return padded
+
+
+def _guarded_getattr(obj: Any, name: str, *default: Any) -> Any:
+    value = safer_getattr_raise(obj, name, *default)
+    if isinstance(obj, str) and name in _PADDING_METHODS:
+        return _bounded_padding(obj, value, name)
+    return value
+
 
 _GUARDS: dict[str, Any] = {
     "__builtins__": _BUILTINS,
-    "_getattr_": safer_getattr_raise,
+    "_getattr_": _guarded_getattr,
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -147,6 +300,10 @@ _GUARDS: dict[str, Any] = {
     "_inplacevar_": _inplacevar,
     "_print_": PrintCollector,
     "_apply_": lambda f, *a, **kw: f(*a, **kw),
+    "_pow_": _bounded_pow,
+    "_mul_": _bounded_mul,
+    "_add_": _bounded_add,
+    "_lshift_": _bounded_lshift,
 }
 
 
@@ -161,7 +318,7 @@ class ScriptError(Exception):
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> CodeType:
     """Compile an expression for restricted evaluation; raise ScriptError if it does not."""
-    result = compile_restricted_eval(source.strip(), "<expression>")
+    result = compile_restricted_eval(source.strip(), "<expression>", policy=_SandboxPolicy)
     if result.errors or result.code is None:
         raise ScriptError(
             "; ".join(result.errors) or "does not compile", _error_line(result.errors)
@@ -172,7 +329,7 @@ def compile_expression(source: str) -> CodeType:
 @lru_cache(maxsize=2048)
 def compile_script(source: str) -> CodeType:
     """Compile a script for restricted execution; raise ScriptError if it does not."""
-    result = compile_restricted_exec(source, "<script>")
+    result = compile_restricted_exec(source, "<script>", policy=_SandboxPolicy)
     if result.errors or result.code is None:
         raise ScriptError(
             "; ".join(result.errors) or "does not compile", _error_line(result.errors)

@@ -1,10 +1,13 @@
 """WSGI entry point for gunicorn: `gunicorn 'web.wsgi:app'` (production: see README)."""
 
+from engine.budget import limit_memory
+
 from .app import create_app
 from .startup import UnsafeConfiguration
 
 try:
     app = create_app()
+    limit_memory(app.extensions["klageflow"].settings.memory_limit_mb)
 except UnsafeConfiguration as exc:
     # gunicorn prints an AppImportError's message alone and stops (no traceback, no respawn).
     try:

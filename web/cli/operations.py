@@ -10,6 +10,7 @@ import click
 from sqlalchemy.engine import make_url
 
 from engine import Engine, testclock
+from engine.budget import limit_memory
 from engine.config import PROJECT_ROOT, Settings
 from engine.scheduler import Scheduler
 
@@ -128,6 +129,7 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
         report["demo_users"] = [user[0] for user in demo.USERS]
         report["demo_password"] = demo.DEMO_PASSWORD
     configure_logging()
+    limit_memory(settings.memory_limit_mb)
     scheduler = _scheduler_for(engine, settings)
     report["scheduler"] = True
     if no_web:
@@ -155,6 +157,7 @@ def serve(run: Invocation, host: str, port: int) -> None:
     if run.settings.demo:
         raise UnsafeConfiguration("KLAGEFLOW_DEMO is only for `klageflow run`")
     app = create_app(run.settings, run.engine(), local=is_loopback(host))
+    limit_memory(run.settings.memory_limit_mb)
     report = {"database": _shown_url(run.settings), **_web_report(host, port)}
     emit_now(Output(report, _startup_text), run.as_json)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -168,6 +171,7 @@ def scheduler(run: Invocation) -> None:
     """
     engine = run.engine()
     configure_logging()
+    limit_memory(run.settings.memory_limit_mb)
     emit_now(
         Output({"database": _shown_url(run.settings), "scheduler": True}, _startup_text),
         run.as_json,
