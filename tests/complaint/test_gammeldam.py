@@ -224,9 +224,28 @@ def test_forwarding_late_sends_three_weekly_reminders_to_the_authority(file_comp
     reminders = case.mails("forwarding_reminder")
     assert len(reminders) == 3
     assert all(m["recipients"] == ["plan@soenderborg.example"] for m in reminders)
+    assert case.data["reminders_sent"] == 3
+    assert sorted("påmindelse nr. 3" in _body(case, m) for m in reminders) == [False, False, True]
     assert set(case.open_tasks()) == {"reconsider"}, "reminders do not take the task away"
     case.forward()
     assert "fee_request" in {m["template"] for m in case.mails()}
+
+
+def test_a_complaint_filed_after_the_forwarding_guideline_gets_one_reminder_then_weekly_ones(
+    file_complaint,
+):
+    # The guideline passed on 30 August and a week later; the cycle R3/30 Aug/P7D catches up
+    # with one reminder at filing and keeps its schedule: 13 September is its last.
+    case = file_complaint(filed_at="2025-09-10T09:00:00+02:00")
+    assert case.data["in_time"] is False
+    [reminder] = case.mails("forwarding_reminder")
+    assert case.data["reminders_sent"] == 1
+    assert "påmindelse nr. 1" in _body(case, reminder)
+    assert case.at("2025-09-13T00:00:00+02:00") == 0
+    assert case.at("2025-09-13T00:00:01+02:00") == 1
+    assert case.at("2025-10-31T12:00:00+01:00") == 0
+    assert len(case.mails("forwarding_reminder")) == 2
+    assert case.data["reminders_sent"] == 2
 
 
 # -- the fee ---------------------------------------------------------------------------------
