@@ -185,6 +185,14 @@ class ParsedDefinition:
         self.subprocess_specs = subprocess_specs
         self.forms = forms
 
+    def task_spec(self, element_id: str):
+        """The task spec of a BPMN element, in the process or a called one (None if unknown)."""
+        for spec in (self.spec, *self.subprocess_specs.values()):
+            found = spec.task_specs.get(element_id)
+            if found is not None:
+                return found
+        return None
+
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 

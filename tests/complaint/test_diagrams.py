@@ -47,3 +47,13 @@ def test_every_task_carries_documentation(path):
         if not (task.findtext("bpmn:documentation", namespaces=NS) or "").strip()
     ]
     assert undocumented == []
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_user_task_has_its_name_and_documentation_in_english_too(path):
+    root = etree.parse(str(path)).getroot()
+    spiff = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+    for task in root.iterfind(".//bpmn:userTask", NS):
+        names = {p.get("name"): p.get("value") for p in task.iter(f"{spiff}property")}
+        assert names.get("name_en") and names.get("documentation_en"), task.get("id")
+        assert names["documentation_en"] != task.findtext("bpmn:documentation", namespaces=NS)

@@ -20,7 +20,7 @@ from . import (
     login_required,
     services,
 )
-from .i18n import field_message, t
+from .i18n import field_message, language, t
 
 
 @bp.get("/opgaver")
@@ -46,7 +46,7 @@ def tasks():
 
 def _task_for_me(task_id: str) -> TaskInfo:
     try:
-        task = services().engine.task(task_id)
+        task = services().engine.task(task_id, language=language())
     except KlageflowError:
         abort(404)
     principal = current_user()
