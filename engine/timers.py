@@ -141,17 +141,11 @@ def waiting_timer_tasks(workflow: BpmnWorkflow):
 
 
 def armed_timers(workflow: BpmnWorkflow) -> dict:
-    """The armed timers by task id: (task, due, kind, cycles left), to compare after a refresh."""
+    """The armed timers by task id: (task, due, kind), to compare after a refresh."""
     armed = {}
     for task in waiting_timer_tasks(workflow):
         due, kind = timer_due(task)
-        cycles = (task._get_internal_data("event_value") or {}) if kind == "cycle" else {}
-        armed[task.id] = (
-            task,
-            due,
-            kind,
-            cycles.get("cycles") if isinstance(cycles, dict) else None,
-        )
+        armed[task.id] = (task, due, kind)
     return armed
 
 
@@ -163,7 +157,7 @@ def fired_timers(
     Cycles are not among them: they are recorded as they fire (`collect_cycle_firings`).
     """
     fired = []
-    for task, due, kind, _cycles in before.values():
+    for task, due, kind in before.values():
         if kind == "cycle":
             continue
         if task.state not in (TaskState.WAITING, TaskState.CANCELLED):
