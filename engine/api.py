@@ -28,7 +28,7 @@ from .errors import (
     PermissionDenied,
     TaskNotReady,
 )
-from .forms import json_object, validate_submission
+from .forms import json_object, localized_form, validate_submission
 from .mail import MailTemplates
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
@@ -46,7 +46,15 @@ from .records import (
 from .runtime import Runtime, ServiceHandler, StepContext, StepResult, workflow_elements
 from .scripting import engine_helpers, register_helpers
 from .spiff import SpecCache, load_state, to_plain
-from .worklist import TaskFilter, claim, count_work_items, list_work_items, task_info, unclaim
+from .worklist import (
+    TaskFilter,
+    claim,
+    count_work_items,
+    list_work_items,
+    task_info,
+    translations,
+    unclaim,
+)
 
 
 class Engine:
@@ -564,19 +572,31 @@ class Engine:
         with self.db.read() as session:
             return count_work_items(session, flt or TaskFilter())
 
-    def task(self, task_id: str) -> TaskInfo:
-        """One work item (open or done), with the form definition it names."""
+    def task(self, task_id: str, language: str | None = None) -> TaskInfo:
+        """One work item (open or done), with the form definition it names.
+
+        With `language`, its name, documentation and form are in that language where the
+        model gives a variant (`name_en`, `documentation_en` properties of the task, form
+        texts as in `forms.localized_form`); otherwise as the model is written.
+        """
         with self.db.read() as session:
             item = session.get(WorkItem, task_id)
             if item is None:
                 raise NotFound(f"task {task_id} does not exist")
-            result = task_info(item)
-            if item.form_key:
-                instance = session.get_one(ProcessInstance, item.instance_id)
-                definition = self.runtime.definition_ref(session, instance.definition_id)
-                form = self.runtime.parsed(session, definition).forms.get(item.form_key)
-                result = replace(result, form=form)
-            return result
+            instance = session.get_one(ProcessInstance, item.instance_id)
+            definition = self.runtime.definition_ref(session, instance.definition_id)
+            parsed = self.runtime.parsed(session, definition)
+            form = parsed.forms.get(item.form_key) if item.form_key else None
+            result = replace(task_info(item), form=form)
+            if language is None:
+                return result
+            texts = translations(parsed.task_spec(item.element_id), language)
+            return replace(
+                result,
+                name=texts.get("name", result.name),
+                documentation=texts.get("documentation", result.documentation),
+                form=localized_form(form, language),
+            )
 
     def claim(
         self, task_id: str, actor: str, *, actor_groups: Iterable[str] | None = None

@@ -7,6 +7,7 @@ pattern). The server validates submissions with a marshmallow schema built from 
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -75,6 +76,33 @@ def input_components(form: dict[str, Any]) -> list[dict[str, Any]]:
         elif component.get("type") in INPUT_TYPES:
             found.append(component)
     return found
+
+
+TRANSLATABLE = ("label", "text", "description")
+
+
+def localized_form(form: dict[str, Any] | None, language: str) -> dict[str, Any] | None:
+    """A copy of `form` with its texts in `language` wherever the form gives them.
+
+    A form is written in its default language; a component's variant in another language
+    is a custom property (`"properties": {"label_en": ..., "text_en": ...,
+    "description_en": ...}`) and an option's is `label_en` beside its `label`. A text
+    without a variant stays as written.
+    """
+    if form is None:
+        return None
+    localized = copy.deepcopy(form)
+    for component, _where, _depth in _walk(localized):
+        variants = component.get("properties") or {}
+        for name in TRANSLATABLE:
+            text = variants.get(f"{name}_{language}")
+            if isinstance(text, str) and text:
+                component[name] = text
+        for option in component.get("values") or ():
+            text = option.get(f"label_{language}") if isinstance(option, dict) else None
+            if isinstance(text, str) and text:
+                option["label"] = text
+    return localized
 
 
 def check_form(form: Any) -> None:

@@ -26,7 +26,10 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select
@@ -61,9 +64,11 @@ from .spiff import (
 )
 from .timers import (
     armed_timers,
+    drain_cycle_firings,
     fired_timers,
     next_timer_due,
     own_timer_refresh,
+    recording_cycle_firings,
     timer_definition,
     timer_due,
 )
@@ -402,7 +407,7 @@ class Runtime:
         """
         token = current_step.set(ctx)
         try:
-            with _model_errors(ctx):
+            with _model_errors(ctx), recording_cycle_firings():
                 self._advance(ctx, run_engine_steps=False)
                 ctx.result, ctx.refused = _act(ctx, action)
                 self._advance(ctx)
@@ -518,16 +523,15 @@ class Runtime:
         just loaded from a commit has already been stepped as far as it goes.
         """
         workflow = ctx.workflow
+        _audit_fired(ctx, drain_cycle_firings())  # cycles the action's own steps armed
         for _ in range(MAX_TIMER_ROUNDS):
             before = armed_timers(workflow)
             self._refresh_timers(ctx)
-            fired = fired_timers(workflow, before)
-            for task_id, element_id, due, kind in fired:
-                ctx.fired_timer_tasks.add(task_id)
-                late = (ctx.now - due).total_seconds() if due else None
-                ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
+            fired = fired_timers(workflow, before) + drain_cycle_firings()
+            _audit_fired(ctx, fired)
             if fired or run_engine_steps:
                 _engine_steps(ctx)
+                _audit_fired(ctx, drain_cycle_firings())  # cycles armed with a passed start
             run_engine_steps = False
             if not fired:
                 return
@@ -756,6 +760,14 @@ def _engine_steps(ctx: StepContext) -> None:
         raise ProcessError.caused_by(ctx.current_element, exc) from exc
 
 
+def _audit_fired(ctx: StepContext, fired) -> None:
+    """Put timers that fired on record."""
+    for task_id, element_id, due, kind in fired:
+        ctx.fired_timer_tasks.add(task_id)
+        late = (ctx.now - due).total_seconds() if due else None
+        ctx.audit("timer_fired", element_id, due=due, late_by_seconds=late, timer=kind)
+
+
 def _enter(ctx: StepContext, task) -> None:
     ctx.current_element = task.task_spec.bpmn_id
     workflow = task.workflow
@@ -773,7 +785,11 @@ def _completed(ctx: StepContext, task) -> None:
     spec = task.task_spec
     if spec.bpmn_id is None or spec.manual:
         return
-    own_timer = isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)
+    definition = getattr(spec, "event_definition", None)
+    # A cycle fires without completing its task; its task completes when the cycle ends.
+    own_timer = isinstance(definition, TimerEventDefinition) and not isinstance(
+        definition, CycleTimerEventDefinition
+    )
     if own_timer and task.id not in ctx.fired_timer_tasks:
         # A timer already due when the path reached it fires inside the engine steps,
         # not in a refresh: audit it all the same, so every firing is on record.
@@ -782,9 +798,8 @@ def _completed(ctx: StepContext, task) -> None:
             due, kind = timer_due(task)
         except ProcessError:
             due, kind = None, "date"
-        if kind != "cycle":
-            late = (ctx.now - due).total_seconds() if due else None
-            ctx.audit("timer_fired", spec.bpmn_id, due=due, late_by_seconds=late, timer=kind)
+        late = (ctx.now - due).total_seconds() if due else None
+        ctx.audit("timer_fired", spec.bpmn_id, due=due, late_by_seconds=late, timer=kind)
     ctx.audit("element_completed", spec.bpmn_id, name=spec.bpmn_name, type=type(spec).__name__)
 
 
@@ -818,6 +833,8 @@ def _scan(workflow: BpmnWorkflow) -> _Scan:
             completed[bpmn_id] = None
     if (workflow.is_completed() or not data) and workflow.last_task is not None:
         data = dict(workflow.last_task.data)
+    # Data objects are process data every branch shares (a counter a side branch keeps).
+    data.update(workflow.data_objects)
     return _Scan(data, ready_manual, list(active), list(completed))
 
 

@@ -4,6 +4,8 @@ Known SpiffWorkflow 3.2.0 pitfalls are handled here, once:
 - timer evaluation calls `datetime.now()` itself: the timer module's `datetime` is replaced by
   one whose `now()` reads the engine clock;
 - a naive datetime in a timer value is read in the server's local zone: we refuse it instead;
+- a cycle timer fires one missed occurrence per refresh, so a cycle started in the past
+  fires them all at once on catch-up: `timers.coalesced_cycle_complete` fires one;
 - `date` and `Decimal` in task data need serializer converters: registered below.
 """
 
@@ -36,6 +38,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from . import clock
 from .errors import KlageflowError, ProcessError
+from .timers import coalesced_cycle_complete
 
 STATE_FORMAT = 1
 
@@ -88,7 +91,7 @@ _timer_module.datetime = _ClockDatetime
 TimerEventDefinition.get_datetime = staticmethod(_aware_datetime)
 TimeDateEventDefinition.has_fired = _pinned_to_task(TimeDateEventDefinition.has_fired)
 DurationTimerEventDefinition.has_fired = _pinned_to_task(DurationTimerEventDefinition.has_fired)
-CycleTimerEventDefinition.cycle_complete = _pinned_to_task(CycleTimerEventDefinition.cycle_complete)
+CycleTimerEventDefinition.cycle_complete = _pinned_to_task(coalesced_cycle_complete)
 
 
 # --- Serialization --------------------------------------------------------------------------
@@ -181,6 +184,14 @@ class ParsedDefinition:
         self.spec = spec
         self.subprocess_specs = subprocess_specs
         self.forms = forms
+
+    def task_spec(self, element_id: str):
+        """The task spec of a BPMN element, in the process or a called one (None if unknown)."""
+        for spec in (self.spec, *self.subprocess_specs.values()):
+            found = spec.task_specs.get(element_id)
+            if found is not None:
+                return found
+        return None
 
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")

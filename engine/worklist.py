@@ -25,6 +25,20 @@ def task_properties(task_spec) -> dict[str, str]:
     return dict((getattr(task_spec, "extensions", None) or {}).get("properties", {}))
 
 
+def translations(task_spec, language: str) -> dict[str, str]:
+    """A task's texts in another language: its properties `name_<lang>`, `documentation_<lang>`.
+
+    A model is written in its default language (name, documentation); a variant in another
+    language sits beside it as an extension property with the language as suffix.
+    """
+    suffix = f"_{language}"
+    return {
+        name.removesuffix(suffix): value
+        for name, value in task_properties(task_spec).items()
+        if name in (f"name{suffix}", f"documentation{suffix}") and value
+    }
+
+
 def work_item_for(task, ctx: StepContext) -> WorkItem:
     """Build the work-item row for a READY manual task, evaluating its group and due date."""
     spec = task.task_spec

@@ -13,6 +13,9 @@ NS = {
 }
 DIAGRAMS = sorted(BUNDLE.glob("*.bpmn"))
 TASKS = ("userTask", "scriptTask", "serviceTask", "businessRuleTask")
+# Elements BPMN DI never draws: a data object is drawn through its references, and a task's
+# property is the target its data input association names.
+UNDRAWN = {"laneSet", "dataObject", "property"}
 
 
 @pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
@@ -24,12 +27,13 @@ def test_every_element_has_diagram_information(path):
         e.get("id")
         for e in root.iterfind(".//bpmn:process//*[@id]", NS)
         if etree.QName(e).namespace == NS["bpmn"]
-        and etree.QName(e).localname != "laneSet"
+        and etree.QName(e).localname not in UNDRAWN
         and not etree.QName(e).localname.endswith("EventDefinition")
     }
     assert elements - drawn == set()
+    edges = ("sequenceFlow", "dataInputAssociation", "dataOutputAssociation")
     assert {e.get("bpmnElement") for e in root.iterfind(".//bpmndi:BPMNEdge", NS)} == {
-        e.get("id") for e in root.iterfind(".//bpmn:sequenceFlow", NS)
+        e.get("id") for kind in edges for e in root.iterfind(f".//bpmn:{kind}", NS)
     }
 
 
@@ -43,3 +47,13 @@ def test_every_task_carries_documentation(path):
         if not (task.findtext("bpmn:documentation", namespaces=NS) or "").strip()
     ]
     assert undocumented == []
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_user_task_has_its_name_and_documentation_in_english_too(path):
+    root = etree.parse(str(path)).getroot()
+    spiff = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+    for task in root.iterfind(".//bpmn:userTask", NS):
+        names = {p.get("name"): p.get("value") for p in task.iter(f"{spiff}property")}
+        assert names.get("name_en") and names.get("documentation_en"), task.get("id")
+        assert names["documentation_en"] != task.findtext("bpmn:documentation", namespaces=NS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Conflict, clock
+from engine import Conflict, InvalidData, clock
 from tests.complaint.conftest import AUTHORITY_GROUP, BOARD_GROUP
 
 pytestmark = pytest.mark.both_databases
@@ -43,19 +43,112 @@ def test_a_complaint_filed_in_time_reaches_the_authority_which_is_told_at_once(f
     assert case.tracking()["waiting_for"] == "authority"
 
 
-def test_a_late_complaint_goes_on_to_the_board_which_rejects_it_without_a_fee(file_complaint):
+def late_complaint_at_the_board(file_complaint):
     case = file_complaint(filed_at="2025-08-09T00:00:30+02:00")  # 31 seconds late
-    assert case.data["in_time"] is False
-    assert case.data["suspensive_by_law"] is False, "a late complaint suspends nothing"
     case.at("2025-08-12T09:00:00+02:00")
     case.forward()
+    return case
+
+
+def test_a_late_complaint_has_no_suspensive_effect_in_the_data_and_in_track_and_trace(
+    file_complaint,
+):
+    case = file_complaint(filed_at="2025-08-09T00:00:30+02:00")  # a landzone permit
+    data = case.data
+    assert data["in_time"] is False
+    assert (data["suspensive_by_law"], data["suspensive_rule"]) == (False, "late complaint")
+    assert data["permit_usable"] is True
+    assert case.tracking()["suspensive_effect"] == {"in_effect": False, "decided_by_board": False}
+    [mail] = case.mails("complaint_filed_permit_holder")
+    assert "ikke opsættende virkning" in _body(case, mail)
+
+
+def test_a_late_complaint_forwarded_by_the_authority_waits_for_the_board_before_any_fee(
+    file_complaint,
+):
+    case = late_complaint_at_the_board(file_complaint)
+    assert case.status == "running"
+    task = case.open_tasks()["assess_lateness"]
+    assert (task.name, task.candidate_group) == ("Vurder fristoverskridelse", BOARD_GROUP)
+    assert task.documentation.startswith("Klagen er indgivet efter klagefristen.")
+    assert case.mails("fee_request") == [], "the lateness is assessed before the fee"
+    assert case.data.get("fee_requested_at") is None
+    assert case.data["outcome"] is None
+    tracking = case.tracking()
+    assert (tracking["status"], tracking["waiting_for"]) == ("forwarded", "board")
+
+
+def test_a_late_complaint_the_board_excuses_goes_on_to_the_fee_and_the_decision(file_complaint):
+    case = late_complaint_at_the_board(file_complaint)
+    case.at("2025-08-13T10:00:00+02:00")
+    case.complete(
+        "assess_lateness",
+        BOARD_GROUP,
+        lateness_ruling="accept",
+        lateness_reasons="Klagen blev ved en fejl sendt til Miljøstyrelsen i tide.",
+    )
+    data = case.data
+    assert data["lateness_ruling"] == "accept"
+    assert data["suspensive_by_law"] is False, "an excused late complaint still suspends nothing"
+    assert data["fee_requested_at"].startswith("2025-08-13")
+    [fee] = case.mails("fee_request")
+    assert fee["recipients"] == ["klager@example.dk"]
+    assert case.tracking()["status"] == "awaiting_fee"
+    case.pay()
+    case.at("2025-09-03T00:00:01+02:00")
+    case.screen()
+    case.decide("aendring")
+    data = case.data
+    assert case.status == "completed"
+    assert (data["outcome"], data["rejection_reason"]) == ("aendring", None)
+    assert data["refund"] is True and data["fee_refunded_at"] is not None
+    assert case.tracking()["outcome_label"] == "Ændret"
+
+
+def test_a_late_complaint_the_board_rejects_is_closed_with_its_reasons_sent_to_the_parties(
+    file_complaint,
+):
+    case = late_complaint_at_the_board(file_complaint)
+    case.at("2025-08-20T10:00:00+02:00")
+    reasons = "Klagen er indgivet efter fristen, og der er ingen undskyldelige omstændigheder."
+    case.complete(
+        "assess_lateness", BOARD_GROUP, lateness_ruling="reject", lateness_reasons=reasons
+    )
     data = case.data
     assert case.status == "completed"
     assert (data["outcome"], data["rejection_reason"]) == ("afvisning", "late")
+    assert data["decided_at"].startswith("2025-08-20T08:00:00")
+    assert data["lateness_reasons"] == reasons
     assert case.mails("fee_request") == []
     assert data["refund"] is False and data["fee_refunded_at"] is None  # no fee was paid
     [decision] = case.mails("board_decision")
-    assert "klagen er indgivet efter klagefristen" in _body(case, decision)
+    assert set(decision["recipients"]) == {"klager@example.dk", "ansoeger@example.dk",
+                                           "plan@soenderborg.example"}  # fmt: skip
+    body = _body(case, decision)
+    assert "klagen er indgivet efter klagefristen" in body
+    assert reasons in body
+    tracking = case.tracking()
+    assert tracking["status"] == "closed"
+    assert (tracking["outcome"], tracking["rejection_reason"]) == ("afvisning", "late")
+    assert tracking["outcome_label"] == "Afvist som for sent indgivet"
+    assert tracking["outcome_label_en"] == "Rejected as filed too late"
+    assert tracking["suspensive_effect"]["in_effect"] is False
+
+
+def test_a_rejection_as_late_needs_the_boards_reasons(file_complaint):
+    case = late_complaint_at_the_board(file_complaint)
+    with pytest.raises(InvalidData) as refused:
+        case.complete("assess_lateness", BOARD_GROUP, lateness_ruling="reject")
+    assert "lateness_reasons" in refused.value.fields
+    assert set(case.open_tasks()) == {"assess_lateness"}
+
+
+def test_a_late_complaint_may_be_withdrawn_while_the_board_assesses_the_lateness(file_complaint):
+    case = late_complaint_at_the_board(file_complaint)
+    case.message("withdrawn", at=clock.now().isoformat(), by="klager")
+    assert case.status == "completed"
+    assert case.data["outcome"] == "tilbagetraekning"
+    assert case.open_tasks() == {}
 
 
 # -- suspensive effect ---------------------------------------------------------------------------
@@ -131,9 +224,28 @@ def test_forwarding_late_sends_three_weekly_reminders_to_the_authority(file_comp
     reminders = case.mails("forwarding_reminder")
     assert len(reminders) == 3
     assert all(m["recipients"] == ["plan@soenderborg.example"] for m in reminders)
+    assert case.data["reminders_sent"] == 3
+    assert sorted("påmindelse nr. 3" in _body(case, m) for m in reminders) == [False, False, True]
     assert set(case.open_tasks()) == {"reconsider"}, "reminders do not take the task away"
     case.forward()
     assert "fee_request" in {m["template"] for m in case.mails()}
+
+
+def test_a_complaint_filed_after_the_forwarding_guideline_gets_one_reminder_then_weekly_ones(
+    file_complaint,
+):
+    # The guideline passed on 30 August and a week later; the cycle R3/30 Aug/P7D catches up
+    # with one reminder at filing and keeps its schedule: 13 September is its last.
+    case = file_complaint(filed_at="2025-09-10T09:00:00+02:00")
+    assert case.data["in_time"] is False
+    [reminder] = case.mails("forwarding_reminder")
+    assert case.data["reminders_sent"] == 1
+    assert "påmindelse nr. 1" in _body(case, reminder)
+    assert case.at("2025-09-13T00:00:00+02:00") == 0
+    assert case.at("2025-09-13T00:00:01+02:00") == 1
+    assert case.at("2025-10-31T12:00:00+01:00") == 0
+    assert len(case.mails("forwarding_reminder")) == 2
+    assert case.data["reminders_sent"] == 2
 
 
 # -- the fee ---------------------------------------------------------------------------------

@@ -169,3 +169,33 @@ def test_a_timer_already_due_when_reached_fires_at_once_and_is_on_record(engine,
     [event] = [e for e in engine.show(instance).history if e.kind == "timer_fired"]
     assert event.element_id == "wait_deadline"
     assert event.details["late_by_seconds"] == 300
+
+
+def test_a_cycle_whose_start_has_passed_fires_once_on_catch_up_then_on_its_schedule(
+    engine, frozen_now
+):
+    engine.deploy_paths([f"{HERE}/weekly.bpmn"])
+    start = frozen_now - timedelta(days=10)  # occurrences at -10, -3, +4, +11 and +18 days
+    instance_id = engine.start("weekly", {"repetitions": 5, "first_reminder_at": start.isoformat()})
+    scheduler = Scheduler(engine)
+    at(frozen_now + timedelta(seconds=1), scheduler)
+    assert fired(engine, instance_id) == ["reminder"], "the two missed occurrences fire once"
+    assert engine.show(instance_id).next_timer_due_at == frozen_now + timedelta(days=4)
+    assert at(frozen_now + timedelta(days=4), scheduler) == 0
+    for days in (4, 11, 18):
+        assert at(frozen_now + timedelta(days=days, seconds=1), scheduler) == 1
+    assert at(frozen_now + timedelta(days=60), scheduler) == 0
+    assert fired(engine, instance_id) == ["reminder"] * 4
+    assert engine.show(instance_id).next_timer_due_at is None
+    assert engine.show(instance_id).open_tasks, "the reminders leave the task open"
+
+
+def test_a_cycle_entirely_in_the_past_fires_once_and_is_done(engine, frozen_now):
+    engine.deploy_paths([f"{HERE}/weekly.bpmn"])
+    start = frozen_now - timedelta(days=30)
+    instance_id = engine.start("weekly", {"repetitions": 3, "first_reminder_at": start.isoformat()})
+    scheduler = Scheduler(engine)
+    at(frozen_now + timedelta(seconds=1), scheduler)
+    at(frozen_now + timedelta(days=60), scheduler)
+    assert fired(engine, instance_id) == ["reminder"]
+    assert engine.show(instance_id).next_timer_due_at is None

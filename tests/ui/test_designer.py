@@ -64,14 +64,14 @@ def test_a_broken_diagram_is_refused_with_the_error_on_its_element(page, server,
     login(page, "designer")
     page.goto(server.url("/processer/complaint/rediger"))
     expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
-    select(page, "flow_timely_to_reject_late")
+    select(page, "flow_timely_to_assess_lateness")
     condition = page.get_by_label("Betingelse")
     condition.fill("in_time ==")
     condition.press("Tab")
     page.get_by_role("button", name="Validér").click()
-    expect(page.locator("#result")).to_contain_text("flow_timely_to_reject_late")
+    expect(page.locator("#result")).to_contain_text("flow_timely_to_assess_lateness")
     expect(
-        page.locator('.djs-element.deploy-error[data-element-id="flow_timely_to_reject_late"]')
+        page.locator('.djs-element.deploy-error[data-element-id="flow_timely_to_assess_lateness"]')
     ).to_be_attached()
     screenshot(page, "12-editor-refused")
 

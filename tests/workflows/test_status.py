@@ -332,3 +332,22 @@ def test_a_withdrawal_message_appears_once_in_the_timeline():
     timeline = track_and_trace(facts, events)["timeline"]
     assert [item["kind"] for item in timeline].count("withdrawn") == 1
     assert timeline[-1]["label"] == "Klagen er trukket tilbage"
+
+
+def test_a_late_complaint_suspends_nothing_whatever_its_legal_basis_would_give():
+    late = track_and_trace({**FILED, "in_time": False})
+    assert late["suspensive_effect"] == {"in_effect": False, "decided_by_board": False}
+    from_process = track_and_trace(
+        {**FILED, "in_time": False, "suspensive_by_law": False, "suspensive_rule": "late complaint"}
+    )
+    assert from_process["suspensive_effect"] == {"in_effect": False, "decided_by_board": False}
+    ruled = track_and_trace({**FILED, "in_time": False, "suspensive_effect": True})
+    assert ruled["suspensive_effect"] == {"in_effect": True, "decided_by_board": True}
+
+
+def test_a_complaint_rejected_as_late_shows_that_reason_in_its_outcome():
+    trace = track_and_trace({**DECIDED, "outcome": "afvisning", "rejection_reason": "late"})
+    assert (trace["outcome"], trace["rejection_reason"]) == ("afvisning", "late")
+    assert trace["outcome_label"] == "Afvist som for sent indgivet"
+    assert trace["outcome_label_en"] == "Rejected as filed too late"
+    assert trace["timeline"][-1]["label"].endswith("Afvist som for sent indgivet")

@@ -6,6 +6,8 @@ session's choice (set on /sprog/<lang>), else KLAGEFLOW_LANGUAGE.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, session
 
 LANGUAGES = ("da", "en")
@@ -484,6 +486,7 @@ FIELD_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
     ("Feltet skal udfyldes", ("Feltet skal udfyldes.", "This field is required.")),
     ("Field may not be null", ("Feltet skal udfyldes.", "This field is required.")),
     ("Must be one of", ("Vælg en af mulighederne.", "Choose one of the options.")),
+    ("one of ", ("Vælg en af mulighederne.", "Choose one of the options.")),
     ("Not a valid integer", ("Skriv et helt tal.", "Enter a whole number.")),
     ("Not a valid number", ("Skriv et tal.", "Enter a number.")),
     ("Not a valid date", ("Skriv en gyldig dato.", "Enter a valid date.")),
@@ -508,3 +511,13 @@ def field_message(message: str) -> str:
         if message.startswith(start):
             return pair[1] if language() == "en" else pair[0]
     return message
+
+
+def field_messages(errors: dict[str, Any]) -> dict[str, Any]:
+    """Validation errors by field with each message in the request's language (nested kept)."""
+    return {
+        key: [field_message(m) if isinstance(m, str) else m for m in messages]
+        if isinstance(messages, list)
+        else messages
+        for key, messages in errors.items()
+    }

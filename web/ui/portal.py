@@ -25,7 +25,7 @@ from . import (
     services,
     unreadable_fields,
 )
-from .i18n import t
+from .i18n import field_messages, t
 
 
 @bp.get("/sager")
@@ -104,7 +104,7 @@ def new_case():
                     current_user(), {**fields_, "decision": values["decision"]}
                 )
             except InvalidData as exc:
-                errors = exc.fields or {"_": [exc.message]}
+                errors = field_messages(exc.fields or {"_": [exc.message]})
             else:
                 if request.form.get("action") == "submit":
                     return _submit(draft["reference"])

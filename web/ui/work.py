@@ -22,7 +22,7 @@ from . import (
     services,
     unreadable_fields,
 )
-from .i18n import field_message, t
+from .i18n import field_message, language, t
 
 
 @bp.get("/opgaver")
@@ -48,7 +48,7 @@ def tasks():
 
 def _task_for_me(task_id: str) -> TaskInfo:
     try:
-        task = services().engine.task(task_id)
+        task = services().engine.task(task_id, language=language())
     except KlageflowError:
         abort(404)
     principal = current_user()

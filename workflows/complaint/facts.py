@@ -17,6 +17,8 @@ aware datetimes or ISO 8601 text with an offset, and naive ones are refused:
 - `withdrawn_at`, `closed_at`
 - `board_code` (PKN or MFKN), `legal_basis` (a `standing.LEGAL_BASES` code),
   `suspensive_effect` (the board's ruling on opsættende virkning, if any)
+- `in_time` (filed within the klagefrist), `suspensive_by_law` and `suspensive_rule` (what
+  the law gives this complaint before any ruling: a late complaint suspends nothing)
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class CaseFacts:
     board_code: str | None = None
     legal_basis: str | None = None
     suspensive_effect: bool | None = None
+    in_time: bool | None = None
+    suspensive_by_law: bool | None = None
+    suspensive_rule: str | None = None
 
     def __post_init__(self) -> None:
         for name in _INSTANTS:

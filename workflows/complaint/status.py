@@ -86,6 +86,19 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "tilbagetraekning": ("Trukket tilbage", "Withdrawn"),
 }
 
+# Rejections whose reason is part of the outcome the parties see (`rejection_reason` of an
+# afvisning); any other reason shows as the plain "Afvist".
+REJECTION_LABELS: dict[str, tuple[str, str]] = {
+    "late": ("Afvist som for sent indgivet", "Rejected as filed too late"),
+}
+
+
+def outcome_labels(outcome: str | None, rejection_reason: str | None) -> tuple[str, str] | None:
+    """The Danish and English label of an outcome, naming a late filing as the reason."""
+    if outcome == "afvisning" and rejection_reason in REJECTION_LABELS:
+        return REJECTION_LABELS[rejection_reason]
+    return OUTCOME_LABELS.get(outcome or "")
+
 
 @dataclass(frozen=True)
 class ProcessingTimes:
@@ -253,12 +266,19 @@ def _fee(facts: CaseFacts, status: Status, policy: CalendarPolicy) -> dict[str, 
 
 
 def _suspensive(facts: CaseFacts) -> dict[str, Any] | None:
-    basis = LEGAL_BASES.get(facts.legal_basis or "")
+    """Opsættende virkning: the board's ruling, else what the process found the law gives.
+
+    The legal basis's default holds only for a timely complaint; a late one suspends nothing.
+    """
     if facts.suspensive_effect is not None:
         return {"in_effect": facts.suspensive_effect, "decided_by_board": True}
+    if facts.suspensive_by_law is not None:
+        return {"in_effect": facts.suspensive_by_law, "decided_by_board": False}
+    basis = LEGAL_BASES.get(facts.legal_basis or "")
     if basis is None:
         return None
-    return {"in_effect": basis.suspensive_by_default, "decided_by_board": False}
+    in_effect = basis.suspensive_by_default and facts.in_time is not False
+    return {"in_effect": in_effect, "decided_by_board": False}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -282,7 +302,7 @@ def case_timeline(
     """The timeline of events, completed from the facts for milestones no event reported."""
     entries = timeline(events, aliases)
     reported = {item["kind"] for item in entries}
-    outcome = OUTCOME_LABELS.get(facts.outcome or "")
+    outcome = outcome_labels(facts.outcome, facts.rejection_reason)
     for name, kind in _MILESTONES:
         at = getattr(facts, name)
         if at is not None and kind not in reported:
@@ -303,8 +323,8 @@ def track_and_trace(
 
     Keys: status, status_label (Danish), status_label_en, waiting_for (complainant,
     authority, board or None), waiting_for_label(_en), next_deadline, expected_date,
-    expected, suspensive_effect, fee, outcome, outcome_label(_en), lawsuit_deadline and
-    timeline. Instants are ISO 8601 in Copenhagen time; dates are ISO dates. `now` only
+    expected, suspensive_effect, fee, outcome, rejection_reason, outcome_label(_en) ("Afvist
+    som for sent indgivet" for a complaint rejected as late), lawsuit_deadline and timeline. Instants are ISO 8601 in Copenhagen time; dates are ISO dates. `now` only
     marks deadlines overdue; without it nothing depends on the time of the call.
     """
     if not isinstance(facts, CaseFacts):
@@ -315,7 +335,7 @@ def track_and_trace(
     info = STATUSES[status]
     waiting = WAITING_LABELS.get(info.waiting_for or "", (None, None))
     outcome = "tilbagetraekning" if status == "withdrawn" else facts.outcome
-    outcome_labels = OUTCOME_LABELS.get(outcome or "", (None, None))
+    labels = outcome_labels(outcome, facts.rejection_reason) or (None, None)
     hope = expected(facts, status, times, policy)
     return {
         "status": status,
@@ -330,8 +350,9 @@ def track_and_trace(
         "suspensive_effect": _suspensive(facts),
         "fee": _fee(facts, status, policy),
         "outcome": outcome,
-        "outcome_label": outcome_labels[0],
-        "outcome_label_en": outcome_labels[1],
+        "rejection_reason": facts.rejection_reason if outcome == "afvisning" else None,
+        "outcome_label": labels[0],
+        "outcome_label_en": labels[1],
         "lawsuit_deadline": _iso(_lawsuit_due(facts)),
         "timeline": case_timeline(facts, events, aliases),
     }
