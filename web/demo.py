@@ -45,7 +45,8 @@ USERS = [
     ("betaling", "payment_provider", None, None, "Testbetaling", None),
 ]  # fmt: skip
 
-PERMIT_HOLDER = {"name": "Gammeldam ApS", "email": "ansoeger@example.dk"}
+# The permit holder's account (`ansoeger`) follows the complaints about the permit.
+PERMIT_HOLDER = {"name": "Gammeldam ApS", "email": "ansoeger@example.dk", "username": "ansoeger"}
 
 
 @dataclass(frozen=True)
