@@ -187,7 +187,8 @@ def test_spol_tiden_frem_moves_the_shared_clock_and_fires_what_fell_due(demo_app
         "/demo/tid", data={"csrf_token": token, "step": "deadline"}, follow_redirects=True
     ).get_data(as_text=True)
     assert re.search(
-        r"Tiden er spolet frem til \d+\. januar 2027 kl\. 00\.00\. 1 frist udløb\.", page
+        r"Tiden er spolet frem til \d+\. januar 2027 kl\. 00\.00\. 1 frist eller påmindelse udløb",
+        page,
     )
     reminders = [
         m for m in services.engine.outbox.mails() if m["template"] == "forwarding_reminder"

@@ -101,7 +101,7 @@ def _startup_text(report: dict[str, Any]) -> str:
 
 def _demo_guide(guide: dict[str, Any]) -> list[str]:
     """How to find one's way in the demo, in Danish (the demo's language)."""
-    lines = ["", f"Demo – i dag er det {guide['today']} i demoen."]
+    lines = ["", f"Demo – demoens dato er {guide['today']}."]
     if guide.get("decision"):
         lines += [
             f"Start som klager: log ind som {guide['start_user']} (adgangskode "

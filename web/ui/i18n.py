@@ -298,16 +298,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "demo_time_fortnight": ("+14 dage", "+14 days"),
     "demo_time_deadline": ("Til næste frist", "To the next deadline"),
     "demo_time_moved_none": (
-        "Tiden er spolet frem til {when}. Ingen frist udløb.",
-        "Time has moved forward to {when}. No deadline passed.",
+        "Tiden er spolet frem til {when}. Ingen frister udløb.",
+        "Time has moved forward to {when}. No deadline fell due.",
     ),
     "demo_time_moved_one": (
-        "Tiden er spolet frem til {when}. 1 frist udløb.",
-        "Time has moved forward to {when}. 1 deadline passed.",
+        "Tiden er spolet frem til {when}. 1 frist eller påmindelse udløb i demoens processer.",
+        "Time has moved forward to {when}. 1 deadline or reminder fell due in the demo's "
+        "processes.",
     ),
     "demo_time_moved_many": (
-        "Tiden er spolet frem til {when}. {count} frister udløb.",
-        "Time has moved forward to {when}. {count} deadlines passed.",
+        "Tiden er spolet frem til {when}. {count} frister og påmindelser udløb i demoens "
+        "processer.",
+        "Time has moved forward to {when}. {count} deadlines and reminders fell due in the "
+        "demo's processes.",
     ),
     "demo_time_nothing": ("Vælg, hvor langt tiden skal frem.", "Choose how far to move time."),
     "demo_time_back": ("Tilbage til siden, du kom fra", "Back to the page you came from"),
