@@ -145,6 +145,7 @@ def test_run_migrates_deploys_seeds_and_serves_and_says_so(env, tmp_path):
         assert "approval v1 deployed" in lines and "complaint v1 deployed" in lines
         assert "started 3 demo instances of 'approval'" in lines
         assert "demo users (password 'klageflow-demo'): klager, " in "\n".join(lines)
+        assert sum(line.startswith("demo decision: ") for line in lines) == 3
         web = f"http://127.0.0.1:{port}/"
         assert lines[-2] == f"web: {web}  (API docs: {web}api/v1/docs)"
         assert get(web + "login") == 200
@@ -164,6 +165,7 @@ def test_run_migrates_deploys_seeds_and_serves_and_says_so(env, tmp_path):
         ("complaint", False),
     }
     assert (report["demo_instances"], report["demo_users"]) == ([], [])
+    assert report["demo_decisions"] == []  # the decisions seeded today are still open
     assert report["scheduler"] is True and "web" not in report
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,9 @@ def server(tmp_path_factory):
     services = build_services(load_settings(), build_engine(load_settings(), db=db))
     services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
     accounts = services.accounts
-    demo.seed(accounts, services.complaints)
+    # The demo's decisions dated as the tests' Gammeldam story: the landzone permit listed
+    # first was published Friday 11 July 2025 (klagefrist 8 August 2025).
+    demo.seed(accounts, services.complaints, today=date(2025, 7, 14))
     accounts.upsert_organisation(
         "aabenraa", kind="authority", name="Aabenraa Kommune",
         notification_email="plan@aabenraa.example",

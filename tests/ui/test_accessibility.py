@@ -195,6 +195,12 @@ def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference
     check("admin", "administration")
     page.goto(server.url("/opgaver"))
     check("admin", "tasks")
+    # Demo mode's own pages (`klageflow run`): the mails the demo sent, the time control.
+    page.goto(server.url("/demo/e-mails"))
+    expect(page.locator(".mail").first).to_be_visible()
+    check("admin", "demo-mails")
+    page.goto(server.url("/demo/tid?next=/opgaver"))
+    check("admin", "demo-time")
 
 
 def test_every_page_of_every_role_meets_wcag_21_aa_at_desktop_and_phone_width(
@@ -211,5 +217,5 @@ def test_every_page_of_every_role_meets_wcag_21_aa_at_desktop_and_phone_width(
     inspector = Inspector(browser, server)
     for lang, width, context_page, foreign in inspector.contexts():
         visit_every_page(inspector, context_page, lang, width, foreign, reference)
-    assert inspector.pages_checked == 4 * 22 + 2  # the phone menu, in two languages
+    assert inspector.pages_checked == 4 * 24 + 2  # the phone menu, in two languages
     assert not inspector.problems, "\n".join(inspector.problems)

@@ -230,9 +230,9 @@ def test_the_production_app_has_no_demo_route(system, tmp_path):
         return [
             rule.rule
             for rule in app.url_map.iter_rules()
-            if rule.endpoint.startswith(("testpayment.", "testclock."))
+            if rule.endpoint.startswith(("testpayment.", "testclock.", "demo."))
             or rule.rule.endswith("/betal")
-            or rule.rule.startswith("/api/v1/test")
+            or rule.rule.startswith(("/api/v1/test", "/demo/"))
         ]
 
     production = dataclasses.replace(
@@ -248,6 +248,8 @@ def test_the_production_app_has_no_demo_route(system, tmp_path):
     browser, _ = system.login("klara")
     assert browser.get(f"{system.base}/sager/{reference}/betal", timeout=30).status_code == 404
     assert system.api("GET", "/api/v1/test/clock").status_code == 404
+    for path in ("/demo/e-mails", "/demo/tid"):  # the sent mails, "spol tiden frem"
+        assert browser.get(f"{system.base}{path}", timeout=30).status_code == 404
 
 
 def test_in_demo_mode_the_test_provider_page_says_it_is_a_test_and_pays(system, tmp_path):

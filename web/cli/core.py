@@ -48,6 +48,13 @@ class Invocation:
             self._settings = read_settings(self.database_url)
         return self._settings
 
+    def replace_settings(self, **changes: Any) -> Settings:
+        """Change settings before the engine is opened (`run` turns demo mode on)."""
+        if self._engine is not None:
+            raise RuntimeError("the engine is open already; change the settings first")
+        self._settings = dataclasses.replace(self.settings, **changes)
+        return self._settings
+
     def engine(self, *, schema_current: bool = True) -> Engine:
         """The engine; by default on a database already migrated (else SchemaNotCurrent)."""
         if self._engine is None:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
 
-from engine import Engine, testclock
+from engine import Engine, clock, testclock
 from engine.budget import limit_memory
 from engine.config import PROJECT_ROOT, Settings
 from engine.scheduler import Scheduler
 
 from .. import demo, migrate
 from ..app import create_app
-from ..bootstrap import build_services
+from ..bootstrap import Services, build_services
+from ..mailcatcher import LOOPBACK, MailCatcher, MailFolder, folder_of
 from ..startup import UnsafeConfiguration, is_loopback
+from ..ui import formats
 from .core import Invocation, Output, command, emit_now
 from .output import mail_text
 
@@ -87,17 +88,75 @@ def _startup_text(report: dict[str, Any]) -> str:
         lines.append(
             f"demo users (password {report['demo_password']!r}): " + ", ".join(report["demo_users"])
         )
+    for decision in report.get("demo_decisions", []):
+        lines.append(f"demo decision: {decision['title']} (klagefrist {decision['deadline']})")
     lines.append(f"database: {report['database']}")
     if report.get("web"):
         lines.append(f"web: {report['web']}  (API docs: {report['api_docs']})")
     if report.get("scheduler"):
         lines.append("scheduler: firing due timers and sending mail (stop with Ctrl-C)")
+    if report.get("demo"):
+        lines.extend(_demo_guide(report["demo"]))
     return "\n".join(lines)
+
+
+def _demo_guide(guide: dict[str, Any]) -> list[str]:
+    """How to find one's way in the demo, in Danish (the demo's language)."""
+    lines = ["", f"Demo – demoens dato er {guide['today']}."]
+    if guide.get("decision"):
+        lines += [
+            f"Start som klager: log ind som {guide['start_user']} (adgangskode "
+            f"{guide['password']}) på {guide['login']}",
+            f"  og klag over »{guide['decision']['title']}«",
+            f"  (klagefrist {guide['decision']['deadline']}).",
+        ]
+    else:
+        lines.append(f"Log ind på {guide['login']} (adgangskode {guide['password']}).")
+    lines += [
+        "Derefter: kommune genvurderer og videresender klagen, naevn afgør den, "
+        "ansoeger følger sagen som tilladelsens indehaver; admin administrerer.",
+        f"Sendte e-mails (alle demoens e-mails bliver på denne maskine): {guide['mails']}",
+        f"Demo: spol tiden frem (se frister udløbe): {guide['time']}",
+    ]
+    return lines
 
 
 def _web_report(host: str, port: int) -> dict[str, str]:
     base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     return {"web": f"{base}/", "api_docs": f"{base}/api/v1/docs"}
+
+
+def _decision_line(decision: dict[str, Any]) -> dict[str, str]:
+    return {
+        "title": decision["title"],
+        "deadline": formats.date_time(decision["complaint_deadline"], "da"),
+    }
+
+
+def _seed_all(services: Services, report: dict[str, Any]) -> demo.Seeded:
+    """Demo instances, users and decisions dated from the engine clock's today."""
+    report["demo_instances"] = seed_demo(services.engine)
+    seeded = demo.seed(services.accounts, services.complaints)
+    if seeded.users_created:
+        report["demo_users"] = [user[0] for user in demo.USERS]
+        report["demo_password"] = demo.DEMO_PASSWORD
+        # A fresh demo database starts with an empty mailbox.
+        MailFolder(folder_of(services.settings)).clear()
+    report["demo_decisions"] = [_decision_line(d) for d in seeded.decisions_created]
+    return seeded
+
+
+def _guide(web: str, seeded: demo.Seeded | None) -> dict[str, Any]:
+    start = seeded.start_decision if seeded else None
+    return {
+        "today": formats.long_date(clock.now(), "da"),
+        "start_user": "klager",
+        "password": demo.DEMO_PASSWORD,
+        "login": f"{web}login",
+        "decision": _decision_line(start) if start else None,
+        "mails": f"{web}demo/e-mails",
+        "time": f"{web}demo/tid",
+    }
 
 
 @command("run")
@@ -106,28 +165,42 @@ def _web_report(host: str, port: int) -> dict[str, str]:
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--no-web", is_flag=True, help="Run only the scheduler.")
 def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: bool) -> None:
-    """Run the whole demo system: web app and scheduler.
+    """Run the whole demo system: web app, scheduler and a mail catcher.
 
     Migrates the database, deploys the shipped processes, seeds demo instances, users
-    and a decision (unless --no-seed), then serves until Ctrl-C.
+    and decisions dated from today (unless --no-seed), catches every mail on this machine
+    (shown on the page "Sendte e-mails"), then serves until Ctrl-C.
     """
     if not is_loopback(host):
         raise UnsafeConfiguration(
             "`klageflow run` is the demo system and listens on localhost only; "
             "serve others with gunicorn 'web.wsgi:app' (see README, Production)"
         )
-    # The demo system: the test payment provider, and session cookies without Secure
-    # (plain http on this machine; production runs behind TLS with gunicorn).
-    settings = dataclasses.replace(run.settings, demo=True, insecure_cookies=True)
+    catcher = MailCatcher(MailFolder(folder_of(run.settings))).start()
+    try:
+        _run_demo(run, catcher, no_seed=no_seed, host=host, port=port, no_web=no_web)
+    finally:
+        catcher.stop()
+
+
+def _run_demo(
+    run: Invocation, catcher: MailCatcher, *, no_seed: bool, host: str, port: int, no_web: bool
+) -> None:
+    # The demo system: the test payment provider, session cookies without Secure (plain
+    # http on this machine; production runs behind TLS with gunicorn), and every mail
+    # delivered to the catcher, whatever KLAGEFLOW_SMTP_* say: demo mail never leaves.
+    settings = run.replace_settings(
+        demo=True, insecure_cookies=True, smtp_host=LOOPBACK, smtp_port=catcher.port,
+        smtp_tls="none", smtp_user="", smtp_password="",
+    )  # fmt: skip
     services = build_services(settings, run.engine(schema_current=False))
     engine = services.engine
     migrate.upgrade(engine.db)
+    # The demo's clock stays where "spol tiden frem" moved it, across restarts.
+    testclock.sync(engine.db)
     report: dict[str, Any] = {"database": _shown_url(settings), "deployed": deploy_demo(engine)}
-    report["demo_instances"] = [] if no_seed else seed_demo(engine)
-    report["demo_users"], report["demo_password"] = [], None
-    if not no_seed and demo.seed(services.accounts, services.complaints):
-        report["demo_users"] = [user[0] for user in demo.USERS]
-        report["demo_password"] = demo.DEMO_PASSWORD
+    report["demo_instances"], report["demo_users"], report["demo_password"] = [], [], None
+    seeded = None if no_seed else _seed_all(services, report)
     configure_logging()
     limit_memory(settings.memory_limit_mb)
     scheduler = _scheduler_for(engine, settings)
@@ -137,7 +210,9 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
         scheduler.run_forever()
         return
     app = create_app(settings, engine, local=True)
+    app.extensions["klageflow.scheduler"] = scheduler  # "spol tiden frem" runs a round at once
     report.update(_web_report(host, port))
+    report["demo"] = _guide(report["web"], seeded)
     emit_now(Output(report, _startup_text), run.as_json)
     scheduler.start()
     try:

@@ -151,6 +151,10 @@ def main_menu(principal: Principal | None) -> list[NavItem]:
         NavItem(url_for(endpoint), t(key), request.endpoint in under)
         for endpoint, key, under in MENUS.get(principal.role, ())
     ]
+    if services().settings.demo:  # every demo user may read the mails the demo sent
+        items.append(
+            NavItem(url_for("demo.mails"), t("nav_demo_mails"), request.endpoint == "demo.mails")
+        )
     if principal.role != "complainant" and principal.role != "permit_holder":
         items.append(NavItem("/api/v1/docs", t("nav_api"), False))
     return items
@@ -332,7 +336,8 @@ def error_page(status: int, message: str | None):
 
 
 def register_ui(app: Flask, settings) -> None:
-    """Mount the UI at / (the API stays under /api/v1); the test payment page in demo mode.
+    """Mount the UI at / (the API stays under /api/v1); in demo mode also the test payment
+    page, the sent mails and "spol tiden frem" (`ui.demo`).
 
     With KLAGEFLOW_UI_TEMPLATES_DIR set, templates found there replace the UI's own of the
     same path (the operator's texts: `ui/pages/privatlivspolitik.da.html` and the like).
@@ -343,9 +348,10 @@ def register_ui(app: Flask, settings) -> None:
         )
     app.register_blueprint(bp)
     if settings.demo:
-        from . import testpayment
+        from . import demo, testpayment
 
         app.register_blueprint(testpayment.bp)
+        app.register_blueprint(demo.bp)
 
 
 from . import admin, designer, portal, work  # noqa: E402, F401  (their routes join `bp`)

@@ -251,6 +251,71 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diagram_deployed": ("Udrullet som version", "Deployed as version"),
     "diagram_refused": ("Diagrammet blev afvist:", "The diagram was refused:"),
     "diagram_unchanged": ("Intet er ændret; ingen ny version.", "Nothing changed; no new version."),
+    # demo mode: the banner, the sent mails and the time control
+    "nav_demo_mails": ("Sendte e-mails", "Sent e-mails"),
+    "demo_banner": (
+        "Demo: sager og personer er opdigtede, gebyrer betales med testbetaling, og e-mails "
+        "sendes ikke ud, men vises under Sendte e-mails.",
+        "Demo: cases and people are made up, fees are paid with a test payment, and e-mails "
+        "are not sent out but shown under Sent e-mails.",
+    ),
+    "demo_date_is": ("Demoens dato er", "The demo's date is"),
+    "demo_real_date": ("i virkeligheden", "in reality"),
+    "demo_time_link": ("Demo: spol tiden frem", "Demo: move time forward"),
+    "demo_mails_title": ("Sendte e-mails", "Sent e-mails"),
+    "demo_mails_intro": (
+        "Demoen sender ingen e-mails ud af huset. Her er hver e-mail, systemet har sendt, "
+        "sådan som modtageren ser den, nyeste først.",
+        "The demo sends no e-mail out of the house. Here is every e-mail the system has sent, "
+        "as its recipient sees it, newest first.",
+    ),
+    "demo_mails_none": (
+        "Der er ikke sendt nogen e-mails endnu. Indsend en klage, så får myndigheden og "
+        "tilladelsens indehaver besked.",
+        "No e-mail has been sent yet. File a complaint, and the authority and the permit "
+        "holder are told.",
+    ),
+    "demo_mails_count": ("Antal e-mails", "Number of e-mails"),
+    "mail_from": ("Fra", "From"),
+    "mail_to": ("Til", "To"),
+    "mail_date": ("Dato", "Date"),
+    "demo_time_title": ("Demo: spol tiden frem", "Demo: move time forward"),
+    "demo_time_intro": (
+        "Flyt demoens tid frem for at se frister udløbe: påmindelser til myndigheden, "
+        "fristen for at betale gebyret og fristen for bemærkninger. Tiden gælder hele demoen "
+        "og alle brugere, og den kan ikke spoles tilbage.",
+        "Move the demo's time forward to watch deadlines pass: reminders to the authority, "
+        "the deadline for paying the fee and the deadline for comments. The time applies to "
+        "the whole demo and every user, and it cannot be turned back.",
+    ),
+    "demo_time_now": ("Demoens tid", "The demo's time"),
+    "demo_time_real": ("Den rigtige tid", "The real time"),
+    "demo_time_next": ("Næste frist i en sag", "Next deadline in a case"),
+    "demo_time_no_next": (
+        "Ingen sag venter på en frist lige nu.",
+        "No case is waiting for a deadline right now.",
+    ),
+    "demo_time_day": ("+1 dag", "+1 day"),
+    "demo_time_week": ("+1 uge", "+1 week"),
+    "demo_time_fortnight": ("+14 dage", "+14 days"),
+    "demo_time_deadline": ("Til næste frist", "To the next deadline"),
+    "demo_time_moved_none": (
+        "Tiden er spolet frem til {when}. Ingen frister udløb.",
+        "Time has moved forward to {when}. No deadline fell due.",
+    ),
+    "demo_time_moved_one": (
+        "Tiden er spolet frem til {when}. 1 frist eller påmindelse udløb i demoens processer.",
+        "Time has moved forward to {when}. 1 deadline or reminder fell due in the demo's "
+        "processes.",
+    ),
+    "demo_time_moved_many": (
+        "Tiden er spolet frem til {when}. {count} frister og påmindelser udløb i demoens "
+        "processer.",
+        "Time has moved forward to {when}. {count} deadlines and reminders fell due in the "
+        "demo's processes.",
+    ),
+    "demo_time_nothing": ("Vælg, hvor langt tiden skal frem.", "Choose how far to move time."),
+    "demo_time_back": ("Tilbage til siden, du kom fra", "Back to the page you came from"),
     # layout: header, footer, alerts
     "solution_name": (
         "Klage over plan- og miljøafgørelser",
