@@ -301,7 +301,7 @@ def test_engine_events_become_a_labelled_timeline_in_copenhagen_time():
     }
     assert timeline[4]["actor"] == "caseworker@sonderborg"
     assert timeline[-1]["label"] == "Nævnet har truffet afgørelse: Stadfæstet"
-    assert timeline[-1]["label_en"] == "The board has decided: Confirmed"
+    assert timeline[-1]["label_en"] == "The board has decided: Upheld"
 
 
 def test_without_events_the_timeline_is_built_from_the_facts():

@@ -412,7 +412,8 @@ def case_timeline(
     """The timeline of events, completed from the facts for milestones no event reported."""
     entries = timeline(events, aliases)
     reported = {item["kind"] for item in entries}
-    outcome = OUTCOME_LABELS.get(facts.outcome or "")
+    words = outcome_text(facts.outcome, facts.rejection_reason)
+    outcome = (words.label_da, words.label_en) if words else OUTCOME_LABELS.get(facts.outcome or "")
     for name, kind in _MILESTONES:
         at = getattr(facts, name)
         if at is not None and kind not in reported:
