@@ -37,7 +37,7 @@ from .. import auth
 from ..accounts import Principal, TooManyAttempts
 from ..redirects import safe_next
 from . import formats
-from .i18n import LANGUAGES, language, pick, t
+from .i18n import LANGUAGES, error_message, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ui")  # fmt: skip
@@ -77,14 +77,26 @@ def login_required(*roles: str):
     return decorate
 
 
-def flash_outcome(action: Callable[[], object], done: str) -> None:
+CITIZENS = ("complainant", "permit_holder")
+
+
+def refusal(exc: KlageflowError) -> str:
+    """A refusal as the user reads it: always in their language for citizens and visitors;
+    staff see an unknown refusal's own detail."""
+    principal = current_user()
+    citizen = principal is None or principal.role in CITIZENS
+    return error_message(exc.message, exc.status, general=citizen)
+
+
+def flash_outcome(action: Callable[[], object], done: str) -> bool:
     """Run `action`; flash its refusal as an error, or the text `done` as a success."""
     try:
         action()
     except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t(done), "success")
+        flash(refusal(exc), "error")
+        return False
+    flash(t(done), "success")
+    return True
 
 
 def local(value: str | datetime | None, with_time: bool = True) -> str:
@@ -225,7 +237,7 @@ def login():
         except KlageflowError as exc:
             status = getattr(exc, "status", 401)
             if status != 401:
-                flash(exc.message, "error")
+                flash(refusal(exc), "error")
             return render_template(
                 "ui/login.html", username=request.form.get("username"), failed=status == 401
             ), status
@@ -302,7 +314,13 @@ def error_page(status: int, message: str | None):
     if status == 401:
         return redirect(url_for("ui.login", next=request.path))
     titles = {404: "error_404_title", 403: "error_403_title", 500: "error_500_title"}
-    text = {404: t("error_404_text"), 500: t("error_500_text")}.get(status, message)
+    text = {404: t("error_404_text"), 500: t("error_500_text")}.get(status)
+    if text is None and (message or status == 403):
+        # A refusal's own detail is English (the API's); citizens, and everyone on a 403
+        # page, read it in their language.
+        principal = current_user()
+        everyone = status == 403 or principal is None or principal.role in CITIZENS
+        text = error_message(message or "", status, general=everyone)
     return (
         render_template(
             "ui/error.html", status=status, title=t(titles.get(status, "error_other_title")),

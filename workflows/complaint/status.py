@@ -367,13 +367,16 @@ def _suspensive(facts: CaseFacts, status: Status, now: datetime | None) -> dict[
     """Opsættende virkning as the facts give it: the board's ruling, else the law's rule.
 
     `reason`: `board` (the board ruled), `late` (a complaint filed after the klagefrist
-    has none by law), or `law` (the legal basis's rule for a timely complaint).
+    has none by law), `ended` (the case has ended, and with it any suspensive effect), or
+    `law` (the legal basis's rule for a timely complaint).
     """
     basis = LEGAL_BASES.get(facts.legal_basis or "")
     if facts.suspensive_effect is not None:
         return {"in_effect": facts.suspensive_effect, "decided_by_board": True, "reason": "board"}
     if _late(facts, status, now):
         return {"in_effect": False, "decided_by_board": False, "reason": "late"}
+    if status in ("decided", "closed", "withdrawn"):
+        return {"in_effect": False, "decided_by_board": False, "reason": "ended"}
     if facts.suspensive_by_law is not None:
         return {"in_effect": facts.suspensive_by_law, "decided_by_board": False, "reason": "law"}
     if basis is None:
