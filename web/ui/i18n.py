@@ -62,7 +62,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status": ("Status", "Status"),
     "waiting_for": ("Afventer", "Waiting for"),
     "next_deadline": ("Næste frist", "Next deadline"),
-    "expected_date": ("Forventet afgørelse", "Expected decision"),
     "complaint_deadline": ("Klagefrist", "Complaint deadline"),
     "new_case_title": ("Ny klage", "New complaint"),
     "choose_decision": ("Afgørelse, du klager over", "Decision you complain about"),
@@ -92,12 +91,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "suspensive_effect": ("Opsættende virkning", "Suspensive effect"),
     "yes": ("Ja", "Yes"),
     "no": ("Nej", "No"),
-    "by_board": ("afgjort af nævnet", "decided by the board"),
-    "by_law": ("efter loven", "by law"),
     "fee": ("Gebyr", "Fee"),
     "fee_due": ("betales senest", "due by"),
-    "fee_paid": ("Betalt", "Paid"),
-    "fee_refunded": ("Tilbagebetalt", "Refunded"),
+    "fee_due_sentence": ("og skal betales senest", "and is due by"),
     "pay_fee": ("Betal gebyret", "Pay the fee"),
     "test_provider": (
         "Testbetaling: der trækkes ingen penge. Kun til afprøvning.",
@@ -119,10 +115,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "payment is registered.",
     ),
     "withdraw": ("Træk klagen tilbage", "Withdraw the complaint"),
-    "withdraw_confirm": (
-        "Klagen trækkes tilbage, og sagen afsluttes. Det kan ikke fortrydes.",
-        "The complaint is withdrawn and the case closed. This cannot be undone.",
-    ),
     "withdrawn": ("Klagen er trukket tilbage.", "The complaint is withdrawn."),
     "outcome": ("Nævnets afgørelse", "The board's decision"),
     "lawsuit_deadline": ("Frist for søgsmål", "Deadline for a lawsuit"),
@@ -352,16 +344,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "faq_fee": ("Hvorfor skal jeg betale gebyr?", "Why do I pay a fee?"),
     "faq_fee_text": (
         "Klagenævnene opkræver et gebyr for at behandle en klage. Du får gebyret tilbage, "
-        "hvis du får helt eller delvis medhold, eller hvis klagen afvises, fordi den ikke "
-        "hører under nævnet.",
-        "The appeals boards charge a fee to handle a complaint. You get it back if you win "
-        "in full or in part, or if the complaint is rejected because the board is not "
-        "competent.",
+        "hvis afgørelsen ændres eller ophæves, hvis du får helt eller delvis medhold, eller "
+        "hvis klagen afvises, fordi den er indgivet for sent, fordi du ikke er "
+        "klageberettiget, eller fordi den ikke hører under nævnet. Trækker du klagen "
+        "tilbage, får du ikke gebyret tilbage.",
+        "The appeals boards charge a fee to handle a complaint. You get it back if the "
+        "decision is changed or annulled, if you win in full or in part, or if the complaint "
+        "is rejected as late, for lack of standing or because the board is not competent. "
+        "If you withdraw the complaint, the fee is not refunded.",
     ),
     # the case page: deadlines, the fee, the decision, lateness
     "expected_decision": ("Forventet afgørelse fra nævnet", "Expected decision by the board"),
-    "estimate": ("skøn ud fra den gennemsnitlige sagsbehandlingstid",
-                 "estimate from the average processing time"),
+    "estimate": (
+        "skøn ud fra den gennemsnitlige sagsbehandlingstid",
+        "estimate from the average processing time",
+    ),
     "no_deadline": ("Ingen frist lige nu", "No deadline at the moment"),
     "suspensive_board": ("afgjort af nævnet", "decided by the board"),
     "suspensive_law": ("efter loven", "by law"),
@@ -373,15 +370,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "suspensive_late_draft": (
         "klagefristen er udløbet: indsendes klagen nu, har den ikke opsættende virkning",
-        "the complaint deadline has passed: filed now, the complaint has no suspensive "
-        "effect",
+        "the complaint deadline has passed: filed now, the complaint has no suspensive effect",
     ),
     "suspensive_ended": (
         "sagen er afsluttet, så klagen har ikke længere opsættende virkning",
         "the case has ended, so the complaint no longer has suspensive effect",
     ),
-    "fee_not_due": ("Ikke betalt: gebyret skal ikke længere betales, fordi sagen er afsluttet",
-                    "Not paid: the fee is no longer due, because the case has ended"),
+    "fee_not_due": (
+        "Ikke betalt: gebyret skal ikke længere betales, fordi sagen er afsluttet",
+        "Not paid: the fee is no longer due, because the case has ended",
+    ),
     "fee_paid_on": ("betalt", "paid"),
     "fee_refunded_on": ("tilbagebetalt", "refunded"),
     "fee_reason_intro": ("Beløbet er", "The amount is the"),
@@ -389,11 +387,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "late_draft_heading": ("Klagefristen er udløbet", "The complaint deadline has passed"),
     "late_text": (
         "Klagefristen udløb {deadline}. Du kan stadig indsende klagen, men nævnet afgør, om "
-        "en for sent indgivet klage kan behandles. Normalt afvises den. En for sent indgivet "
-        "klage har ikke opsættende virkning: tilladelsen kan udnyttes, mens sagen står på.",
+        "en for sent indgivet klage kan behandles. En for sent indgivet klage har ikke "
+        "opsættende virkning.",
         "The complaint deadline was {deadline}. You can still file the complaint, but the "
-        "board decides whether a late complaint can be considered; usually it is rejected. "
-        "A late complaint has no suspensive effect: the permit may be used meanwhile.",
+        "board decides whether a late complaint can be considered. A late complaint has no "
+        "suspensive effect.",
     ),
     "late_filed_text": (
         "Klagefristen udløb {deadline}. Nævnet afgør, om klagen alligevel kan behandles. "
@@ -459,10 +457,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # a new complaint
     "new_case_intro": (
-        "Udfyld klagen, og indsend den. Du kan også gemme den som kladde og indsende den "
-        "senere, så længe klagefristen ikke er udløbet.",
-        "Fill in the complaint and file it. You can also save it as a draft and file it "
-        "later, as long as the complaint deadline has not passed.",
+        "Udfyld klagen, og indsend den. Du kan også gemme den som kladde, rette i den og "
+        "indsende den senere. Indsend klagen inden klagefristen.",
+        "Fill in the complaint and file it. You can also save it as a draft, change it and "
+        "file it later. File the complaint before the complaint deadline.",
     ),
     "choose_decision_hint": (
         "Afgørelser, der er offentliggjort, med deres klagefrist.",

@@ -181,8 +181,8 @@ def next_deadline(
     if status in ("filed", "with_authority") and facts.complaint_deadline:
         due = forwarding_deadline(facts.complaint_deadline, policy)
         label = (
-            "Myndigheden skal videresende klagen til nævnet senest (vejledende frist)",
-            "The authority should forward the complaint to the board by (guideline)",
+            "Myndigheden bør videresende klagen til nævnet senest",
+            "The authority should forward the complaint to the board by",
         )
         return _deadline("forwarding", due, label, "authority", now)
     comments = _comments_due(facts, policy)
