@@ -392,13 +392,17 @@ def confirm_case(reference: str):
 def withdraw(reference: str):
     """Withdrawal asks first, on a page of its own: the case ends and what the fee does."""
     track = services().complaints.track(current_user(), reference)
-    if (
-        track["status"] in ENDED
-        or track["status"] == "draft"
-        or _owner(track) != current_user().username
-    ):
-        flash(error_message("a draft is not filed; delete it instead of withdrawing it", 409)
-              if track["status"] == "draft" else t("withdraw_not_possible"), "error")  # fmt: skip
+    refused = (
+        error_message("only the complainant who filed the complaint may do this", 403)
+        if _owner(track) != current_user().username
+        else error_message("a draft is not filed; delete it instead of withdrawing it", 409)
+        if track["status"] == "draft"
+        else t("withdraw_not_possible")
+        if track["status"] in ENDED
+        else None
+    )
+    if refused:
+        flash(refused, "error")
         return redirect(url_for("ui.case", reference=reference))
     if request.method == "POST":
         flash_outcome(
