@@ -118,7 +118,7 @@ class NavItem:
 # role -> (endpoint, text key, endpoints whose pages count as under that link)
 MENUS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "complainant": (
-        ("ui.cases", "nav_cases", ("ui.cases", "ui.case")),
+        ("ui.cases", "nav_cases", ("ui.cases", "ui.case", "ui.edit_case", "ui.withdraw")),
         ("ui.new_case", "nav_new_case", ("ui.new_case",)),
     ),
     "permit_holder": (("ui.cases", "nav_cases", ("ui.cases", "ui.case")),),
