@@ -162,7 +162,11 @@ def test_a_landzone_permit_is_suspended_by_law_and_the_holder_is_told_at_once(fi
     assert mail["recipients"] == ["ansoeger@example.dk"]
     body = _body(case, mail)
     assert "har opsættende virkning" in body
-    assert case.tracking()["suspensive_effect"] == {"in_effect": True, "decided_by_board": False}
+    assert case.tracking()["suspensive_effect"] == {
+        "in_effect": True,
+        "decided_by_board": False,
+        "reason": "law",
+    }
 
 
 def test_a_lokalplan_dispensation_is_not_suspended_but_the_holder_is_still_told(file_complaint):
@@ -188,7 +192,11 @@ def test_a_request_for_suspensive_effect_is_a_board_task_and_the_ruling_is_sent(
     assert case.data["suspensive_effect"] is True
     [ruling] = case.mails("suspension_ruling")
     assert "ansoeger@example.dk" in ruling["recipients"]
-    assert case.tracking()["suspensive_effect"] == {"in_effect": True, "decided_by_board": True}
+    assert case.tracking()["suspensive_effect"] == {
+        "in_effect": True,
+        "decided_by_board": True,
+        "reason": "board",
+    }
     assert case.mails("fee_request"), "the case goes on to the fee"
 
 

@@ -117,7 +117,7 @@ class Inspector:
             screenshot(page, f"{role}-{name}-{width}")
 
 
-def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference: str):
+def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference: str, draft: str):
     """Walk every page of every role, in the order a day of work would reach them."""
     check = lambda role, name: inspector.check(page, role, name, lang, width, foreign)  # noqa: E731
     server = inspector.server
@@ -152,6 +152,10 @@ def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference
     check("complainant", "new-complaint-errors")
     page.goto(server.url(f"/sager/{reference}"))
     check("complainant", "case")
+    page.goto(server.url(f"/sager/{reference}/tilbagetraek"))
+    check("complainant", "withdraw-confirmation")
+    page.goto(server.url(f"/sager/{draft}/rediger"))
+    check("complainant", "edit-draft")
     response = page.goto(server.url("/sager/KP-1999-000001"))
     assert response.status == 404
     check("complainant", "not-found")
@@ -213,9 +217,13 @@ def test_every_page_of_every_role_meets_wcag_21_aa_at_desktop_and_phone_width(
     page.locator("#text").fill("Huset skæmmer landskabet ved Gammeldam, og udsigten forsvinder.")
     page.locator("button[value=submit]").click()
     reference = re.search(r"KP-\d{4}-\d{6}", page.locator(".alert-success").inner_text()).group(0)
+    page.goto(server.url("/sager/ny"))
+    page.locator("#text").fill("En kladde, der endnu ikke er indsendt, om Gammeldam.")
+    page.locator("button[value=draft]").click()
+    draft = page.get_by_role("heading", level=1).inner_text().split()[-1]
 
     inspector = Inspector(browser, server)
     for lang, width, context_page, foreign in inspector.contexts():
-        visit_every_page(inspector, context_page, lang, width, foreign, reference)
+        visit_every_page(inspector, context_page, lang, width, foreign, reference, draft)
     assert inspector.pages_checked == 4 * 24 + 2  # the phone menu, in two languages
     assert not inspector.problems, "\n".join(inspector.problems)

@@ -107,7 +107,7 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     page.get_by_role("link", name=reference).click()
     assert status(page) == "Afsluttet"
     expect(page.locator("td.outcome")).to_have_text("Ændret")
-    expect(page.locator("td.fee")).to_contain_text("Tilbagebetalt")
+    expect(page.locator("td.fee")).to_contain_text("tilbagebetalt")
     expect(page.locator(".timeline")).to_contain_text("Klagen er videresendt til nævnet")
     expect(page.locator(".step-indicator li.current")).to_contain_text("Afgjort")
     screenshot(page, "07-case-decided")

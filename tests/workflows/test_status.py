@@ -1,6 +1,6 @@
 """Track and trace: the status, who it waits for, the next deadline and the timeline."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -169,7 +169,7 @@ def test_a_complaint_rejected_for_non_payment_is_decided_with_nothing_to_refund(
         "rejection_reason": "non_payment",
     }
     trace = track_and_trace(facts)
-    assert (trace["status"], trace["outcome_label"]) == ("decided", "Afvist")
+    assert (trace["status"], trace["outcome_label"]) == ("decided", "Afvist for manglende betaling")
     assert trace["fee"]["paid_at"] is None
     assert trace["fee"]["refund"] is None
 
@@ -179,12 +179,15 @@ def test_a_rejection_without_a_reason_gives_no_refund_advice_rather_than_an_erro
     assert trace["fee"]["refund"] is None
 
 
-def test_a_closed_case_waits_for_nobody():
-    trace = track_and_trace(CLOSED)
+def test_a_closed_case_waits_for_nobody_but_keeps_its_lawsuit_deadline_until_it_passes():
+    trace = track_and_trace(CLOSED, now=cph(2026, 2, 1))
     assert (trace["status"], trace["status_label"]) == ("closed", "Afsluttet")
     assert trace["waiting_for"] is None
-    assert trace["next_deadline"] is None
     assert trace["lawsuit_deadline"] == "2026-07-15T23:59:59+02:00"
+    assert trace["next_deadline"]["kind"] == "lawsuit"
+    assert trace["next_deadline"]["at"] == trace["lawsuit_deadline"]
+    assert trace["lawsuit_basis"] == "planloven § 62, stk. 1"
+    assert track_and_trace(CLOSED, now=cph(2026, 7, 16))["next_deadline"] is None
 
 
 def test_a_case_ends_when_the_authority_changes_its_own_decision():
@@ -209,11 +212,16 @@ def test_suspensive_effect_follows_the_legal_basis_until_the_board_rules():
     assert track_and_trace(FILED)["suspensive_effect"] == {
         "in_effect": True,
         "decided_by_board": False,
+        "reason": "law",
     }
     lokalplan = track_and_trace({**FILED, "legal_basis": "planloven-19"})
     assert lokalplan["suspensive_effect"]["in_effect"] is False
     lifted = track_and_trace({**FILED, "suspensive_effect": False})
-    assert lifted["suspensive_effect"] == {"in_effect": False, "decided_by_board": True}
+    assert lifted["suspensive_effect"] == {
+        "in_effect": False,
+        "decided_by_board": True,
+        "reason": "board",
+    }
     assert track_and_trace({"status": "filed"})["suspensive_effect"] is None
 
 
@@ -293,7 +301,7 @@ def test_engine_events_become_a_labelled_timeline_in_copenhagen_time():
     }
     assert timeline[4]["actor"] == "caseworker@sonderborg"
     assert timeline[-1]["label"] == "Nævnet har truffet afgørelse: Stadfæstet"
-    assert timeline[-1]["label_en"] == "The board has decided: Confirmed"
+    assert timeline[-1]["label_en"] == "The board has decided: Upheld"
 
 
 def test_without_events_the_timeline_is_built_from_the_facts():
@@ -351,3 +359,87 @@ def test_a_complaint_rejected_as_late_shows_that_reason_in_its_outcome():
     assert trace["outcome_label"] == "Afvist som for sent indgivet"
     assert trace["outcome_label_en"] == "Rejected as filed too late"
     assert trace["timeline"][-1]["label"].endswith("Afvist som for sent indgivet")
+
+
+def test_a_late_complaint_has_no_suspensive_effect_by_law():
+    late = {**FILED, "in_time": False, "suspensive_by_law": False}
+    assert track_and_trace(late)["suspensive_effect"] == {
+        "in_effect": False,
+        "decided_by_board": False,
+        "reason": "late",
+    }
+    assert track_and_trace(late)["late"] is True
+    assert track_and_trace({**FILED, "in_time": True})["late"] is False
+
+
+def test_a_draft_after_the_complaint_deadline_is_flagged_late_before_it_is_filed():
+    after = datetime.fromisoformat(DRAFT["complaint_deadline"]) + timedelta(days=1)
+    trace = track_and_trace(DRAFT, now=after)
+    assert trace["late"] is True
+    assert trace["suspensive_effect"]["reason"] == "late"
+    assert track_and_trace(DRAFT, now=cph(2025, 7, 1))["late"] is False
+
+
+def test_each_way_a_case_ends_has_its_own_words():
+    cases = {
+        ("stadfaestelse", None): "Stadfæstet",
+        ("aendring", None): "Ændret",
+        ("ophaevelse", None): "Ophævet",
+        ("ophaevelse_hjemvisning", None): "Ophævet og hjemvist",
+        ("afvisning", "late"): "Afvist som for sent indgivet",
+        ("afvisning", "no_standing"): "Afvist (ikke klageberettiget)",
+        ("afvisning", "outside_competence"): "Afvist (uden for nævnets kompetence)",
+        ("afvisning", "non_payment"): "Afvist for manglende betaling",
+    }
+    for (outcome, reason), label in cases.items():
+        trace = track_and_trace({**CLOSED, "outcome": outcome, "rejection_reason": reason})
+        assert trace["outcome_label"] == label
+        assert trace["outcome_meaning"] and trace["outcome_meaning_en"]
+    withdrawn = track_and_trace({**UNDER_CONSIDERATION, "withdrawn_at": "2025-10-01T09:00+02:00"})
+    assert withdrawn["outcome_label"] == "Trukket tilbage"
+
+
+def test_the_fee_is_no_longer_asked_for_once_the_case_has_ended_unpaid():
+    rejected = {
+        **AWAITING_FEE,
+        "decided_at": "2025-09-10T10:00:00+02:00",
+        "outcome": "afvisning",
+        "rejection_reason": "non_payment",
+    }
+    assert track_and_trace(rejected)["fee"]["state"] == "not_due"
+    assert track_and_trace(AWAITING_FEE)["fee"]["state"] == "due"
+    assert track_and_trace(UNDER_CONSIDERATION)["fee"]["state"] == "paid"
+
+
+def test_the_fee_says_why_it_has_its_rate():
+    private = track_and_trace(AWAITING_FEE)["fee"]
+    assert private["rate_reason"] == "takst for privatpersoner"
+    joint = {**AWAITING_FEE, "co_complainants": [{"name": "Als", "type": "organisation"}]}
+    assert "fælles klage" in track_and_trace(joint)["fee"]["rate_reason"]
+    company = track_and_trace({**AWAITING_FEE, "complainant_type": "company"})["fee"]
+    assert company["rate_reason"].startswith("takst for virksomheder")
+
+
+def test_the_refund_rule_is_given_in_words():
+    changed = track_and_trace({**CLOSED, "outcome": "aendring"})["fee"]["refund"]
+    assert changed["refund"] is True
+    assert changed["text"].startswith("Gebyret betales tilbage")
+    upheld = track_and_trace(CLOSED)["fee"]["refund"]
+    assert upheld["text"] == "Gebyret betales ikke tilbage, fordi afgørelsen er stadfæstet."
+
+
+def test_the_decision_expected_from_the_board_is_told_apart_from_the_next_deadline():
+    trace = track_and_trace(AWAITING_FEE, now=cph(2025, 8, 26))
+    assert trace["next_deadline"]["kind"] == "payment"
+    assert trace["comments_deadline"]["kind"] == "comments"
+    assert trace["expected_decision"] == "2026-02-25"
+    assert track_and_trace(FILED)["expected_decision"] is None
+
+
+def test_closing_comes_last_in_the_timeline_even_when_stamped_first():
+    events = [
+        {"at": "2026-01-15T09:00:00.100+00:00", "kind": "instance_completed"},
+    ]
+    facts = {**DECIDED, "decided_at": "2026-01-15T09:00:00.200+00:00"}
+    kinds = [item["kind"] for item in track_and_trace(facts, events)["timeline"]]
+    assert kinds[-2:] == ["decided", "closed"]

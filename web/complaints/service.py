@@ -429,6 +429,11 @@ class ComplaintService:
         facts = {
             "status": complaint.status,
             "created_at": complaint.created_at.isoformat(),
+            # A draft has no process data yet: its own row gives what the rules need.
+            "complaint_deadline": decision.complaint_deadline.isoformat(),
+            "legal_basis": complaint.legal_basis,
+            "complainant_type": complaint.complainant_type,
+            "co_complainants": complaint.co_complainants,
             **data,
         }
         trace = status.track_and_trace(facts, events, now=clock.now())
@@ -442,6 +447,7 @@ class ComplaintService:
             "complainant_type": complaint.complainant_type,
             "co_complainants": complaint.co_complainants,
             "text": complaint.text,
+            "suspensive_effect_requested": complaint.suspensive_effect_requested,
             "filed_at": complaint.filed_at.isoformat() if complaint.filed_at else None,
             "complaint_deadline": decision.complaint_deadline.isoformat(),
             "instance_id": complaint.instance_id,

@@ -38,7 +38,7 @@ from ..accounts import Principal, TooManyAttempts
 from ..inputs import unreadable_form_fields
 from ..redirects import safe_next
 from . import formats
-from .i18n import LANGUAGES, language, pick, t
+from .i18n import LANGUAGES, error_message, field_messages, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ui")  # fmt: skip
@@ -90,7 +90,18 @@ def unreadable_fields(names: tuple[str, ...] | None = None) -> dict[str, list[st
     }
 
 
-def flash_outcome(action: Callable[[], object], done: str, about: str = "") -> None:
+CITIZENS = ("complainant", "permit_holder")
+
+
+def refusal(exc: KlageflowError) -> str:
+    """A refusal as the user reads it: always in their language for citizens and visitors;
+    staff see an unknown refusal's own detail."""
+    principal = current_user()
+    citizen = principal is None or principal.role in CITIZENS
+    return error_message(exc.message, exc.status, general=citizen)
+
+
+def flash_outcome(action: Callable[[], object], done: str, about: str = "") -> bool:
     """Run `action`; flash its refusal (and its field problems) as an error, or `done`.
 
     `about` names what the refusal concerns when the page lists several (an authority).
@@ -98,12 +109,16 @@ def flash_outcome(action: Callable[[], object], done: str, about: str = "") -> N
     try:
         action()
     except KlageflowError as exc:
-        fields = getattr(exc, "fields", None) or {}
-        problems = "; ".join(f"{name}: {', '.join(texts)}" for name, texts in fields.items())
-        message = f"{exc.message}: {problems}" if problems else exc.message
+        message = refusal(exc)
+        fields = field_messages(getattr(exc, "fields", None) or {})
+        problems = "; ".join(
+            f"{name}: {', '.join(map(str, texts))}" for name, texts in fields.items()
+        )
+        message = f"{message}: {problems}" if problems else message
         flash(f"{about}: {message}" if about else message, "error")
-    else:
-        flash(t(done), "success")
+        return False
+    flash(t(done), "success")
+    return True
 
 
 def local(value: str | datetime | None, with_time: bool = True) -> str:
@@ -125,7 +140,7 @@ class NavItem:
 # role -> (endpoint, text key, endpoints whose pages count as under that link)
 MENUS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "complainant": (
-        ("ui.cases", "nav_cases", ("ui.cases", "ui.case")),
+        ("ui.cases", "nav_cases", ("ui.cases", "ui.case", "ui.edit_case", "ui.withdraw")),
         ("ui.new_case", "nav_new_case", ("ui.new_case",)),
     ),
     "permit_holder": (("ui.cases", "nav_cases", ("ui.cases", "ui.case")),),
@@ -248,7 +263,7 @@ def login():
         except KlageflowError as exc:
             status = getattr(exc, "status", 401)
             if status != 401:
-                flash(exc.message, "error")
+                flash(refusal(exc), "error")
             return render_template(
                 "ui/login.html", username=request.form.get("username"), failed=status == 401
             ), status
@@ -325,7 +340,13 @@ def error_page(status: int, message: str | None):
     if status == 401:
         return redirect(url_for("ui.login", next=request.path))
     titles = {404: "error_404_title", 403: "error_403_title", 500: "error_500_title"}
-    text = {404: t("error_404_text"), 500: t("error_500_text")}.get(status, message)
+    text = {404: t("error_404_text"), 500: t("error_500_text")}.get(status)
+    if text is None and (message or status == 403):
+        # A refusal's own detail is English (the API's); citizens, and everyone on a 403
+        # page, read it in their language.
+        principal = current_user()
+        everyone = status == 403 or principal is None or principal.role in CITIZENS
+        text = error_message(message or "", status, general=everyone)
     return (
         render_template(
             "ui/error.html", status=status, title=t(titles.get(status, "error_other_title")),

@@ -6,6 +6,7 @@ session's choice (set on /sprog/<lang>), else KLAGEFLOW_LANGUAGE.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, session
@@ -62,7 +63,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status": ("Status", "Status"),
     "waiting_for": ("Afventer", "Waiting for"),
     "next_deadline": ("Næste frist", "Next deadline"),
-    "expected_date": ("Forventet afgørelse", "Expected decision"),
     "complaint_deadline": ("Klagefrist", "Complaint deadline"),
     "new_case_title": ("Ny klage", "New complaint"),
     "choose_decision": ("Afgørelse, du klager over", "Decision you complain about"),
@@ -92,12 +92,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "suspensive_effect": ("Opsættende virkning", "Suspensive effect"),
     "yes": ("Ja", "Yes"),
     "no": ("Nej", "No"),
-    "by_board": ("afgjort af nævnet", "decided by the board"),
-    "by_law": ("efter loven", "by law"),
     "fee": ("Gebyr", "Fee"),
     "fee_due": ("betales senest", "due by"),
-    "fee_paid": ("Betalt", "Paid"),
-    "fee_refunded": ("Tilbagebetalt", "Refunded"),
+    "fee_due_sentence": ("og skal betales senest", "and is due by"),
     "pay_fee": ("Betal gebyret", "Pay the fee"),
     "test_provider": (
         "Testbetaling: der trækkes ingen penge. Kun til afprøvning.",
@@ -119,10 +116,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "payment is registered.",
     ),
     "withdraw": ("Træk klagen tilbage", "Withdraw the complaint"),
-    "withdraw_confirm": (
-        "Klagen trækkes tilbage, og sagen afsluttes. Det kan ikke fortrydes.",
-        "The complaint is withdrawn and the case closed. This cannot be undone.",
-    ),
     "withdrawn": ("Klagen er trukket tilbage.", "The complaint is withdrawn."),
     "outcome": ("Nævnets afgørelse", "The board's decision"),
     "lawsuit_deadline": ("Frist for søgsmål", "Deadline for a lawsuit"),
@@ -417,18 +410,123 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "faq_fee": ("Hvorfor skal jeg betale gebyr?", "Why do I pay a fee?"),
     "faq_fee_text": (
         "Klagenævnene opkræver et gebyr for at behandle en klage. Du får gebyret tilbage, "
-        "hvis du får helt eller delvis medhold, eller hvis klagen afvises, fordi den ikke "
-        "hører under nævnet.",
-        "The appeals boards charge a fee to handle a complaint. You get it back if you win "
-        "in full or in part, or if the complaint is rejected because the board is not "
-        "competent.",
+        "hvis afgørelsen ændres eller ophæves, hvis du får helt eller delvis medhold, eller "
+        "hvis klagen afvises, fordi den er indgivet for sent, fordi du ikke er "
+        "klageberettiget, eller fordi den ikke hører under nævnet. Trækker du klagen "
+        "tilbage, får du ikke gebyret tilbage.",
+        "The appeals boards charge a fee to handle a complaint. You get it back if the "
+        "decision is changed or annulled, if you win in full or in part, or if the complaint "
+        "is rejected as late, for lack of standing or because the board is not competent. "
+        "If you withdraw the complaint, the fee is not refunded.",
+    ),
+    # the case page: deadlines, the fee, the decision, lateness
+    "expected_decision": ("Forventet afgørelse fra nævnet", "Expected decision by the board"),
+    "estimate": (
+        "skøn ud fra den gennemsnitlige sagsbehandlingstid",
+        "estimate from the average processing time",
+    ),
+    "no_deadline": ("Ingen frist lige nu", "No deadline at the moment"),
+    "suspensive_board": ("afgjort af nævnet", "decided by the board"),
+    "suspensive_law": ("efter loven", "by law"),
+    "suspensive_late": (
+        "klagen er indgivet efter klagefristen, og en for sent indgivet klage har ikke "
+        "opsættende virkning",
+        "the complaint was filed after the complaint deadline, and a late complaint has no "
+        "suspensive effect",
+    ),
+    "suspensive_late_draft": (
+        "klagefristen er udløbet: indsendes klagen nu, har den ikke opsættende virkning",
+        "the complaint deadline has passed: filed now, the complaint has no suspensive effect",
+    ),
+    "suspensive_ended": (
+        "sagen er afsluttet, så klagen har ikke længere opsættende virkning",
+        "the case has ended, so the complaint no longer has suspensive effect",
+    ),
+    "fee_not_due": (
+        "Ikke betalt: gebyret skal ikke længere betales, fordi sagen er afsluttet",
+        "Not paid: the fee is no longer due, because the case has ended",
+    ),
+    "fee_paid_on": ("betalt", "paid"),
+    "fee_refunded_on": ("tilbagebetalt", "refunded"),
+    "fee_reason_intro": ("Beløbet er", "The amount is the"),
+    "late_heading": ("Klagen er indgivet efter klagefristen", "The complaint was filed late"),
+    "late_draft_heading": ("Klagefristen er udløbet", "The complaint deadline has passed"),
+    "late_text": (
+        "Klagefristen udløb {deadline}. Du kan stadig indsende klagen, men nævnet afgør, om "
+        "en for sent indgivet klage kan behandles. En for sent indgivet klage har ikke "
+        "opsættende virkning.",
+        "The complaint deadline was {deadline}. You can still file the complaint, but the "
+        "board decides whether a late complaint can be considered. A late complaint has no "
+        "suspensive effect.",
+    ),
+    "late_filed_text": (
+        "Klagefristen udløb {deadline}. Nævnet afgør, om klagen alligevel kan behandles. "
+        "Klagen har ikke opsættende virkning.",
+        "The complaint deadline was {deadline}. The board decides whether the complaint can "
+        "be considered all the same. The complaint has no suspensive effect.",
+    ),
+    "late_option": ("klagefristen er udløbet", "the complaint deadline has passed"),
+    "decision_heading": ("Sådan endte sagen", "How the case ended"),
+    "decision_summary": ("Nævnets begrundelse og resumé", "The board's reasons and summary"),
+    "lawsuit_text": (
+        "Afgørelsen kan ikke påklages til en anden administrativ myndighed. Vil du have den "
+        "prøvet ved domstolene, skal retssagen være anlagt senest {deadline}, 6 måneder "
+        "efter afgørelsen ({basis}).",
+        "The decision cannot be appealed to another administrative authority. To have it "
+        "tried by the courts, the lawsuit must be brought by {deadline}, 6 months after the "
+        "decision ({basis}).",
+    ),
+    "edit_draft": ("Redigér kladden", "Edit the draft"),
+    "edit_draft_title": ("Redigér klagen", "Edit the complaint"),
+    "save_changes": ("Gem ændringer", "Save changes"),
+    "decision_fixed_hint": (
+        "Afgørelsen kan ikke ændres i en kladde. Klager du over en anden afgørelse, så opret "
+        "en ny klage.",
+        "The decision cannot be changed in a draft. To complain about another decision, "
+        "create a new complaint.",
+    ),
+    "withdraw_title": ("Vil du trække klagen tilbage?", "Do you want to withdraw the complaint?"),
+    "withdraw_consequence": (
+        "Trækker du klagen tilbage, afsluttes sagen, og nævnet træffer ikke afgørelse i den. "
+        "Det kan ikke fortrydes.",
+        "If you withdraw the complaint, the case ends and the board makes no decision in it. "
+        "This cannot be undone.",
+    ),
+    "withdraw_fee_paid_kept": (
+        "Du har betalt gebyret. Det betales ikke tilbage, når klagen trækkes tilbage.",
+        "You have paid the fee. It is not refunded when the complaint is withdrawn.",
+    ),
+    "withdraw_fee_paid_refunded": (
+        "Du har betalt gebyret. Det betales tilbage, når klagen trækkes tilbage.",
+        "You have paid the fee. It is refunded when the complaint is withdrawn.",
+    ),
+    "withdraw_fee_unpaid": (
+        "Du har ikke betalt gebyr, og du skal ikke betale noget, når klagen trækkes tilbage.",
+        "You have not paid a fee, and you pay nothing when the complaint is withdrawn.",
+    ),
+    "withdraw_cancel": ("Fortryd", "Cancel"),
+    "withdraw_not_possible": (
+        "Klagen kan ikke trækkes tilbage, fordi sagen er afsluttet.",
+        "The complaint cannot be withdrawn, because the case has ended.",
+    ),
+    "withdraw_link_hint": (
+        "Du kan trække klagen tilbage, indtil nævnet har truffet afgørelse.",
+        "You can withdraw the complaint until the board has decided.",
+    ),
+    "the_file": ("Filen", "The file"),
+    "the_comment": ("Bemærkningerne", "The comments"),
+    "not_stored": ("blev ikke gemt.", "was not stored."),
+    "comment_added": ("Bemærkningerne er tilføjet sagen.", "The comments are added to the case."),
+    "error_403_text": (
+        "Du har ikke adgang til denne side eller handling.",
+        "You do not have access to this page or action.",
     ),
     # a new complaint
     "new_case_intro": (
-        "Udfyld klagen, og indsend den. Du kan også gemme den som kladde og indsende den "
-        "senere, så længe klagefristen ikke er udløbet.",
-        "Fill in the complaint and file it. You can also save it as a draft and file it "
-        "later, as long as the complaint deadline has not passed.",
+        "Udfyld klagen, og indsend den. Du kan også gemme den som kladde, rette i den og "
+        "indsende den senere. Indsend klagen inden klagefristen.",
+        "Fill in the complaint and file it. You can also save it as a draft, change it and "
+        "file it later. File the complaint before the complaint deadline.",
     ),
     "choose_decision_hint": (
         "Afgørelser, der er offentliggjort, med deres klagefrist.",
@@ -461,8 +559,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "uploaded_at": ("Tilføjet", "Added"),
     "size": ("Størrelse", "Size"),
     "comment_hint": (
-        "Skriv dine bemærkninger her, hvis du ikke vedhæfter en fil.",
-        "Write your comments here if you do not attach a file.",
+        "Skriv dine bemærkninger her. Vælger du også en fil, gemmes begge dele.",
+        "Write your comments here. If you also choose a file, both are stored.",
     ),
     # tasks
     "search_tasks": ("Søg i opgaver", "Search tasks"),
@@ -568,6 +666,76 @@ FIELD_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
     ("the number is larger than", ("Tallet er for stort.", "The number is too large.")),
     ("the number is not finite", ("Skriv et tal.", "Enter a number.")),
 )
+
+
+# The services' refusals (English, for the API) as the UI tells them; matched on the
+# message with `re.fullmatch`, named groups filled into the text.
+ERROR_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
+    (r"complaint \S+ is already filed", (
+        "Klagen er allerede indsendt.", "The complaint is already filed.")),
+    (r"complaint \S+ is filed and can no longer be changed", (
+        "Klagen er indsendt og kan ikke længere ændres.",
+        "The complaint is filed and can no longer be changed.")),
+    (r"complaint \S+ changed while it was being filed; try again", (
+        "Klagen blev ændret, mens den blev indsendt. Prøv igen.",
+        "The complaint changed while it was being filed. Please try again.")),
+    (r"waiting for confirmation from (?P<names>.+)", (
+        "Klagen kan først indsendes, når alle medklagere har bekræftet den. Vi venter på: "
+        "{names}.",
+        "The complaint can be filed once every co-complainant has confirmed it. Waiting "
+        "for: {names}.")),
+    (r"no board is registered for this legal basis; ask an administrator", (
+        "Der er ikke registreret et klagenævn for dette lovgrundlag. Kontakt os.",
+        "No appeals board is registered for this legal basis. Please contact us.")),
+    (r"only the complainant who filed the complaint may do this", (
+        "Kun den klager, der har oprettet klagen, kan gøre dette.",
+        "Only the complainant who created the complaint can do this.")),
+    (r"you are not a co-complainant of this complaint", (
+        "Du er ikke medklager på denne klage.", "You are not a co-complainant of this complaint.")),
+    (r"a draft is not filed; delete it instead of withdrawing it", (
+        "En kladde er ikke indsendt og kan derfor ikke trækkes tilbage.",
+        "A draft is not filed, so it cannot be withdrawn.")),
+    (r"the form has expired or did not come from this site; reload and try again", (
+        "Formularen er udløbet eller kom ikke fra denne side. Genindlæs siden, og prøv igen.",
+        "The form has expired or did not come from this site. Reload the page and try again.")),
+    (r"the legal basis is not one of the decision's", (
+        "Vælg et af afgørelsens lovgrundlag.", "Choose one of the decision's legal bases.")),
+    (r"the file is empty", ("Filen er tom.", "The file is empty.")),
+    (r"the file is too large", ("Filen er for stor (højst 8 MB).", "The file is too large (at most 8 MB).")),
+    (r"the file type is not accepted", (
+        "Filtypen kan ikke modtages: brug PDF, PNG, JPEG eller tekst.",
+        "The file type is not accepted: use PDF, PNG, JPEG or text.")),
+    (r"no fee is due on \S+", ("Der er intet gebyr at betale.", "There is no fee to pay.")),
+    (r"no such complaint", ("Klagen findes ikke, eller du har ikke adgang til den.",
+                            "The complaint does not exist, or you have no access to it.")),
+)  # fmt: skip
+
+# A refusal the table above does not know, by its HTTP status.
+ERROR_BY_STATUS: dict[int, tuple[str, str]] = {
+    403: ("Du har ikke adgang til at gøre dette.", "You are not allowed to do this."),
+    404: ("Det findes ikke, eller du har ikke adgang til det.",
+          "It does not exist, or you have no access to it."),
+    409: ("Det kan ikke lade sig gøre i sagens nuværende tilstand. Genindlæs siden, og se, "
+          "hvor sagen står.",
+          "That cannot be done as the case stands now. Reload the page to see where it "
+          "stands."),
+    422: ("Oplysningerne kunne ikke godkendes.", "The information could not be accepted."),
+}  # fmt: skip
+
+
+def error_message(message: str, status: int = 400, general: bool = True) -> str:
+    """A service's refusal in the request's language: a known one word for word, else a
+    general sentence for its status, so no English detail reaches a citizen's page
+    (`general=False` keeps an unknown message as it is, for staff)."""
+    index = 1 if language() == "en" else 0
+    for pattern, pair in ERROR_MESSAGES:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return pair[index].format(**match.groupdict())
+    if not general:
+        return message
+    sentence = ERROR_BY_STATUS.get(status)
+    return sentence[index] if sentence else t("error_other_title") + "."
 
 
 def field_message(message: str) -> str:

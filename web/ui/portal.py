@@ -5,9 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
-from engine import InvalidData, KlageflowError
+from engine import InvalidData, KlageflowError, clock
+from workflows.complaint import standing
+from workflows.complaint.deadlines import is_filed_in_time, parse_instant
+from workflows.complaint.fees import refund_due
 
 from .. import case_access
 from ..downloads import content_disposition
@@ -25,7 +37,13 @@ from . import (
     services,
     unreadable_fields,
 )
-from .i18n import field_messages, t
+from .i18n import error_message, field_message, pick, t
+
+
+def basis_label(code: str) -> str:
+    """A legal basis in the reader's language (its code when unknown)."""
+    basis = standing.LEGAL_BASES.get(code)
+    return pick(basis.label_da, basis.label_en) if basis else code
 
 
 @bp.get("/sager")
@@ -85,12 +103,50 @@ def _complaint_form() -> dict[str, Any]:
     return body, errors
 
 
+def _decision_choices(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The decisions one may complain about, each with its legal bases and whether a
+    complaint filed now would be late (allowed: the board decides whether to consider it)."""
+    now = clock.now()
+    return [
+        {**d, "late": not is_filed_in_time(now, parse_instant(d["complaint_deadline"]))}
+        for d in decisions
+    ]
+
+
+def _basis_options(decisions: list[dict[str, Any]], chosen: int | None) -> list[tuple[str, str]]:
+    """The legal bases to offer: the chosen decision's, else every decision's; each once."""
+    if chosen is not None:
+        decisions = [d for d in decisions if d["id"] == chosen] or decisions
+    codes = dict.fromkeys(code for d in decisions for code in d["legal_bases"])
+    return [(code, basis_label(code)) for code in codes]
+
+
+def _form_errors(exc: InvalidData) -> dict[str, list[str]]:
+    """A refused draft's errors beside its fields, in the reader's language."""
+    known = {"decision", "legal_basis", "complainant_type", "text", "co_complainants"}
+    if exc.fields and set(exc.fields) <= known:
+        return {
+            name: [_field_error(message, exc.status) for message in messages]
+            for name, messages in exc.fields.items()
+        }
+    return {"_": [error_message(exc.message, exc.status)]}
+
+
+def _field_error(message: object, status: int) -> str:
+    """One field's message: a known validation message translated, else the refusal's."""
+    text = str(message)
+    translated = field_message(text)
+    return translated if translated != text else error_message(text, status)
+
+
 @bp.route("/sager/ny", methods=["GET", "POST"])
 @login_required("complainant")
 def new_case():
     service = services().complaints
-    decisions = service.decisions()  # a late complaint may still be filed (the board rejects it)
+    decisions = _decision_choices(service.decisions())
     values: dict[str, Any] = {"decision": id_or_none(request.args.get("decision"))}
+    if values["decision"] is None and len(decisions) == 1:
+        values["decision"] = decisions[0]["id"]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         body, errors = _complaint_form()
@@ -104,7 +160,7 @@ def new_case():
                     current_user(), {**fields_, "decision": values["decision"]}
                 )
             except InvalidData as exc:
-                errors = field_messages(exc.fields or {"_": [exc.message]})
+                errors = _form_errors(exc)
             else:
                 if request.form.get("action") == "submit":
                     return _submit(draft["reference"])
@@ -112,7 +168,55 @@ def new_case():
                 return redirect(url_for("ui.case", reference=draft["reference"]))
     return render_template(
         "ui/new_case.html", decisions=decisions, values=values, errors=errors,
-        types=COMPLAINANT_TYPES,
+        types=COMPLAINANT_TYPES, basis_options=_basis_options(decisions, values["decision"]),
+        chosen=next((d for d in decisions if d["id"] == values["decision"]), None),
+        editing=None, decision_bases={
+            str(d["id"]): {"late": d["late"], "bases": _basis_options([d], d["id"])}
+            for d in decisions
+        },
+    ), (422 if errors else 200)  # fmt: skip
+
+
+@bp.route("/sager/<reference>/rediger", methods=["GET", "POST"])
+@login_required("complainant")
+def edit_case(reference: str):
+    """Change a draft until it is filed: text, legal basis, complainant type, co-complainants."""
+    service = services().complaints
+    draft = service.track(current_user(), reference)
+    if draft["status"] != "draft" or current_user().username != _owner(draft):
+        flash(error_message(f"complaint {reference} is filed and can no longer be changed",
+                            409), "error")  # fmt: skip
+        return redirect(url_for("ui.case", reference=reference))
+    decisions = _decision_choices([service.decision(draft["decision"])])
+    co_names = "\n".join(_co_usernames(reference))
+    values: dict[str, Any] = {
+        "decision": draft["decision"], "legal_basis": draft["legal_basis"],
+        "complainant_type": draft["complainant_type"], "text": draft["text"],
+        "co_complainants_text": co_names,
+        "suspensive_effect_requested": draft.get("suspensive_effect_requested"),
+    }  # fmt: skip
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        body, errors = _complaint_form()
+        values = {**body, "decision": draft["decision"]}
+        if not errors:
+            fields_ = {k: v for k, v in body.items() if k != "co_complainants_text"}
+            try:
+                service.update_draft(current_user(), reference, fields_)
+            except InvalidData as exc:
+                errors = _form_errors(exc)
+            except KlageflowError as exc:
+                flash(error_message(exc.message, exc.status), "error")
+                return redirect(url_for("ui.case", reference=reference))
+            else:
+                if request.form.get("action") == "submit":
+                    return _submit(reference)
+                flash(t("draft_saved"), "success")
+                return redirect(url_for("ui.case", reference=reference))
+    return render_template(
+        "ui/new_case.html", decisions=decisions, values=values, errors=errors,
+        types=COMPLAINANT_TYPES, basis_options=_basis_options(decisions, draft["decision"]),
+        chosen=decisions[0], editing=reference,
     ), (422 if errors else 200)  # fmt: skip
 
 
@@ -120,7 +224,7 @@ def _submit(reference: str):
     try:
         track = services().complaints.submit(current_user(), reference)
     except KlageflowError as exc:
-        flash(exc.message, "error")
+        flash(error_message(exc.message, exc.status), "error")
         return redirect(url_for("ui.case", reference=reference))
     flash(f"{t('filed_receipt')} {track['reference']}", "success")
     return redirect(url_for("ui.case", reference=reference, receipt=1))
@@ -150,36 +254,49 @@ def case(reference: str):
         ),
         documents=case_documents().list(current_user(), reference),
         upload_kinds=KINDS_BY_ROLE.get(current_user().role, ()),
+        kept_comment=session.pop(_kept_key(reference), ""),
         demo=services().settings.demo,
     )  # fmt: skip
+
+
+def _kept_key(reference: str) -> str:
+    return f"unsent_comment:{reference}"
 
 
 @bp.post("/sager/<reference>/dokumenter")
 @login_required()
 def add_document(reference: str):
-    """Upload a case document, or write a comment (kept as a text document)."""
+    """Upload a case document and/or write a comment (kept as a text document).
+
+    A file and a comment sent together are stored as two documents; the flash says which
+    was stored and which was refused, and a refused comment comes back in the form.
+    """
     from ..complaints.documents import KINDS_BY_ROLE
 
     back = safe_next(request.form.get("next"), url_for("ui.case", reference=reference))
-    kind = request.form.get("kind") or (KINDS_BY_ROLE.get(current_user().role) or ("",))[0]
+    kinds = KINDS_BY_ROLE.get(current_user().role) or ("",)
+    kind = request.form.get("kind") or kinds[0]
     upload = request.files.get("file")
     text = (request.form.get("text") or "").strip()
     if unreadable_fields(("text",)):
         flash(t("error_unreadable"), "error")
         return redirect(back)
+    parts = []
     if upload is not None and upload.filename:
-        filename, data = upload.filename, upload.read()
-    else:
-        filename, data = "bemaerkninger.txt", text.encode()
-    try:
-        case_documents().add(current_user(), reference, kind, filename, data)
-    except InvalidData as exc:
-        problems = "; ".join(", ".join(v) for v in (exc.fields or {}).values()) or exc.message
-        flash(f"{exc.message}: {problems}", "error")
-    except KlageflowError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(t("document_added"), "success")
+        parts.append(("file", kind, upload.filename, upload.read()))
+    if text or not parts:
+        text_kind = "comment" if "comment" in kinds else kind
+        parts.append(("comment", text_kind, "bemaerkninger.txt", text.encode()))
+    for part, part_kind, filename, data in parts:
+        try:
+            case_documents().add(current_user(), reference, part_kind, filename, data)
+        except KlageflowError as exc:
+            what = t("the_file") if part == "file" else t("the_comment")
+            flash(f"{what}: {t('not_stored')} {error_message(exc.message, exc.status)}", "error")
+            if part == "comment" and text:
+                session[_kept_key(reference)] = text
+        else:
+            flash(t("document_added") if part == "file" else t("comment_added"), "success")
     return redirect(back)
 
 
@@ -255,6 +372,15 @@ def _organisation_name(org_id: str | None) -> str | None:
         return org_id
 
 
+def _co_usernames(reference: str) -> list[str]:
+    """The co-complainants of the owner's draft by username (the party view hides them)."""
+    from ..complaints.models import Complaint
+
+    with services().engine.db.read() as db_session:
+        row = db_session.get(Complaint, reference)
+        return [c["username"] for c in (row.co_complainants if row else []) if c.get("username")]
+
+
 def _owner(track: dict[str, Any]) -> str | None:
     from ..complaints.models import Complaint
 
@@ -277,8 +403,42 @@ def confirm_case(reference: str):
     return redirect(url_for("ui.case", reference=reference))
 
 
-@bp.post("/sager/<reference>/tilbagetraek")
+@bp.route("/sager/<reference>/tilbagetraek", methods=["GET", "POST"])
 @login_required("complainant")
 def withdraw(reference: str):
-    flash_outcome(lambda: services().complaints.withdraw(current_user(), reference), "withdrawn")
-    return redirect(url_for("ui.case", reference=reference))
+    """Withdrawal asks first, on a page of its own: the case ends and what the fee does."""
+    track = services().complaints.track(current_user(), reference)
+    refused = (
+        error_message("only the complainant who filed the complaint may do this", 403)
+        if _owner(track) != current_user().username
+        else error_message("a draft is not filed; delete it instead of withdrawing it", 409)
+        if track["status"] == "draft"
+        else t("withdraw_not_possible")
+        if track["status"] in ENDED
+        else None
+    )
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("ui.case", reference=reference))
+    if request.method == "POST":
+        flash_outcome(
+            lambda: services().complaints.withdraw(current_user(), reference), "withdrawn"
+        )
+        return redirect(url_for("ui.case", reference=reference))
+    paid = bool(track.get("fee") and track["fee"].get("paid_at"))
+    refund = refund_due("tilbagetraekning", board=_board_code(track))
+    return render_template(
+        "ui/withdraw.html", case=track, paid=paid, refund=refund.refund,
+    )  # fmt: skip
+
+
+ENDED = ("decided", "closed", "withdrawn")
+
+
+def _board_code(track: dict[str, Any]) -> str:
+    if track.get("board"):
+        try:
+            return services().accounts.organisation(track["board"]).board_code or "PKN"
+        except KlageflowError:
+            pass
+    return "PKN"

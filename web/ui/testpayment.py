@@ -15,7 +15,7 @@ from engine import KlageflowError
 
 from ..accounts import Principal
 from . import current_user, login_required, services
-from .i18n import t
+from .i18n import error_message, t
 
 bp = Blueprint("testpayment", __name__)
 
@@ -48,7 +48,7 @@ def pay(reference: str):
     try:
         TestPaymentProvider(services().complaints).pay(reference, amount)
     except KlageflowError as exc:
-        flash(exc.message, "error")
+        flash(error_message(exc.message, exc.status), "error")
     else:
         flash(t("paid"), "success")
     return redirect(url_for("ui.case", reference=reference))

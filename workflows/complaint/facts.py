@@ -18,7 +18,11 @@ aware datetimes or ISO 8601 text with an offset, and naive ones are refused:
 - `board_code` (PKN or MFKN), `legal_basis` (a `standing.LEGAL_BASES` code),
   `suspensive_effect` (the board's ruling on opsættende virkning, if any)
 - `in_time` (filed within the klagefrist), `suspensive_by_law` and `suspensive_rule` (what
-  the law gives this complaint before any ruling: a late complaint suspends nothing)
+  the law gives this complaint before any ruling: a late complaint suspends nothing),
+  `decision_summary` (the board's summary to the parties),
+  `outcome_note` (`authority_changed` when the authority changed its own decision)
+- `complainant_type` and `co_complainants` (their `type`s become `co_complainant_types`),
+  which give the fee's rate
 """
 
 from __future__ import annotations
@@ -72,6 +76,10 @@ class CaseFacts:
     in_time: bool | None = None
     suspensive_by_law: bool | None = None
     suspensive_rule: str | None = None
+    decision_summary: str | None = None
+    outcome_note: str | None = None
+    complainant_type: str | None = None
+    co_complainant_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in _INSTANTS:
@@ -87,6 +95,11 @@ class CaseFacts:
         for name in _INSTANTS:
             if name in values:
                 values[name] = parse_instant(values[name])
+        co_complainants = data.get("co_complainants") or ()
+        if co_complainants and "co_complainant_types" not in values:
+            values["co_complainant_types"] = tuple(
+                entry.get("type") or "private" for entry in co_complainants
+            )
         return cls(**values)
 
     @property

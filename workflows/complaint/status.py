@@ -20,6 +20,7 @@ from .deadlines import (
     comment_deadline,
     expired_at,
     forwarding_deadline,
+    is_filed_in_time,
     lawsuit_deadline,
     local_date,
     payment_deadline,
@@ -28,6 +29,7 @@ from .deadlines import (
 )
 from .facts import CaseFacts
 from .fees import refund_due
+from .outcomes import outcome_code, outcome_text
 from .standing import LEGAL_BASES
 from .timeline import entry, sort_entries, timeline
 
@@ -86,18 +88,12 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "tilbagetraekning": ("Trukket tilbage", "Withdrawn"),
 }
 
-# Rejections whose reason is part of the outcome the parties see (`rejection_reason` of an
-# afvisning); any other reason shows as the plain "Afvist".
-REJECTION_LABELS: dict[str, tuple[str, str]] = {
-    "late": ("Afvist som for sent indgivet", "Rejected as filed too late"),
+
+# Where the six months to bring a decision before the courts are laid down, by act.
+LAWSUIT_PROVISIONS: dict[str, str] = {
+    "planloven": "planloven § 62, stk. 1",
+    "naturbeskyttelsesloven": "naturbeskyttelsesloven § 88, stk. 1",
 }
-
-
-def outcome_labels(outcome: str | None, rejection_reason: str | None) -> tuple[str, str] | None:
-    """The Danish and English label of an outcome, naming a late filing as the reason."""
-    if outcome == "afvisning" and rejection_reason in REJECTION_LABELS:
-        return REJECTION_LABELS[rejection_reason]
-    return OUTCOME_LABELS.get(outcome or "")
 
 
 @dataclass(frozen=True)
@@ -184,7 +180,10 @@ def next_deadline(
         return _deadline("complaint", facts.complaint_deadline, label, "complainant", now)
     if status in ("filed", "with_authority") and facts.complaint_deadline:
         due = forwarding_deadline(facts.complaint_deadline, policy)
-        label = ("Videresendes til nævnet senest (vejledende)", "Forward to the board by (guide)")
+        label = (
+            "Myndigheden bør videresende klagen til nævnet senest",
+            "The authority should forward the complaint to the board by",
+        )
         return _deadline("forwarding", due, label, "authority", now)
     comments = _comments_due(facts, policy)
     comments_label = ("Frist for bemærkninger til udtalelsen", "Comments on the statement due")
@@ -195,10 +194,39 @@ def next_deadline(
         return _deadline("payment", fee_due, label, "complainant", now)
     if status == "under_consideration" and comments and now and now < expired_at(comments):
         return _deadline("comments", comments, comments_label, "parties", now)
-    if status == "decided" and (lawsuit := _lawsuit_due(facts)):
+    # The process closes a case in the step that decides it: a decided case keeps its
+    # lawsuit deadline until that has passed, whether or not it is closed yet.
+    lawsuit = _lawsuit_due(facts) if status in ("decided", "closed") else None
+    if lawsuit and not (now and now >= expired_at(lawsuit)):
         label = ("Frist for at anlægge retssag", "Deadline to bring a lawsuit")
         return _deadline("lawsuit", lawsuit, label, "parties", now)
     return None
+
+
+def comments_deadline(
+    facts: CaseFacts,
+    status: Status,
+    now: datetime | None = None,
+    policy: CalendarPolicy = DEFAULT_POLICY,
+) -> dict[str, Any] | None:
+    """The parties' comment deadline while it is open (it runs beside the fee deadline)."""
+    comments = _comments_due(facts, policy)
+    if status not in ("forwarded", "awaiting_fee", "under_consideration") or comments is None:
+        return None
+    if now is not None and now >= expired_at(comments):
+        return None
+    label = ("Frist for bemærkninger til udtalelsen", "Comments on the statement due")
+    return _deadline("comments", comments, label, "parties", now)
+
+
+def expected_decision(
+    facts: CaseFacts, status: Status, times: ProcessingTimes = DEFAULT_TIMES
+) -> str | None:
+    """The day the board's decision can be expected (average time), once the board has it."""
+    arrived = facts.arrived_at_board
+    if arrived is None or status not in ("forwarded", "awaiting_fee", "under_consideration"):
+        return None
+    return (local_date(arrived) + relativedelta(months=times.decision_months)).isoformat()
 
 
 def expected(
@@ -236,12 +264,18 @@ def expected(
 
 
 def _fee(facts: CaseFacts, status: Status, policy: CalendarPolicy) -> dict[str, Any] | None:
+    """The fee as the citizen should read it: what, why that rate, and where it stands.
+
+    `state`: `due` (asked for, not paid), `paid`, or `not_due` (the case ended before it
+    was paid: nothing is asked for any more).
+    """
     if facts.fee_amount_dkk is None and facts.fee_requested_at is None:
         return None
     due = _fee_due(facts, policy)
     refund = None
     outcome = "tilbagetraekning" if status == "withdrawn" else facts.outcome
-    if facts.fee_paid_at and outcome and status in ("decided", "closed", "withdrawn"):
+    ended = status in ("decided", "closed", "withdrawn")
+    if facts.fee_paid_at and outcome and ended:
         try:
             decision = refund_due(
                 outcome,
@@ -253,8 +287,10 @@ def _fee(facts: CaseFacts, status: Status, policy: CalendarPolicy) -> dict[str, 
                 ),
             )
             refund = {"refund": decision.refund, "reason": decision.reason}
+            refund.update(_refund_words(facts, outcome, decision.refund))
         except ValueError:
             refund = None  # incomplete facts: the board decides the refund without this aid
+    state = "paid" if facts.fee_paid_at else "not_due" if ended else "due"
     return {
         "amount_dkk": facts.fee_amount_dkk,
         "requested_at": _iso(facts.fee_requested_at),
@@ -262,23 +298,100 @@ def _fee(facts: CaseFacts, status: Status, policy: CalendarPolicy) -> dict[str, 
         "paid_at": _iso(facts.fee_paid_at),
         "refunded_at": _iso(facts.fee_refunded_at),
         "refund": refund,
+        "state": state,
+        **_rate_words(facts),
     }
 
 
-def _suspensive(facts: CaseFacts) -> dict[str, Any] | None:
-    """Opsættende virkning: the board's ruling, else what the process found the law gives.
+def _rate_words(facts: CaseFacts) -> dict[str, str]:
+    """Why the fee has the amount it has (the rate), in words (da/en)."""
+    own = facts.complainant_type or "private"
+    others = [kind for kind in facts.co_complainant_types if kind != "private"]
+    if own == "private" and not others:
+        words = ("takst for privatpersoner", "rate for private persons")
+    elif own != "private":
+        words = (
+            "takst for virksomheder, organisationer og myndigheder",
+            "rate for companies, organisations and public authorities",
+        )
+    else:
+        words = (
+            "fælles klage med en virksomhed, organisation eller myndighed som medklager: "
+            "den højere takst",
+            "joint complaint with a company, organisation or public authority: the higher rate",
+        )
+    return {"rate_reason": words[0], "rate_reason_en": words[1]}
 
-    The legal basis's default holds only for a timely complaint; a late one suspends nothing.
+
+def _refund_words(facts: CaseFacts, outcome: str, refunded: bool) -> dict[str, str]:
+    """The refund rule that applies, in words (da/en)."""
+    if refunded and outcome == "afvisning":
+        words = (
+            "Gebyret betales tilbage, fordi klagen er afvist uden at blive realitetsbehandlet.",
+            "The fee is refunded because the complaint was rejected without a review on the "
+            "merits.",
+        )
+    elif refunded and facts.complainant_won and outcome == "stadfaestelse":
+        words = (
+            "Gebyret betales tilbage, fordi du har fået helt eller delvist medhold.",
+            "The fee is refunded because you won fully or in part.",
+        )
+    elif refunded:
+        words = (
+            "Gebyret betales tilbage, fordi afgørelsen er ændret eller ophævet.",
+            "The fee is refunded because the decision was changed or annulled.",
+        )
+    elif outcome == "tilbagetraekning":
+        words = (
+            "Gebyret betales ikke tilbage, når klagen trækkes tilbage.",
+            "The fee is not refunded when the complaint is withdrawn.",
+        )
+    elif facts.only_change_is_longer_compliance_deadline:
+        words = (
+            "Gebyret betales ikke tilbage, fordi den eneste ændring er en længere frist for "
+            "at efterkomme afgørelsen.",
+            "The fee is not refunded because the only change is a longer deadline to "
+            "comply with the decision.",
+        )
+    elif outcome == "stadfaestelse":
+        words = (
+            "Gebyret betales ikke tilbage, fordi afgørelsen er stadfæstet.",
+            "The fee is not refunded because the decision was upheld.",
+        )
+    else:
+        words = ("Gebyret betales ikke tilbage.", "The fee is not refunded.")
+    return {"text": words[0], "text_en": words[1]}
+
+
+def _suspensive(facts: CaseFacts, status: Status, now: datetime | None) -> dict[str, Any] | None:
+    """Opsættende virkning as the facts give it: the board's ruling, else the law's rule.
+
+    `reason`: `board` (the board ruled), `late` (a complaint filed after the klagefrist
+    has none by law), `ended` (the case has ended, and with it any suspensive effect), or
+    `law` (the legal basis's rule for a timely complaint).
     """
-    if facts.suspensive_effect is not None:
-        return {"in_effect": facts.suspensive_effect, "decided_by_board": True}
-    if facts.suspensive_by_law is not None:
-        return {"in_effect": facts.suspensive_by_law, "decided_by_board": False}
     basis = LEGAL_BASES.get(facts.legal_basis or "")
+    if facts.suspensive_effect is not None:
+        return {"in_effect": facts.suspensive_effect, "decided_by_board": True, "reason": "board"}
+    if _late(facts, status, now):
+        return {"in_effect": False, "decided_by_board": False, "reason": "late"}
+    if status in ("decided", "closed", "withdrawn"):
+        return {"in_effect": False, "decided_by_board": False, "reason": "ended"}
+    if facts.suspensive_by_law is not None:
+        return {"in_effect": facts.suspensive_by_law, "decided_by_board": False, "reason": "law"}
     if basis is None:
         return None
-    in_effect = basis.suspensive_by_default and facts.in_time is not False
-    return {"in_effect": in_effect, "decided_by_board": False}
+    return {"in_effect": basis.suspensive_by_default, "decided_by_board": False, "reason": "law"}
+
+
+def _late(facts: CaseFacts, status: Status, now: datetime | None) -> bool | None:
+    """Whether the complaint is (or, filed now, would be) late; None when unknown."""
+    if facts.in_time is not None:
+        return not facts.in_time
+    if facts.complaint_deadline is None:
+        return None
+    filed = facts.filed_at or (now if status == "draft" else None)
+    return None if filed is None else not is_filed_in_time(filed, facts.complaint_deadline)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -302,7 +415,8 @@ def case_timeline(
     """The timeline of events, completed from the facts for milestones no event reported."""
     entries = timeline(events, aliases)
     reported = {item["kind"] for item in entries}
-    outcome = outcome_labels(facts.outcome, facts.rejection_reason)
+    words = outcome_text(facts.outcome, facts.rejection_reason)
+    outcome = (words.label_da, words.label_en) if words else OUTCOME_LABELS.get(facts.outcome or "")
     for name, kind in _MILESTONES:
         at = getattr(facts, name)
         if at is not None and kind not in reported:
@@ -322,9 +436,11 @@ def track_and_trace(
     """Where the case stands, as JSON-ready data for the citizen and the caseworker.
 
     Keys: status, status_label (Danish), status_label_en, waiting_for (complainant,
-    authority, board or None), waiting_for_label(_en), next_deadline, expected_date,
-    expected, suspensive_effect, fee, outcome, rejection_reason, outcome_label(_en) ("Afvist
-    som for sent indgivet" for a complaint rejected as late), lawsuit_deadline and timeline. Instants are ISO 8601 in Copenhagen time; dates are ISO dates. `now` only
+    authority, board or None), waiting_for_label(_en), next_deadline, comments_deadline,
+    expected_date, expected, expected_decision, suspensive_effect, late, fee, outcome,
+    rejection_reason, outcome_code, outcome_label(_en) ("Afvist som for sent indgivet" for a
+    complaint rejected as late), outcome_meaning(_en), decision_summary,
+    lawsuit_deadline, lawsuit_basis and timeline. Instants are ISO 8601 in Copenhagen time; dates are ISO dates. `now` only
     marks deadlines overdue; without it nothing depends on the time of the call.
     """
     if not isinstance(facts, CaseFacts):
@@ -335,8 +451,18 @@ def track_and_trace(
     info = STATUSES[status]
     waiting = WAITING_LABELS.get(info.waiting_for or "", (None, None))
     outcome = "tilbagetraekning" if status == "withdrawn" else facts.outcome
-    labels = outcome_labels(outcome, facts.rejection_reason) or (None, None)
+    if outcome is None and facts.authority_changed_at:
+        outcome = facts.outcome_note or "authority_changed"
+    reason = facts.rejection_reason if outcome == "afvisning" else None
+    words = outcome_text(outcome, reason)
+    outcome_labels = (
+        (words.label_da, words.label_en)
+        if words
+        else OUTCOME_LABELS.get(outcome or "", (None, None))
+    )
     hope = expected(facts, status, times, policy)
+    lawsuit = _lawsuit_due(facts)
+    basis = LEGAL_BASES.get(facts.legal_basis or "")
     return {
         "status": status,
         "status_label": info.label_da,
@@ -347,12 +473,20 @@ def track_and_trace(
         "next_deadline": next_deadline(facts, status, now, policy),
         "expected_date": hope["date"] if hope else None,
         "expected": hope,
-        "suspensive_effect": _suspensive(facts),
+        "comments_deadline": comments_deadline(facts, status, now, policy),
+        "expected_decision": expected_decision(facts, status, times),
+        "suspensive_effect": _suspensive(facts, status, now),
+        "late": _late(facts, status, now),
         "fee": _fee(facts, status, policy),
         "outcome": outcome,
-        "rejection_reason": facts.rejection_reason if outcome == "afvisning" else None,
-        "outcome_label": labels[0],
-        "outcome_label_en": labels[1],
-        "lawsuit_deadline": _iso(_lawsuit_due(facts)),
+        "rejection_reason": reason,
+        "outcome_code": outcome_code(outcome, reason),
+        "outcome_label": outcome_labels[0],
+        "outcome_label_en": outcome_labels[1],
+        "outcome_meaning": words.meaning_da if words else None,
+        "outcome_meaning_en": words.meaning_en if words else None,
+        "decision_summary": facts.decision_summary if facts.decided_at else None,
+        "lawsuit_deadline": _iso(lawsuit),
+        "lawsuit_basis": (LAWSUIT_PROVISIONS.get(basis.act) if basis and lawsuit else None),
         "timeline": case_timeline(facts, events, aliases),
     }

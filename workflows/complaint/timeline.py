@@ -123,7 +123,17 @@ _LIFECYCLE_ORDER = {kind: rank for rank, kind in enumerate(EVENT_LABELS)}
 
 
 def sort_entries(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries in time order; at equal instants in lifecycle order (drafted before filed)."""
+    """Entries in time order; at equal instants in lifecycle order (drafted before filed).
+
+    Closing is what happens last: the engine may stamp the end of a step a moment before
+    the step's own scripts stamp what they record (the decision), so `closed` sorts after
+    every other entry rather than by its instant.
+    """
     return sorted(
-        entries, key=lambda item: (parse_instant(item["at"]), _LIFECYCLE_ORDER[item["kind"]])
+        entries,
+        key=lambda item: (
+            item["kind"] == "closed",
+            parse_instant(item["at"]),
+            _LIFECYCLE_ORDER[item["kind"]],
+        ),
     )
