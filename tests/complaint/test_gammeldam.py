@@ -58,7 +58,11 @@ def test_a_late_complaint_has_no_suspensive_effect_in_the_data_and_in_track_and_
     assert data["in_time"] is False
     assert (data["suspensive_by_law"], data["suspensive_rule"]) == (False, "late complaint")
     assert data["permit_usable"] is True
-    assert case.tracking()["suspensive_effect"] == {"in_effect": False, "decided_by_board": False}
+    assert case.tracking()["suspensive_effect"] == {
+        "in_effect": False,
+        "decided_by_board": False,
+        "reason": "late",
+    }
     [mail] = case.mails("complaint_filed_permit_holder")
     assert "ikke opsættende virkning" in _body(case, mail)
 

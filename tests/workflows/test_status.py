@@ -343,14 +343,18 @@ def test_a_withdrawal_message_appears_once_in_the_timeline():
 
 
 def test_a_late_complaint_suspends_nothing_whatever_its_legal_basis_would_give():
-    late = track_and_trace({**FILED, "in_time": False})
-    assert late["suspensive_effect"] == {"in_effect": False, "decided_by_board": False}
+    none_by_law = {"in_effect": False, "decided_by_board": False, "reason": "late"}
+    assert track_and_trace({**FILED, "in_time": False})["suspensive_effect"] == none_by_law
     from_process = track_and_trace(
         {**FILED, "in_time": False, "suspensive_by_law": False, "suspensive_rule": "late complaint"}
     )
-    assert from_process["suspensive_effect"] == {"in_effect": False, "decided_by_board": False}
+    assert from_process["suspensive_effect"] == none_by_law
     ruled = track_and_trace({**FILED, "in_time": False, "suspensive_effect": True})
-    assert ruled["suspensive_effect"] == {"in_effect": True, "decided_by_board": True}
+    assert ruled["suspensive_effect"] == {
+        "in_effect": True,
+        "decided_by_board": True,
+        "reason": "board",
+    }
 
 
 def test_a_complaint_rejected_as_late_shows_that_reason_in_its_outcome():
