@@ -118,6 +118,8 @@ def run_system(run: Invocation, no_seed: bool, host: str, port: int, no_web: boo
     # The demo system: the test payment provider, and session cookies without Secure
     # (plain http on this machine; production runs behind TLS with gunicorn).
     settings = dataclasses.replace(run.settings, demo=True, insecure_cookies=True)
+    if not settings.base_url:  # links in mails lead to this server
+        settings = dataclasses.replace(settings, base_url=_web_report(host, port)["web"])
     services = build_services(settings, run.engine(schema_current=False))
     engine = services.engine
     migrate.upgrade(engine.db)
