@@ -104,7 +104,7 @@ def server(tmp_path_factory, inbox):
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
-            )  # fmt: skip
+            )
         )
     deadline = time.monotonic() + 30
     while True:

@@ -99,7 +99,7 @@ def test_a_joint_complaint_invites_by_mail_and_files_itself_at_the_last_confirma
 
 
 def test_self_and_duplicate_co_complainants_are_refused(system):
-    engine, accounts, complaints = system
+    _engine, accounts, complaints = system
     with pytest.raises(InvalidData) as own:
         draft(complaints, accounts, [{"name": "Karen", "email": "KLAGER@example.dk"}])
     assert own.value.fields["co_complainants"] == ["Karen: self"]
@@ -119,7 +119,9 @@ def test_a_declined_invitation_returns_the_complaint_to_its_author(system):
     complaints.decline(reference, token)
     view = complaints.track(klager, reference)
     assert view["status"] == "draft"
-    assert any(e["label"] == "Medklager har takket nej: Als Naturforening" for e in view["timeline"])
+    assert any(
+        e["label"] == "Medklager har takket nej: Als Naturforening" for e in view["timeline"]
+    )
     [told] = mails(engine, "co_complainant_declined")
     assert told.recipients == ["klager@example.dk"]
     with pytest.raises(NotFound):  # a declined invitation is spent
@@ -151,7 +153,9 @@ def test_the_permit_holder_is_told_sees_the_case_and_comments_only_in_the_hearin
 
     [task] = engine.tasks(TaskFilter(instance_id=filed["instance_id"]))
     engine.complete_task(
-        task.id, {"authority_action": "forward", "statement": "Kommunen fastholder."}, actor="kommune"
+        task.id,
+        {"authority_action": "forward", "statement": "Kommunen fastholder."},
+        actor="kommune",
     )
     assert complaints.track(ansoeger, reference)["status"] in ("forwarded", "awaiting_fee")
     added = documents.add(ansoeger, reference, "comment", "b.txt", b"Huset er lovligt.")
@@ -161,7 +165,7 @@ def test_the_permit_holder_is_told_sees_the_case_and_comments_only_in_the_hearin
 def test_a_permit_holder_account_matches_the_decision_by_address_unless_it_names_an_account(
     system,
 ):
-    engine, accounts, complaints = system
+    _engine, accounts, complaints = system
     reference = draft(complaints, accounts, [])
     complaints.submit(accounts.by_username("klager"), reference)
     accounts.create_user("gammeldam2", "permit_holder", email="ANSOEGER@example.dk ")
