@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.config import PROJECT_ROOT
 from tests.web.conftest import bearer
 
 GAMMELDAM = {
@@ -97,6 +98,9 @@ def test_a_joint_complaint_is_filed_only_when_every_co_complainant_has_confirmed
     client, tokens, app
 ):
     accounts = app.extensions["klageflow"].accounts
+    app.extensions["klageflow"].engine.deploy_paths(
+        sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*"))
+    )
     accounts.create_user("greta", "complainant", password="correct horse battery")
     greta = accounts.create_token("greta")
     decision_id = register(client, tokens).json["id"]
