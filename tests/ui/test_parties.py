@@ -25,6 +25,7 @@ from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
 from tests.processes import stop
 from tests.ui.conftest import Server, free_port, screenshot
+from tests.ui.test_accessibility import axe_violations, horizontal_overflow
 from web import demo, migrate
 from web.bootstrap import build_engine, build_services
 
@@ -129,8 +130,12 @@ def log_in(page, server, username: str, password: str = demo.DEMO_PASSWORD) -> N
 
 
 def both_widths(page, name: str) -> None:
+    """Screenshots at 1280 and 390 px; at each, no WCAG 2.1 AA violation and no sideways scroll."""
+    assert axe_violations(page) == []
     screenshot(page, f"parties-{name}-1280")
     page.set_viewport_size({"width": 390, "height": 844})
+    assert horizontal_overflow(page) == 0
+    assert axe_violations(page) == []
     screenshot(page, f"parties-{name}-390")
     page.set_viewport_size({"width": 1280, "height": 900})
 
