@@ -156,7 +156,7 @@ def test_a_joint_complaint_from_invitation_to_the_permit_holders_comment(page, s
     page.get_by_label("Medklagers navn 2").fill("Als Naturforening igen")
     page.get_by_label("Medklagers e-mail 2").fill("POST@forening.example")
     page.get_by_role("button", name="Indsend klagen").click()
-    expect(page.locator("#co-error")).to_contain_text("allerede inviteret")
+    expect(page.locator("#co-error")).to_contain_text("post@forening.example står der allerede")
     both_widths(page, "01-invite-errors")
     page.get_by_label("Medklagers navn 2").fill("")
     page.get_by_label("Medklagers e-mail 2").fill("")

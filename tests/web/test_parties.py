@@ -106,7 +106,7 @@ def test_self_and_duplicate_co_complainants_are_refused(system):
     with pytest.raises(InvalidData) as twice:
         draft(complaints, accounts, [{"name": "A", "email": "a@example.dk"},
                                      {"name": "B", "email": " A@example.dk"}])  # fmt: skip
-    assert twice.value.fields["co_complainants"] == ["B: duplicate"]
+    assert twice.value.fields["co_complainants"] == ["a@example.dk: duplicate"]
 
 
 def test_a_declined_invitation_returns_the_complaint_to_its_author(system):

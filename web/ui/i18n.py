@@ -211,8 +211,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "You cannot invite yourself as a co-complainant ({who}).",
     ),
     "co_problem_duplicate": (
-        "{who} er allerede inviteret: hver e-mailadresse kun én gang.",
-        "{who} is already invited: each e-mail address only once.",
+        "{who} står der allerede: skriv hver e-mailadresse kun én gang.",
+        "{who} is there already: enter each e-mail address only once.",
     ),
     "co_complainants_heading": ("Medklagere", "Co-complainants"),
     "co_invited": ("inviteret", "invited"),

@@ -239,7 +239,7 @@ def invitation_problems(
         elif own_email and address == normal_email(own_email):
             problems.append(("self", name))
         elif address in seen:
-            problems.append(("duplicate", name))
+            problems.append(("duplicate", address))
         seen.add(address)
     return problems
 
