@@ -97,6 +97,31 @@ class Engine:
         """Look `send_mail` templates up in `folder` too (before the engine's own)."""
         self.mail_templates.add_folder(folder)
 
+    def queue_mail(
+        self,
+        session,
+        recipients: list[str],
+        template: str,
+        context: dict[str, Any],
+        *,
+        language: str = "da",
+        instance_id: str | None = None,
+    ) -> str | None:
+        """Render `template` into the outbox in the caller's transaction `session`.
+
+        For mails a domain action sends outside a process step (an invitation, a receipt
+        written with the start of a case). Addresses without `@` are dropped; with none
+        left nothing is queued and None is returned, else the mail's Message-ID. The mail
+        goes out after the transaction commits, like a step's.
+        """
+        addresses = [r for r in recipients if isinstance(r, str) and "@" in r]
+        if not addresses:
+            return None
+        mail = self.mail_templates.outbox_mail(addresses, template, language, context)
+        mail.instance_id = instance_id
+        session.add(mail)
+        return mail.message_id
+
     # -- definitions ----------------------------------------------------------------------------
 
     def deploy(

@@ -104,6 +104,9 @@ class Settings:
     operator_dpo_email: str = field(default_factory=lambda: _env("OPERATOR_DPO_EMAIL", ""))
     # A folder of templates that replace the UI's own of the same name (ui/pages/*.html).
     ui_templates_dir: str = field(default_factory=lambda: _env("UI_TEMPLATES_DIR", ""))
+    # The web UI's address as parties reach it (links in mails); empty: `klageflow run`'s
+    # own address, else http://localhost:8000.
+    base_url: str = field(default_factory=lambda: _env("BASE_URL", ""))
 
     def __post_init__(self) -> None:
         if self.step_seconds <= 0 or self.step_attempts < 1:

@@ -61,7 +61,7 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         settings,
         engine,
         accounts,
-        ComplaintService(engine, accounts, settings.payment_days),
+        ComplaintService(engine, accounts, settings.payment_days, settings.base_url),
         # Parties and organisations of a complaint may see its process instance.
         instance_rules=(complaint_access.instance_rule,),
     )

@@ -121,7 +121,9 @@ def public_track(principal: Principal | None, view: dict[str, Any]) -> dict[str,
             {
                 "name": entry.get("name"),
                 "type": entry.get("type"),
+                "invited_at": entry.get("invited_at"),
                 "confirmed_at": entry.get("confirmed_at"),
+                "declined_at": entry.get("declined_at"),
                 **(
                     {"username": entry.get("username"), "email": entry.get("email")}
                     if me is not None and entry.get("username") == me

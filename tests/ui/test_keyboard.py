@@ -83,9 +83,13 @@ def test_a_complaint_is_filed_from_login_to_receipt_with_the_keyboard_alone(page
     tab_to(page, text="Indsend klagen")
     page.keyboard.press("Enter")
 
-    receipt = page.locator(".alert-success")
+    receipt = page.locator(".alert-success").first
     expect(receipt).to_contain_text("Klagen er indsendt")
     reference = re.search(r"KP-\d{4}-\d{6}", receipt.inner_text()).group(0)
+    expect(page.get_by_role("heading", name="Kvittering for klage", level=1)).to_be_visible()
+    expect(page).to_have_title(f"Kvittering for klage {reference} – Klageflow")
+    tab_to(page, text="Gå til sagen")
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=f"Sag {reference}", level=1)).to_be_visible()
     expect(page).to_have_title(f"Sag {reference} – Klageflow")
     expect(page.locator(".step-indicator li.current")).to_contain_text("Modtaget")

@@ -125,3 +125,37 @@ def test_missing_optional_parties_are_none():
     assert parties.permit_holder is None
     assert parties.board is None
     assert parties.co_complainants == ()
+
+
+def test_invitees_need_a_name_a_real_address_not_their_own_and_each_address_once():
+    from workflows.complaint.parties import invitation_problems
+
+    invitees = [
+        {"name": "Als Naturforening", "email": "post@forening.example"},
+        {"name": "", "email": "navnløs@example.dk"},
+        {"name": "Ole", "email": "ole.example.dk"},
+        {"name": "Karen selv", "email": " Karen@Example.dk "},
+        {"name": "Foreningen igen", "email": "POST@forening.example"},
+    ]
+    assert invitation_problems(invitees, own_email="karen@example.dk") == [
+        ("missing_name", "navnløs@example.dk"),
+        ("bad_email", "Ole"),
+        ("self", "Karen selv"),
+        ("duplicate", "post@forening.example"),
+    ]
+    assert invitation_problems(
+        [{"name": "Ny", "email": "ny@example.dk"}], own_email=None, already=["NY@example.dk"]
+    ) == [("duplicate", "ny@example.dk")]
+
+
+def test_the_permit_holder_is_the_named_account_else_the_account_with_the_address():
+    from workflows.complaint.parties import is_permit_holder
+
+    by_address = {"name": "Gammeldam ApS", "email": "Ansoeger@Example.dk"}
+    assert is_permit_holder(by_address, username="any", email=" ansoeger@example.dk")
+    assert not is_permit_holder(by_address, username="any", email="andet@example.dk")
+    assert not is_permit_holder(by_address, username="any", email=None)
+    named = {**by_address, "username": "gammeldam"}
+    assert is_permit_holder(named, username="gammeldam", email=None)
+    assert not is_permit_holder(named, username="other", email="ansoeger@example.dk")
+    assert not is_permit_holder({}, username="any", email="")

@@ -193,6 +193,8 @@ def _run_demo(
         demo=True, insecure_cookies=True, smtp_host=LOOPBACK, smtp_port=catcher.port,
         smtp_tls="none", smtp_user="", smtp_password="",
     )  # fmt: skip
+    if not settings.base_url:  # links in mails lead to this server
+        settings = run.replace_settings(base_url=_web_report(host, port)["web"])
     services = build_services(settings, run.engine(schema_current=False))
     engine = services.engine
     migrate.upgrade(engine.db)

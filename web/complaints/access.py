@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine import NotFound, PermissionDenied
+from workflows.complaint import parties
 
 from ..accounts import Principal
 from .models import Complaint, Decision
@@ -16,8 +17,15 @@ def is_party(principal: Principal, complaint: Complaint, decision: Decision) -> 
         return True
     if any(c.get("username") == principal.username for c in complaint.co_complainants or []):
         return True
-    holder = decision.permit_holder or {}
-    return principal.role == "permit_holder" and holder.get("username") == principal.username
+    return principal.role == "permit_holder" and parties.is_permit_holder(
+        decision.permit_holder, username=principal.username, email=principal.email
+    )
+
+
+# A complaint not yet filed: a draft, or one waiting for its co-complainants to confirm
+# (the complaint row's status; String(20)).
+AWAITING_CO = "awaiting_co"
+NOT_FILED = ("draft", AWAITING_CO)
 
 
 def can_view(principal: Principal, complaint: Complaint, decision: Decision, data: dict) -> bool:
@@ -25,8 +33,8 @@ def can_view(principal: Principal, complaint: Complaint, decision: Decision, dat
     if principal.role == "admin":
         return True
     if is_party(principal, complaint, decision):
-        return complaint.status != "draft" or principal.role == "complainant"
-    if complaint.status == "draft":
+        return complaint.status not in NOT_FILED or principal.role == "complainant"
+    if complaint.status in NOT_FILED:
         return False
     if principal.role == "authority_caseworker":
         return principal.organisation_id == complaint.authority_id

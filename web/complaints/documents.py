@@ -38,6 +38,18 @@ KINDS_BY_ROLE = {
     "board_caseworker": ("board_decision", "case_document"),
     "admin": ("statement", "case_document", "board_decision", "comment", "attachment"),
 }
+# The permit holder comments while the case is with the board for comments (the hearing):
+# from the authority's forwarding until the board's decision.
+HEARING_STATUSES = ("forwarded", "awaiting_fee", "under_consideration")
+
+
+def may_add(principal: Principal, status: str) -> bool:
+    """Whether the caller may add documents to a case in `status` at all (by role)."""
+    if principal.role == "permit_holder":
+        return status in HEARING_STATUSES
+    return bool(KINDS_BY_ROLE.get(principal.role))
+
+
 KIND_LABELS = {
     "comment": ("Bemærkninger", "Comments"),
     "attachment": ("Bilag fra klager", "Attachment from the complainant"),
@@ -93,7 +105,9 @@ class Documents:
     def add(
         self, principal: Principal, reference: str, kind: str, filename: str, data: bytes
     ) -> dict[str, Any]:
-        self.complaints.track(principal, reference)  # NotFound unless the caller sees it
+        track = self.complaints.track(principal, reference)  # NotFound unless they see it
+        if not may_add(principal, track["status"]):
+            raise PermissionDenied("the permit holder comments while the board hears the case")
         if kind not in KINDS_BY_ROLE.get(principal.role, ()):
             raise PermissionDenied(f"a {principal.role} cannot add a {kind!r} document")
         if not data:

@@ -53,7 +53,9 @@ class Complaint(Base):
     co_complainants: Mapped[list[Any]] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(Text)
     suspensive_effect_requested: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20))  # draft | filed
+    status: Mapped[str] = mapped_column(
+        String(20)
+    )  # draft | awaiting_co (co-complainants asked) | filed
     instance_id: Mapped[str | None] = mapped_column(ForeignKey("process_instance.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,16 +8,20 @@ case stands.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, or_, select, update
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import Conflict, Engine, InvalidData, NotFound, PermissionDenied, clock
 from engine.db import get_by_id
-from workflows.complaint import deadlines, references, standing, status
+from workflows.complaint import deadlines, parties, references, standing, status, timeline
 from workflows.complaint.timeline import SOURCE_KINDS
 
 from .. import case_access
@@ -27,15 +31,35 @@ from . import access
 from .models import Complaint, Decision, ReferenceCounter
 
 PROCESS_KEY = "complaint"
+DEFAULT_BASE_URL = "http://localhost:8000"
+AWAITING_CO = access.AWAITING_CO
+NOT_FILED = access.NOT_FILED
+# How the case page names that status (the process has no case yet, so no status of its own).
+AWAITING_CO_VIEW = {
+    "status": "awaiting_co_complainant",
+    "status_label": "Afventer medklager",
+    "status_label_en": "Awaiting co-complainants",
+    "waiting_for": "co_complainant",
+    "waiting_for_label": "Afventer medklager",
+    "waiting_for_label_en": "Waiting for co-complainants",
+}
 
 
 class ComplaintService:
     """Complaint operations for the API and the web UI; every method checks access."""
 
-    def __init__(self, engine: Engine, accounts: Accounts, payment_days: int | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        accounts: Accounts,
+        payment_days: int | None = None,
+        base_url: str | None = None,
+    ):
         self.engine = engine
         self.db = engine.db
         self.accounts = accounts
+        # KLAGEFLOW_BASE_URL: where mails' links to a case and invitations point.
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         # KLAGEFLOW_PAYMENT_DAYS, or the domain's default when it is not set.
         self.payment_days = deadlines.DEFAULT_PAYMENT_DAYS if payment_days is None else payment_days
 
@@ -116,6 +140,8 @@ class ComplaintService:
                     "the legal basis is not one of the decision's",
                     {"legal_basis": [f"one of {', '.join(decision.legal_bases)}"]},
                 )
+            co = body.get("co_complainants") or []
+            _check_invitees(co, body.get("complainant_email") or principal.email)
             now = clock.now()
             complaint = Complaint(
                 reference=self._next_reference(session),
@@ -164,40 +190,190 @@ class ComplaintService:
             if "complainant_type" in body:
                 complaint.complainant = {**complaint.complainant, "type": body["complainant_type"]}
             if "co_complainants" in body:
+                _check_invitees(body["co_complainants"], complaint.complainant.get("email"))
                 complaint.co_complainants = [_co(c) for c in body["co_complainants"]]
-            else:
+            else:  # a changed letter is confirmed anew, after a new invitation
                 complaint.co_complainants = [
-                    {**c, "confirmed_at": None} for c in complaint.co_complainants
+                    {**c, "confirmed_at": None, "invited_at": None, "token_sha256": None}
+                    for c in complaint.co_complainants
                 ]
             complaint.updated_at = clock.now()
             return self._view(principal, complaint, decision)
 
-    def confirm(self, principal: Principal, reference: str) -> dict[str, Any]:
-        """A co-complainant confirms the draft; it can be filed when all have confirmed."""
+    def confirm(
+        self, principal: Principal, reference: str, token: str | None = None
+    ) -> dict[str, Any]:
+        """A co-complainant confirms the complaint letter.
+
+        With `token` (from the invitation mail) the caller's account becomes that
+        invitee's; without it the caller must be named on the complaint by username. When
+        the complaint waits for its co-complainants and this was the last confirmation,
+        it is filed at once.
+        """
+        if principal.role != "complainant":
+            raise PermissionDenied("only complainants confirm complaints")
         with self.db.write() as session:
-            complaint, decision = self._load(session, principal, reference)
-            if complaint.status != "draft":
+            complaint = _locked(session, reference)
+            if complaint is None:
+                raise NotFound("no such complaint")
+            if complaint.status not in NOT_FILED:
                 raise Conflict(f"complaint {reference} is already filed")
-            mine = [c for c in complaint.co_complainants if c.get("username") == principal.username]
-            if not mine:
-                raise PermissionDenied("you are not a co-complainant of this complaint")
-            now = clock.now().isoformat()
+            if token is not None:
+                mine = _invitee(complaint, token)
+                if principal.username == complaint.complainant_username:
+                    raise InvalidData(
+                        "you cannot confirm your own complaint as a co-complainant",
+                        {"co_complainants": ["self"]},
+                    )
+                taken = [
+                    c for c in parties.active_co_complainants(complaint.co_complainants)
+                    if c.get("username") == principal.username and c.get("id") != mine["id"]
+                ]  # fmt: skip
+                if taken or mine.get("username") not in (None, principal.username):
+                    raise Conflict("this invitation has been accepted by another account")
+            else:
+                decision = session.get(Decision, complaint.decision_id)
+                access.visible(principal, complaint, decision, {})
+                found = [
+                    c for c in parties.active_co_complainants(complaint.co_complainants)
+                    if c.get("username") == principal.username
+                ]  # fmt: skip
+                if not found:
+                    raise PermissionDenied("you are not a co-complainant of this complaint")
+                mine = found[0]
+            now = clock.now()
             complaint.co_complainants = [
-                {**c, "confirmed_at": c.get("confirmed_at") or now}
-                if c.get("username") == principal.username
-                else c
+                {**c, "username": principal.username, "confirmed_at": c.get("confirmed_at")
+                 or now.isoformat()} if c is mine else c
+                for c in complaint.co_complainants
+            ]  # fmt: skip
+            complaint.updated_at = now
+            ready = complaint.status == AWAITING_CO and not _pending(complaint)
+        if ready:
+            self._file(reference, principal.username)
+        return self.track(principal, reference)
+
+    def invitation(self, reference: str, token: str) -> dict[str, Any]:
+        """What an invitation's page shows before the invitee logs in (NotFound if invalid)."""
+        with self.db.read() as session:
+            complaint = session.get(Complaint, reference)
+            if complaint is None:
+                raise NotFound("no such invitation")
+            invitee = _invitee(complaint, token)
+            decision = session.get(Decision, complaint.decision_id)
+            return {
+                "reference": reference,
+                "decision_title": decision.title,
+                "complainant_name": complaint.complainant.get("name"),
+                "name": invitee["name"],
+                "email": invitee.get("email"),
+                "text": complaint.text,
+                "status": complaint.status,
+                "confirmed": bool(invitee.get("confirmed_at")),
+                "username": invitee.get("username"),
+            }
+
+    def decline(self, reference: str, token: str) -> dict[str, Any]:
+        """An invitee declines: they leave the complaint, which goes back to its author as
+        a draft (to file without them or invite someone else), and the author is told."""
+        with self.db.write() as session:
+            complaint = _locked(session, reference)
+            if complaint is None:
+                raise NotFound("no such invitation")
+            if complaint.status not in NOT_FILED:
+                raise Conflict(f"complaint {reference} is already filed")
+            invitee = _invitee(complaint, token)
+            now = clock.now()
+            complaint.co_complainants = [
+                {**c, "declined_at": now.isoformat(), "confirmed_at": None} if c is invitee else c
                 for c in complaint.co_complainants
             ]
-            return self._view(principal, complaint, decision)
+            complaint.status = "draft"
+            complaint.updated_at = now
+            decision = session.get(Decision, complaint.decision_id)
+            self.engine.queue_mail(
+                session,
+                [complaint.complainant.get("email")],
+                "co_complainant_declined",
+                {
+                    "reference": reference,
+                    "name": invitee["name"],
+                    "complainant_name": complaint.complainant.get("name"),
+                    "decision_title": decision.title,
+                    "case_url": self.case_url(reference),
+                },
+            )
+            return {"reference": reference, "name": invitee["name"]}
 
     def submit(self, principal: Principal, reference: str) -> dict[str, Any]:
-        """File the complaint: it becomes available to the authority and its case starts."""
-        with self.db.read() as session:
-            complaint, decision = self._load(session, principal, reference)
+        """File the complaint, or first ask its co-complainants to confirm it.
+
+        With co-complainants who have not confirmed, each is sent an invitation (a mail
+        with a link of their own) and the complaint waits for them: it is filed by itself
+        when the last one confirms.
+        """
+        with self.db.write() as session:
+            complaint = _locked(session, reference)
+            decision = session.get(Decision, complaint.decision_id) if complaint else None
+            access.visible(principal, complaint, decision, {})
             access.owner(principal, complaint)
-            if complaint.status != "draft":
+            if complaint.status not in NOT_FILED:
                 raise Conflict(f"complaint {reference} is already filed")
-            waiting = [c["name"] for c in complaint.co_complainants if not c.get("confirmed_at")]
+            waiting = _pending(complaint)
+            if waiting:
+                self._invite(session, complaint, decision)
+        if not waiting:
+            self._file(reference, principal.username)
+        return self.track(principal, reference)
+
+    def case_url(self, reference: str) -> str:
+        """The absolute address of a case's page (for links in mails)."""
+        return f"{self.base_url}/sager/{reference}"
+
+    def invitation_url(self, reference: str, token: str) -> str:
+        return f"{self.base_url}/sager/{reference}/invitation/{token}"
+
+    def _invite(self, session: Session, complaint: Complaint, decision: Decision) -> None:
+        """Mail an invitation to each co-complainant not yet invited; the complaint waits."""
+        now = clock.now()
+        entries = []
+        for entry in complaint.co_complainants:
+            if entry.get("declined_at") or entry.get("confirmed_at") or entry.get("invited_at"):
+                entries.append(entry)
+                continue
+            token = secrets.token_urlsafe(24)
+            entry = {
+                **entry,
+                "id": entry.get("id") or uuid.uuid4().hex,
+                "invited_at": now.isoformat(),
+                "token_sha256": _digest(token),
+            }
+            self.engine.queue_mail(
+                session,
+                [entry.get("email")],
+                "co_complainant_invitation",
+                {
+                    "reference": complaint.reference,
+                    "name": entry["name"],
+                    "complainant_name": complaint.complainant.get("name"),
+                    "decision_title": decision.title,
+                    "complaint_deadline_text": _when(decision.complaint_deadline),
+                    "invitation_url": self.invitation_url(complaint.reference, token),
+                },
+            )
+            entries.append(entry)
+        complaint.co_complainants = entries
+        complaint.status = AWAITING_CO
+        complaint.updated_at = now
+
+    def _file(self, reference: str, actor: str) -> None:
+        """Start the complaint's case and mail each complainant a receipt, in one step."""
+        with self.db.read() as session:
+            complaint = session.get(Complaint, reference)
+            decision = session.get(Decision, complaint.decision_id)
+            if complaint.status not in NOT_FILED:
+                raise Conflict(f"complaint {reference} is already filed")
+            waiting = [c["name"] for c in _pending(complaint)]
             if waiting:
                 raise Conflict(f"waiting for confirmation from {', '.join(waiting)}")
             authority = session.get(Organisation, complaint.authority_id)
@@ -206,13 +382,26 @@ class ComplaintService:
                 raise Conflict("no board is registered for this legal basis; ask an administrator")
             start = self._start_data(complaint, decision, authority, board)
         expected_updated = complaint.updated_at
+        receipt_to = [complaint.complainant.get("email")] + [
+            c.get("email") for c in parties.active_co_complainants(complaint.co_complainants)
+        ]
+        receipt = {
+            "reference": reference,
+            "decision_title": decision.title,
+            "authority_name": authority.name,
+            "filed_at_text": _when(start["filed_at"]),
+            "forwarding_due_text": _when(
+                deadlines.forwarding_deadline(decision.complaint_deadline), with_time=False
+            ),
+            "case_url": self.case_url(reference),
+        }
 
         def mark_filed(tx: Session, instance_id: str) -> None:
             result = tx.execute(
                 update(Complaint)
                 .where(
                     Complaint.reference == reference,
-                    Complaint.status == "draft",
+                    Complaint.status.in_(NOT_FILED),
                     Complaint.updated_at == expected_updated,
                 )
                 .values(
@@ -224,16 +413,48 @@ class ComplaintService:
             )
             if result.rowcount != 1:
                 raise Conflict(f"complaint {reference} changed while it was being filed; try again")
+            self.engine.queue_mail(
+                tx, parties._unique(a for a in receipt_to if a), "complaint_receipt", receipt,
+                instance_id=instance_id,
+            )  # fmt: skip
 
         start_time = datetime.fromisoformat(start["filed_at"])
         self.engine.start_summary(
             PROCESS_KEY,
             start,
             business_key=reference,
-            actor=principal.username,
+            actor=actor,
             in_transaction=mark_filed,
         )
-        return self.track(principal, reference)
+
+    def receipt(self, principal: Principal, reference: str) -> dict[str, Any]:
+        """The receipt of a filed complaint, for its complainants: reference, when it was
+        filed, and by when the authority should forward it to the board."""
+        view = self.track(principal, reference)
+        with self.db.read() as session:
+            complaint = session.get(Complaint, reference)
+            decision = session.get(Decision, complaint.decision_id)
+            if complaint.filed_at is None:
+                raise NotFound("the complaint is not filed")
+            complainants = [complaint.complainant_username] + [
+                c.get("username") for c in parties.active_co_complainants(complaint.co_complainants)
+            ]
+            if principal.username not in complainants:
+                raise NotFound("no receipt for you here")
+            authority = session.get(Organisation, complaint.authority_id)
+            return {
+                "reference": reference,
+                "decision_title": decision.title,
+                "authority_name": authority.name if authority else complaint.authority_id,
+                "filed_at": complaint.filed_at.isoformat(),
+                "forwarding_due_at": deadlines.to_local_iso(
+                    deadlines.forwarding_deadline(decision.complaint_deadline)
+                ),
+                "co_complainants": [
+                    c["name"] for c in parties.active_co_complainants(complaint.co_complainants)
+                ],
+                "status": view["status"],
+            }
 
     # -- after filing ------------------------------------------------------------------------
 
@@ -254,11 +475,23 @@ class ComplaintService:
                 )
             elif principal.role == "authority_caseworker":
                 query = query.where(
-                    Complaint.authority_id == principal.organisation_id, Complaint.status != "draft"
+                    Complaint.authority_id == principal.organisation_id,
+                    Complaint.status.not_in(NOT_FILED),
                 )
             elif principal.role == "board_caseworker":
                 query = query.where(
-                    Complaint.board_id == principal.organisation_id, Complaint.status != "draft"
+                    Complaint.board_id == principal.organisation_id,
+                    Complaint.status.not_in(NOT_FILED),
+                )
+            elif principal.role == "permit_holder":
+                # The cases about the holder's own decisions (access.is_party has the rule);
+                # narrowed here by the name or address in the decision's JSON.
+                holder = cast(Decision.permit_holder, String)
+                named = [func.lower(holder).like(f'%"{principal.username.lower()}"%')]
+                if principal.email:
+                    named.append(func.lower(holder).like(f"%{principal.email.strip().lower()}%"))
+                query = query.join(Decision, Decision.id == Complaint.decision_id).where(
+                    Complaint.status.not_in(NOT_FILED), or_(*named)
                 )
             elif principal.role != "admin":
                 query = query.where(Complaint.reference.is_(None))
@@ -329,7 +562,7 @@ class ComplaintService:
         with self.db.read() as session:
             complaint, _ = self._load(session, principal, reference)
             access.owner(principal, complaint)
-        if complaint.status == "draft":
+        if complaint.status in NOT_FILED:
             raise Conflict("a draft is not filed; delete it instead of withdrawing it")
         self.engine.send_message(
             complaint.instance_id,
@@ -387,8 +620,9 @@ class ComplaintService:
             "complainant_type": complaint.complainant_type,
             "co_complainants": [
                 {"name": c["name"], "email": c.get("email"), "type": c["type"]}
-                for c in complaint.co_complainants
+                for c in parties.active_co_complainants(complaint.co_complainants)
             ],
+            "case_url": self.case_url(complaint.reference),
             "authority_id": authority.id,
             "authority_name": authority.name,
             "authority_email": authority.notification_email,
@@ -437,6 +671,11 @@ class ComplaintService:
             **data,
         }
         trace = status.track_and_trace(facts, events, now=clock.now())
+        invitations = _invitation_timeline(complaint.co_complainants)
+        if invitations and with_timeline:
+            trace["timeline"] = timeline.sort_entries([*trace["timeline"], *invitations])
+        if complaint.status == AWAITING_CO:
+            trace.update(AWAITING_CO_VIEW)
         view = {
             "reference": complaint.reference,
             "decision": decision.id,
@@ -445,7 +684,10 @@ class ComplaintService:
             "board": complaint.board_id,
             "legal_basis": complaint.legal_basis,
             "complainant_type": complaint.complainant_type,
-            "co_complainants": complaint.co_complainants,
+            "co_complainants": [
+                {k: v for k, v in c.items() if k != "token_sha256"}
+                for c in complaint.co_complainants
+            ],
             "text": complaint.text,
             "suspensive_effect_requested": complaint.suspensive_effect_requested,
             "filed_at": complaint.filed_at.isoformat() if complaint.filed_at else None,
@@ -461,12 +703,81 @@ class ComplaintService:
 
 def _co(entry: dict[str, Any]) -> dict[str, Any]:
     return {
-        "name": entry["name"],
-        "email": entry.get("email"),
-        "type": entry["type"],
+        "id": entry.get("id") or uuid.uuid4().hex,
+        "name": entry["name"].strip(),
+        "email": (entry.get("email") or "").strip() or None,
+        "type": entry.get("type") or "private",
         "username": entry.get("username"),
+        "invited_at": None,
         "confirmed_at": None,
+        "declined_at": None,
+        "token_sha256": None,
     }
+
+
+def _check_invitees(invitees: list[dict[str, Any]], own_email: str | None) -> None:
+    """Refuse co-complainants without a name, with a bad or the complainant's own address,
+    or twice the same address (the UI says the same in the reader's language)."""
+    by_mail = [c for c in invitees if c.get("email") or not c.get("username")]
+    problems = parties.invitation_problems(by_mail, own_email=own_email)
+    if problems:
+        raise InvalidData(
+            "the co-complainants cannot be invited",
+            {"co_complainants": [f"{who}: {problem}" for problem, who in problems]},
+        )
+
+
+def _when(value: str | datetime, with_time: bool = True) -> dict[str, str]:
+    """An instant as mails write it, in Danish and English (8. august 2025 kl. 23.59)."""
+    from ..ui import formats
+
+    if with_time:
+        return {lang: formats.date_time(value, lang) for lang in ("da", "en")}
+    return {lang: formats.long_date(value, lang) for lang in ("da", "en")}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invitee(complaint: Complaint, token: str) -> dict[str, Any]:
+    """The co-complainant entry an invitation token belongs to (NotFound if none still open)."""
+    digest = _digest(token)
+    for entry in complaint.co_complainants or []:
+        recorded = entry.get("token_sha256")
+        if recorded and hmac.compare_digest(recorded, digest) and not entry.get("declined_at"):
+            return entry
+    raise NotFound("no such invitation")
+
+
+def _pending(complaint: Complaint) -> list[dict[str, Any]]:
+    """The co-complainants still part of the complaint who have not confirmed it."""
+    return [
+        c for c in parties.active_co_complainants(complaint.co_complainants)
+        if not c.get("confirmed_at")
+    ]  # fmt: skip
+
+
+def _locked(session: Session, reference: str) -> Complaint | None:
+    """The complaint row, locked for this transaction (PostgreSQL; SQLite writes serialise)."""
+    return session.scalar(
+        select(Complaint).where(Complaint.reference == reference).with_for_update()
+    )
+
+
+def _invitation_timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Timeline entries of a joint complaint: each invitation, confirmation and refusal."""
+    found = []
+    for entry in entries or []:
+        for key, kind in (
+            ("invited_at", "co_complainant_invited"),
+            ("confirmed_at", "co_complainant_confirmed"),
+            ("declined_at", "co_complainant_declined"),
+        ):
+            if entry.get(key):
+                name = entry.get("name") or ""
+                found.append(timeline.entry(entry[key], kind, None, (name, name)))
+    return found
 
 
 def decision_dict(decision: Decision, authority: Organisation | None) -> dict[str, Any]:

@@ -186,12 +186,142 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "co_complainants_label": ("Medklagere (frivilligt)", "Co-complainants (optional)"),
     "co_complainants_hint": (
-        "Brugernavne på dem, der klager sammen med dig, én pr. linje. Klagen indsendes, når "
-        "alle har bekræftet den.",
-        "Usernames of those who complain with you, one per line. The complaint is filed when "
-        "all have confirmed it.",
+        "Navn og e-mailadresse på dem, der klager sammen med dig. De får en mail med et link, "
+        "hvor de bekræfter klagen, og den indsendes, når alle har bekræftet.",
+        "Name and e-mail address of those who complain with you. They get a mail with a link "
+        "where they confirm the complaint, and it is filed when all have confirmed.",
     ),
-    "unknown_user": ("ikke en klager i systemet", "not a complainant here"),
+    "co_name": ("Medklagers navn", "Co-complainant's name"),
+    "co_email": ("Medklagers e-mail", "Co-complainant's e-mail"),
+    "co_problem_missing_name": (
+        "Skriv navnet på medklageren med e-mailadressen {who}.",
+        "Enter the name of the co-complainant with the address {who}.",
+    ),
+    "co_problem_bad_email": (
+        "Skriv en gyldig e-mailadresse til {who}.",
+        "Enter a valid e-mail address for {who}.",
+    ),
+    "co_problem_self": (
+        "Du kan ikke invitere dig selv som medklager ({who}).",
+        "You cannot invite yourself as a co-complainant ({who}).",
+    ),
+    "co_problem_duplicate": (
+        "{who} står der allerede: skriv hver e-mailadresse kun én gang.",
+        "{who} is there already: enter each e-mail address only once.",
+    ),
+    "co_complainants_heading": ("Medklagere", "Co-complainants"),
+    "co_invited": ("inviteret", "invited"),
+    "co_confirmed": ("har bekræftet", "has confirmed"),
+    "co_declined": ("har takket nej", "declined"),
+    "co_waiting": ("afventer svar", "awaiting reply"),
+    "invitations_sent": (
+        "Klagen er sendt til dine medklagere. Den indsendes automatisk, når alle har bekræftet "
+        "den.",
+        "The complaint has been sent to your co-complainants. It is filed by itself when all "
+        "have confirmed it.",
+    ),
+    "awaiting_co_hint": (
+        "Klagen er ikke indsendt endnu. Den indsendes automatisk, når alle medklagere har "
+        "bekræftet den; de har fået en mail med et link.",
+        "The complaint is not filed yet. It is filed by itself when every co-complainant has "
+        "confirmed it; they have been sent a mail with a link.",
+    ),
+    "already_filed": ("Klagen er allerede indsendt.", "The complaint is already filed."),
+    "confirmed_and_filed": (
+        "Du har bekræftet klagen. Alle har nu bekræftet, og klagen er indsendt. Sagsnummer:",
+        "You have confirmed the complaint. Everyone has now confirmed, and it is filed. "
+        "Case reference:",
+    ),
+    "invitation_title": ("Invitation til at klage sammen", "Invitation to complain together"),
+    "invitation_lead": (
+        "{complainant} inviterer dig ({name}) til at stå som medklager på denne klage.",
+        "{complainant} invites you ({name}) to join this complaint as a co-complainant.",
+    ),
+    "invitation_how": (
+        "Læs klagen. Bekræfter du den, står du som medklager, og klagen indsendes, når alle "
+        "har bekræftet. Afslår du, får klageren besked.",
+        "Read the complaint. If you confirm it, you join as a co-complainant, and the "
+        "complaint is filed when all have confirmed. If you decline, the complainant is told.",
+    ),
+    "invitation_confirm_as": ("Bekræft klagen som {name}", "Confirm the complaint as {name}"),
+    "invitation_login": ("Log ind for at bekræfte", "Log in to confirm"),
+    "invitation_decline": ("Afslå invitationen", "Decline the invitation"),
+    "invitation_wrong_role": (
+        "Du er logget ind med en konto, der ikke er en klagers. Log ud, og log ind som klager "
+        "for at bekræfte.",
+        "You are logged in with an account that is not a complainant's. Log out and log in as "
+        "a complainant to confirm.",
+    ),
+    "invitation_account": ("Har du ikke en konto?", "No account?"),
+    "invitation_account_hint": (
+        "Opret en konto som klager. Du bliver logget ind og kan derefter bekræfte klagen.",
+        "Create a complainant account. You are logged in and can then confirm the complaint.",
+    ),
+    "invitation_create_account": ("Opret konto", "Create account"),
+    "invitation_already_confirmed": (
+        "Du har bekræftet klagen.",
+        "You have confirmed the complaint.",
+    ),
+    "invitation_taken": (
+        "Invitationen er allerede taget imod af en anden konto.",
+        "The invitation has already been accepted by another account.",
+    ),
+    "invitation_declined_title": ("Du har afslået invitationen", "You declined the invitation"),
+    "invitation_declined_text": (
+        "Du står ikke som medklager. {name} har fået besked.",
+        "You are not a co-complainant. {name} has been told.",
+    ),
+    "account_created": (
+        "Din konto er oprettet, og du er logget ind.",
+        "Your account is created and you are logged in.",
+    ),
+    "error_required": ("Feltet skal udfyldes.", "This field is required."),
+    "error_password_short": (
+        "Adgangskoden skal have mindst 10 tegn.",
+        "The password needs at least 10 characters.",
+    ),
+    "password_hint": ("Mindst 10 tegn.", "At least 10 characters."),
+    "error_username_taken": (
+        "Brugernavnet er optaget. Vælg et andet.",
+        "The username is taken. Choose another.",
+    ),
+    "error_username_invalid": (
+        "Brugernavnet skal have 1-150 tegn.",
+        "The username needs 1-150 characters.",
+    ),
+    "complainant": ("Klager", "Complainant"),
+    "receipt_title": ("Kvittering for klage", "Receipt for your complaint"),
+    "receipt_lead": (
+        "Din klage er indsendt og modtaget. Du har også fået kvitteringen på mail.",
+        "Your complaint is filed and received. The receipt has been mailed to you too.",
+    ),
+    "receipt_next": ("Hvad sker der nu?", "What happens next?"),
+    "receipt_next_text": (
+        "Klagen er sendt til {authority}, som genvurderer afgørelsen. Fastholder myndigheden "
+        "afgørelsen, sender den klagen videre til nævnet med sin udtalelse, som udgangspunkt "
+        "senest {date}.",
+        "The complaint has gone to {authority}, which reconsiders its decision. If it "
+        "maintains the decision, it forwards the complaint to the board with its statement, "
+        "as a rule by {date}.",
+    ),
+    "receipt_mail": (
+        "Du får besked på mail, når der sker noget i sagen, og kan altid følge den under Mine "
+        "sager.",
+        "You are told by e-mail when something happens in the case, and can always follow it "
+        "under My cases.",
+    ),
+    "receipt_to_case": ("Gå til sagen", "Go to the case"),
+    "receipt_link": ("Se kvitteringen", "See the receipt"),
+    "permit_holder_hint": (
+        "Du er part i sagen, fordi klagen gælder din tilladelse. Du kan følge sagen her og "
+        "sende bemærkninger, når nævnet har sagen i høring.",
+        "You are a party to the case because the complaint concerns your permit. You can "
+        "follow the case here and send comments while the board hears the case.",
+    ),
+    "permit_holder_comments_later": (
+        "Du kan sende bemærkninger, når myndigheden har sendt klagen til nævnet.",
+        "You can send comments once the authority has forwarded the complaint to the board.",
+    ),
     "waiting_confirmation": ("Afventer bekræftelse fra", "Waiting for confirmation from"),
     "confirm": ("Bekræft klagen", "Confirm the complaint"),
     "confirmed": ("Du har bekræftet klagen.", "You have confirmed the complaint."),

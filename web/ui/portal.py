@@ -16,12 +16,12 @@ from flask import (
     url_for,
 )
 
-from engine import InvalidData, KlageflowError, clock
-from workflows.complaint import standing
+from engine import Conflict, InvalidData, KlageflowError, NotFound, clock
+from workflows.complaint import parties, standing
 from workflows.complaint.deadlines import is_filed_in_time, parse_instant
 from workflows.complaint.fees import refund_due
 
-from .. import case_access
+from .. import auth, case_access
 from ..downloads import content_disposition
 from ..inputs import id_or_none, page_number
 from ..redirects import safe_next
@@ -55,7 +55,7 @@ def cases():
     rows = everything[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     groups = {"draft": [], "ongoing": [], "closed": []}
     for row in rows:
-        if row["status"] == "draft":
+        if row["status"] in ("draft", "awaiting_co_complainant"):
             groups["draft"].append(row)
         elif row["status"] in ("closed", "decided", "withdrawn"):
             groups["closed"].append(row)
@@ -75,26 +75,19 @@ def _complaint_form() -> dict[str, Any]:
         "suspensive_effect_requested": form.get("suspensive_effect_requested") == "on",
     }
     errors: dict[str, list[str]] = {}
-    co_complainants = []
-    names = [n.strip() for n in form.get("co_complainants", "").replace(",", "\n").splitlines()]
-    for username in filter(None, names):
-        try:
-            other = services().accounts.by_username(username)
-        except KlageflowError:
-            other = None
-        if (
-            other is None
-            or other.role != "complainant"
-            or other.username == current_user().username
-        ):
-            errors.setdefault("co_complainants", []).append(f"{username}: {t('unknown_user')}")
-            continue
-        co_complainants.append({
-            "name": other.display_name or other.username, "email": other.email,
-            "type": other.complainant_type or "private", "username": other.username,
-        })  # fmt: skip
+    # Co-complainants are invited by name and e-mail address (rows of the form).
+    rows = list(zip(form.getlist("co_name"), form.getlist("co_email"), strict=False))
+    co_complainants = [
+        {"name": name.strip(), "email": address.strip(), "type": "private"}
+        for name, address in rows
+        if name.strip() or address.strip()
+    ]
+    problems = parties.invitation_problems(co_complainants, own_email=current_user().email)
+    if problems:
+        errors["co_complainants"] = [
+            t(f"co_problem_{problem}").format(who=who) for problem, who in problems
+        ]
     body["co_complainants"] = co_complainants
-    body["co_complainants_text"] = form.get("co_complainants", "")
     if body["complainant_type"] not in COMPLAINANT_TYPES:
         errors["complainant_type"] = [t("error_complainant_type")]
     if len(body["text"]) < 10:
@@ -155,9 +148,8 @@ def new_case():
             errors["decision"] = [t("error_decision")]
         if not errors:
             try:
-                fields_ = {k: v for k, v in body.items() if k != "co_complainants_text"}
                 draft = service.create_draft(
-                    current_user(), {**fields_, "decision": values["decision"]}
+                    current_user(), {**body, "decision": values["decision"]}
                 )
             except InvalidData as exc:
                 errors = _form_errors(exc)
@@ -223,11 +215,26 @@ def edit_case(reference: str):
 def _submit(reference: str):
     try:
         track = services().complaints.submit(current_user(), reference)
+    except Conflict as exc:
+        flash(t("already_filed") if "already filed" in exc.message else exc.message, "error")
+        return redirect(url_for("ui.case", reference=reference))
     except KlageflowError as exc:
         flash(error_message(exc.message, exc.status), "error")
         return redirect(url_for("ui.case", reference=reference))
+    if track["status"] == "awaiting_co_complainant":
+        flash(t("invitations_sent"), "success")
+        return redirect(url_for("ui.case", reference=reference))
     flash(f"{t('filed_receipt')} {track['reference']}", "success")
-    return redirect(url_for("ui.case", reference=reference, receipt=1))
+    return redirect(url_for("ui.receipt", reference=reference))
+
+
+@bp.get("/sager/<reference>/kvittering")
+@login_required("complainant")
+def receipt(reference: str):
+    """The receipt of a filed complaint: reference, time of filing, what happens next."""
+    return render_template(
+        "ui/receipt.html", receipt=services().complaints.receipt(current_user(), reference)
+    )
 
 
 @bp.get("/sager/<reference>")
@@ -238,7 +245,7 @@ def case(reference: str):
     active: list[str] = []
     if track.get("instance_id"):
         active = services().engine.show(track["instance_id"]).active_elements
-    from ..complaints.documents import KINDS_BY_ROLE
+    from ..complaints.documents import KINDS_BY_ROLE, may_add
 
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
@@ -247,14 +254,24 @@ def case(reference: str):
         show_diagram=current_user().role not in ("complainant", "permit_holder"),
         authority_name=_organisation_name(track.get("authority")),
         board_name=_organisation_name(track.get("board")),
-        co_pending=[c for c in track.get("co_complainants") or [] if not c.get("confirmed_at")],
+        co_pending=[
+            c for c in parties.active_co_complainants(track.get("co_complainants") or [])
+            if not c.get("confirmed_at")
+        ],
         my_confirmation_pending=any(
             c.get("username") == current_user().username and not c.get("confirmed_at")
-            for c in track.get("co_complainants") or []
+            for c in parties.active_co_complainants(track.get("co_complainants") or [])
         ),
         documents=case_documents().list(current_user(), reference),
-        upload_kinds=KINDS_BY_ROLE.get(current_user().role, ()),
         kept_comment=session.pop(_kept_key(reference), ""),
+        upload_kinds=(
+            KINDS_BY_ROLE.get(current_user().role, ())
+            if may_add(current_user(), track["status"]) else ()
+        ),
+        is_complainant=current_user().username == _owner(track) or any(
+            c.get("username") == current_user().username
+            for c in parties.active_co_complainants(track.get("co_complainants") or [])
+        ),
         demo=services().settings.demo,
     )  # fmt: skip
 
@@ -351,7 +368,7 @@ def citizen_steps(status: str) -> list[Step]:
     A draft has not started (no steps); a withdrawn or closed case ends on the last step
     with a note saying how it ended.
     """
-    if status == "draft":
+    if status in ("draft", "awaiting_co_complainant"):
         return []
     current = next(i for i, (_, statuses) in enumerate(STEPS) if status in statuses)
     note = {"withdrawn": t("step_note_withdrawn"), "closed": t("step_note_closed"),
@@ -442,3 +459,92 @@ def _board_code(track: dict[str, Any]) -> str:
         except KlageflowError:
             pass
     return "PKN"
+
+
+# -- invitations to join a complaint ------------------------------------------------------
+
+
+def _invitation_or_404(reference: str, token: str) -> dict[str, Any]:
+    try:
+        return services().complaints.invitation(reference, token)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/sager/<reference>/invitation/<token>")
+def invitation(reference: str, token: str):
+    """An invitee's page (from the mail's link): read the complaint, then confirm or decline.
+
+    The link is the invitee's key: it holds a random token whose hash the complaint keeps.
+    Confirming needs a complainant's login; someone without one creates it here.
+    """
+    return render_template(
+        "ui/invitation.html", invitation=_invitation_or_404(reference, token), token=token,
+        errors={}, values={},
+    )  # fmt: skip
+
+
+@bp.post("/sager/<reference>/invitation/<token>/bekraeft")
+@login_required("complainant")
+def accept_invitation(reference: str, token: str):
+    _invitation_or_404(reference, token)
+    try:
+        track = services().complaints.confirm(current_user(), reference, token)
+    except InvalidData:
+        flash(t("co_problem_self").format(who=current_user().display_name or ""), "error")
+        return redirect(url_for("ui.invitation", reference=reference, token=token))
+    except Conflict as exc:
+        flash(t("already_filed") if "already filed" in exc.message else t("invitation_taken"),
+              "error")  # fmt: skip
+        return redirect(url_for("ui.invitation", reference=reference, token=token))
+    if track["status"] in ("draft", "awaiting_co_complainant"):
+        flash(t("confirmed"), "success")
+    else:
+        flash(f"{t('confirmed_and_filed')} {reference}", "success")
+    return redirect(url_for("ui.case", reference=reference))
+
+
+@bp.post("/sager/<reference>/invitation/<token>/afslaa")
+def decline_invitation(reference: str, token: str):
+    auth.check_csrf()
+    invitation = _invitation_or_404(reference, token)
+    try:
+        services().complaints.decline(reference, token)
+    except Conflict:
+        flash(t("already_filed"), "error")
+        return redirect(url_for("ui.invitation", reference=reference, token=token))
+    return render_template("ui/invitation_declined.html", invitation=invitation)
+
+
+@bp.post("/sager/<reference>/invitation/<token>/konto")
+def invitation_account(reference: str, token: str):
+    """Create a complainant account from an invitation, log in, and return to it."""
+    auth.check_csrf()
+    invitation = _invitation_or_404(reference, token)
+    form = request.form
+    values = {key: (form.get(key) or "").strip() for key in ("name", "email", "username")}
+    errors: dict[str, list[str]] = {}
+    if not values["name"]:
+        errors["name"] = [t("error_required")]
+    if not values["username"]:
+        errors["username"] = [t("error_required")]
+    if len(form.get("password") or "") < 10:
+        errors["password"] = [t("error_password_short")]
+    if not errors:
+        try:
+            principal = services().accounts.create_user(
+                values["username"], "complainant", password=form.get("password"),
+                email=values["email"] or None, display_name=values["name"],
+                complainant_type="private",
+            )  # fmt: skip
+        except Conflict:
+            errors["username"] = [t("error_username_taken")]
+        except InvalidData:
+            errors["username"] = [t("error_username_invalid")]
+        else:
+            auth.start_session(principal)
+            flash(t("account_created"), "success")
+            return redirect(url_for("ui.invitation", reference=reference, token=token))
+    return render_template(
+        "ui/invitation.html", invitation=invitation, token=token, errors=errors, values=values
+    ), 422

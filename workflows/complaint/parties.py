@@ -7,6 +7,7 @@ decision, and the board (klagenævn) once the case reaches it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, get_args
@@ -200,3 +201,64 @@ def _unique(addresses: Iterable[str]) -> list[str]:
     for address in addresses:
         seen.setdefault(address.strip().lower(), address.strip())
     return list(seen.values())
+
+
+# -- joint complaints: inviting co-complainants --------------------------------------------
+
+_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+InvitationProblem = Literal["missing_name", "bad_email", "self", "duplicate"]
+
+
+def normal_email(address: str | None) -> str:
+    """An e-mail address as compared: trimmed and lower-case ('' for none)."""
+    return (address or "").strip().lower()
+
+
+def invitation_problems(
+    invitees: Iterable[Mapping[str, Any]],
+    *,
+    own_email: str | None,
+    already: Iterable[str] = (),
+) -> list[tuple[InvitationProblem, str]]:
+    """Why invitees ({name, email}) cannot be invited, as (problem, name or address) pairs.
+
+    A co-complainant is invited by name and e-mail address: both are needed, the address
+    must look like one, the complainant cannot invite themself (their own address), and
+    no address may be invited twice (among `invitees` or those `already` invited).
+    """
+    problems: list[tuple[InvitationProblem, str]] = []
+    seen = {normal_email(address) for address in already}
+    for invitee in invitees:
+        name = (invitee.get("name") or "").strip()
+        address = normal_email(invitee.get("email"))
+        if not name:
+            problems.append(("missing_name", address))
+        elif not _ADDRESS.match(address):
+            problems.append(("bad_email", name))
+        elif own_email and address == normal_email(own_email):
+            problems.append(("self", name))
+        elif address in seen:
+            problems.append(("duplicate", address))
+        seen.add(address)
+    return problems
+
+
+def active_co_complainants(entries: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The co-complainants still part of the complaint (those who declined are not)."""
+    return [entry for entry in entries if not entry.get("declined_at")]
+
+
+def is_permit_holder(holder: Mapping[str, Any] | None, *, username: str, email: str | None) -> bool:
+    """Whether an account is the permit holder recorded on a decision.
+
+    The rule: when the decision names the holder's account (`username`), that account and
+    no other; else the account whose e-mail address is the holder's address on the
+    decision (compared trimmed and case-insensitively). Permit holders' accounts are made
+    by an administrator, who sets the address, so nobody can claim a decision by typing
+    an address of their own.
+    """
+    holder = holder or {}
+    if holder.get("username"):
+        return holder["username"] == username
+    recorded = normal_email(holder.get("email"))
+    return bool(recorded) and recorded == normal_email(email)

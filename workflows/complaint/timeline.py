@@ -23,6 +23,9 @@ from .deadlines import parse_instant, to_local_iso
 # Domain event kind -> (Danish, English) label.
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "drafted": ("Kladde oprettet", "Draft created"),
+    "co_complainant_invited": ("Medklager inviteret", "Co-complainant invited"),
+    "co_complainant_declined": ("Medklager har takket nej", "Co-complainant declined"),
+    "co_complainant_confirmed": ("Medklager har bekræftet klagen", "Co-complainant confirmed"),
     "filed": ("Klagen er indsendt", "Complaint filed"),
     "complaint_deadline_expired": ("Klagefristen er udløbet", "The complaint deadline expired"),
     "authority_started": (
