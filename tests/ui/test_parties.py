@@ -119,6 +119,18 @@ def server(tmp_path_factory, inbox):
     stop(processes, [tmp / "server.log"])
 
 
+@pytest.fixture
+def page(browser):
+    """A page that lets axe-core be injected (the app's CSP forbids inline scripts; the CSP
+    itself is tested in test_content_security_policy.py)."""
+    context = browser.new_context(
+        locale="da-DK", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 def log_in(page, server, username: str, password: str = demo.DEMO_PASSWORD) -> None:
     page.goto("about:blank")
     page.context.clear_cookies()
