@@ -274,6 +274,12 @@ def test_the_fee_then_consideration_then_each_way_a_case_ends(page, server, logi
         authority.complete(cases[name], "reconsider", {
             "authority_action": "forward", "statement": "Kommunen fastholder afgørelsen.",
         })  # fmt: skip
+    # The late complaint goes to the board first, which rejects it with its reasons.
+    as_user(page, server, login, "naevn").complete(cases["late"], "assess_lateness", {
+        "lateness_ruling": "reject",
+        "lateness_reasons": "Klagen er indgivet efter klagefristen, og der er ikke oplyst "
+                            "omstændigheder, der kan begrunde fristoverskridelsen.",
+    })  # fmt: skip
     fee = fee_for("private", [], at(T1).date())
     requested = at(T1)
     fee_due = deadlines.payment_deadline(requested.date(), deadlines.DEFAULT_PAYMENT_DAYS)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from email.message import Message
 
 import pytest
@@ -81,7 +82,7 @@ def server(tmp_path_factory, inbox):
     migrate.upgrade(db)
     services = build_services(load_settings(), build_engine(load_settings(), db=db))
     services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
-    demo.seed(services.accounts, services.complaints)
+    demo.seed(services.accounts, services.complaints, today=date(2025, 7, 14))
     db.dispose()
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -7,7 +7,7 @@ the service writes (delivery over SMTP is the browser test's and the scheduler's
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -31,7 +31,7 @@ def system(engine):
     engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
     accounts = Accounts(engine.db)
     complaints = ComplaintService(engine, accounts, base_url=BASE + "/")
-    demo.seed(accounts, complaints)
+    demo.seed(accounts, complaints, today=date(2025, 7, 14))  # the Gammeldam dates
     clock.set(datetime(2025, 8, 4, 8, 0, tzinfo=UTC), frozen=True)
     yield engine, accounts, complaints
     clock.reset()
