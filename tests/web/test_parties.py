@@ -166,9 +166,25 @@ def test_a_permit_holder_account_matches_the_decision_by_address_unless_it_names
     system,
 ):
     _engine, accounts, complaints = system
-    reference = draft(complaints, accounts, [])
-    complaints.submit(accounts.by_username("klager"), reference)
+    # The demo's decisions name the account `ansoeger`: only that account is their holder.
+    named = draft(complaints, accounts, [])
+    complaints.submit(accounts.by_username("klager"), named)
     accounts.create_user("gammeldam2", "permit_holder", email="ANSOEGER@example.dk ")
+    assert complaints.mine(accounts.by_username("gammeldam2")) == []
+    assert [c["reference"] for c in complaints.mine(accounts.by_username("ansoeger"))] == [named]
+    # A decision naming no account: the holder's address finds the account.
+    decision = complaints.register_decision(
+        accounts.by_username("admin"),
+        {"authority": "soenderborg", "title": "Landzonetilladelse til carport, Gammeldam",
+         "legal_bases": ["planloven-35"], "published_at": date(2025, 7, 14),
+         "permit_holder": {"name": "Gammeldam ApS", "email": "ansoeger@example.dk"}},
+    )  # fmt: skip
+    reference = complaints.create_draft(
+        accounts.by_username("klager"),
+        {"decision": decision["id"], "legal_basis": "planloven-35",
+         "complainant_type": "private", "text": "Carporten skæmmer landskabet."},
+    )["reference"]  # fmt: skip
+    complaints.submit(accounts.by_username("klager"), reference)
     assert [c["reference"] for c in complaints.mine(accounts.by_username("gammeldam2"))] == [
         reference
     ]
