@@ -136,11 +136,14 @@ def _deploy(key: str, files: dict[str, str]):
 
 
 def _sent(filename: str) -> tuple[dict, tuple[dict, int] | None]:
-    """The JSON object the editor sent ({} if none), or the refusal naming `filename`."""
+    """The JSON object the editor sent ({} if none), or the refusal (422) naming `filename`.
+
+    The editor lists every refusal the same way, so a body it cannot read (nested too
+    deeply, a number too long) is answered like a form that fails the checks.
+    """
     try:
         body = load_json(request.get_data(cache=True) or b"{}")
-    except BadRequest as exc:
-        return {}, ({"problems": [{"reason": exc.description, "file": filename}]}, 400)
-    except InvalidData as exc:
-        return {}, ({"problems": [{"reason": exc.message, "file": filename}]}, 422)
+    except (BadRequest, InvalidData) as exc:
+        reason = exc.description if isinstance(exc, BadRequest) else exc.message
+        return {}, ({"problems": [{"reason": reason, "file": filename}]}, 422)
     return (body if isinstance(body, dict) else {}), None
