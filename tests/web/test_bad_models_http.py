@@ -83,6 +83,6 @@ def test_the_form_editor_refuses_what_is_not_a_form_with_a_4xx(app, client):
         response = post_form(client, csrf, '{"schema": ' + NOT_FORMS[case] + "}")
         assert response.status_code == 422, (case, response.get_data(as_text=True)[:300])
         assert [p["file"] for p in response.json["problems"]] == ["review.form"], case
-    # A request body nested deeper than any form: refused as it is read, not a server error.
-    assert post_form(client, csrf, '{"schema": ' + DEEP_GROUPS + "}").status_code == 400
-    assert post_form(client, csrf, "[" * 100_000).status_code == 400
+    # JSON too deep to read or to write back: refused, not a server error.
+    assert post_form(client, csrf, '{"schema": ' + DEEP_GROUPS + "}").status_code == 422
+    assert post_form(client, csrf, "[" * 100_000).status_code == 422
