@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .models import ProcessInstance, StepAttempt
@@ -44,19 +46,35 @@ def begin_attempt(
     session: Session, instance_id: str, *, budget_seconds: float, max_attempts: int
 ) -> Begun:
     """Count a step on `instance_id` in the caller's write transaction (commit it before the
-    step runs). A row whose lease ran out with `max_attempts` attempts means poisoned."""
+    step runs). A row whose lease ran out with `max_attempts` attempts means poisoned.
+
+    The count is one upsert, so a step that ends (deleting the row) while another begins
+    on the same instance never makes the count fail.
+    """
     now = wall_now()
-    row = session.get(StepAttempt, instance_id)
-    if row is not None and row.lease_until <= now and row.attempts >= max_attempts:
-        return Begun(row.attempts, poisoned=True)
-    if row is None:
-        row = StepAttempt(instance_id=instance_id, attempts=0)
-        session.add(row)
-    row.attempts += 1
-    row.started_at = now
-    row.lease_until = now + timedelta(seconds=budget_seconds + LEASE_MARGIN_SECONDS)
-    row.claimed_by = OWNER
-    return Begun(row.attempts, poisoned=False)
+    previous = session.execute(
+        select(StepAttempt.attempts, StepAttempt.lease_until).where(
+            StepAttempt.instance_id == instance_id
+        )
+    ).first()
+    if previous is not None and previous.lease_until <= now and previous.attempts >= max_attempts:
+        return Begun(previous.attempts, poisoned=True)
+    lease = {
+        "started_at": now,
+        "lease_until": now + timedelta(seconds=budget_seconds + LEASE_MARGIN_SECONDS),
+        "claimed_by": OWNER,
+    }
+    dialect = session.get_bind().dialect.name
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(StepAttempt)
+    statement = (
+        upsert.values(instance_id=instance_id, attempts=1, **lease)
+        .on_conflict_do_update(
+            index_elements=[StepAttempt.instance_id],
+            set_={"attempts": StepAttempt.attempts + 1, **lease},
+        )
+        .returning(StepAttempt.attempts)
+    )
+    return Begun(session.execute(statement).scalar_one(), poisoned=False)
 
 
 def end_attempt(session: Session, instance_id: str) -> None:

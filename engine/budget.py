@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import resource
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,34 +39,57 @@ class BudgetExceeded(BaseException):
 
 
 class _Watch:
-    """The deadline of one budgeted block: fires into its thread until it is disarmed."""
+    """The deadline of one budgeted block in one thread."""
 
-    def __init__(self, thread_id: int, seconds: float):
+    def __init__(self, thread_id: int, deadline: float):
         self.thread_id = thread_id
-        self.seconds = seconds
-        self.lock = threading.Lock()
-        self.armed = True
+        self.deadline = deadline
         self.fired = False
-        self.done = threading.Event()
 
-    def run(self) -> None:
-        wait = self.seconds
-        while not self.done.wait(wait):
-            with self.lock:
-                if not self.armed:
-                    return
-                _set_async_exc(self.thread_id, ctypes.py_object(BudgetExceeded))
-                self.fired = True
-            wait = REPEAT_SECONDS
 
-    def disarm(self) -> None:
-        with self.lock:
-            self.armed = False
-            fired = self.fired
-        self.done.set()
+class _Watchdog:
+    """One thread per process that raises into every budgeted block past its deadline
+    (again every REPEAT_SECONDS until the block ends), so a step costs no thread of its own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._watches: set[_Watch] = set()
+        self._owner_pid = 0  # the process whose thread runs `_run` (a fork has none)
+
+    def arm(self, seconds: float) -> _Watch:
+        watch = _Watch(threading.get_ident(), time.monotonic() + seconds)
+        with self._lock:
+            if self._owner_pid != os.getpid():
+                self._owner_pid = os.getpid()
+                threading.Thread(
+                    target=self._run, name="klageflow-step-budget", daemon=True
+                ).start()
+            self._watches.add(watch)
+            self._lock.notify()
+        return watch
+
+    def disarm(self, watch: _Watch) -> None:
+        with self._lock:
+            self._watches.discard(watch)
+            fired = watch.fired
         if fired:
             # A raise still pending (not yet delivered) must not surface after the block.
-            _set_async_exc(self.thread_id, ctypes.py_object())
+            _set_async_exc(watch.thread_id, ctypes.py_object())
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                for watch in self._watches:
+                    if watch.deadline <= now:
+                        _set_async_exc(watch.thread_id, ctypes.py_object(BudgetExceeded))
+                        watch.fired = True
+                        watch.deadline = now + REPEAT_SECONDS
+                upcoming = min((watch.deadline for watch in self._watches), default=None)
+                self._lock.wait(None if upcoming is None else upcoming - now)
+
+
+_watchdog = _Watchdog()
 
 
 @contextmanager
@@ -74,13 +99,11 @@ def step_budget(seconds: float) -> Iterator[None]:
     if seconds <= 0:
         yield
         return
-    watch = _Watch(threading.get_ident(), seconds)
-    watchdog = threading.Thread(target=watch.run, name="klageflow-step-budget", daemon=True)
-    watchdog.start()
+    watch = _watchdog.arm(seconds)
     try:
         yield
     finally:
-        watch.disarm()
+        _watchdog.disarm(watch)
 
 
 def limit_memory(megabytes: int) -> bool:

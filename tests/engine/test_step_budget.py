@@ -111,13 +111,13 @@ def test_a_script_building_a_huge_value_becomes_an_incident_at_once(
 
     assert incident.element_id == "work"
     assert "at most" in incident.message and bound in incident.message
-    assert took < 0.5
+    assert took < STEP_SECONDS, "refused before it computed, not stopped by the budget"
 
 
 def test_other_writers_go_on_while_a_step_runs_its_whole_budget(engine, db, frozen_now):
     endless = waiting(engine, "loop")
     clock.advance(timedelta(minutes=6))
-    patient = build_engine(dataclasses.replace(load_settings(), step_seconds=3.0), db=db)
+    patient = build_engine(dataclasses.replace(load_settings(), step_seconds=5.0), db=db)
     outcome: list[BaseException] = []
 
     def run_the_endless_step() -> None:
@@ -126,21 +126,20 @@ def test_other_writers_go_on_while_a_step_runs_its_whole_budget(engine, db, froz
     step = threading.Thread(target=run_the_endless_step)
     step.start()
     time.sleep(0.2)  # the step is computing now
-    writes = []
+    writes = []  # seconds each write took, for those done while the step ran
     while step.is_alive():
         started = time.monotonic()
         other = waiting(engine, "none")
-        task_free = engine.show(other)
-        writes.append(time.monotonic() - started)
-        assert task_free.status == "running"
-        time.sleep(0.05)
+        if step.is_alive():
+            writes.append(time.monotonic() - started)
+        assert engine.show(other).status == "running"
     step.join()
 
     assert isinstance(outcome[0], IncidentRaised)
     # The step's thread holds the interpreter most of the time, so each write is slower
-    # than alone; none waits for the step's end (three seconds).
-    assert len(writes) >= 4, "writes went on during the step"
-    assert max(writes) < 1.5, f"a write waited {max(writes):.2f} s for the step"
+    # than alone; none waits for the step's end (five seconds).
+    assert len(writes) >= 2, "writes went on during the step"
+    assert max(writes) < 2.5, f"a write waited {max(writes):.2f} s for the step"
 
 
 def test_the_sandbox_refuses_handlers_that_could_swallow_the_budget_at_deploy(engine):
