@@ -158,27 +158,26 @@ def store(
     A key's content is its BPMN file, the BPMN files of the processes it calls and the
     forms and decision tables these name (`key_fingerprint`), so deploying one process of
     a bundle leaves the others at their version. With `shipped` the files come with the
-    installation (`klageflow run`): a key is compared with the version last deployed by
-    `deployed_by`, not with the latest, so a version a designer deployed since stays the
-    latest until the shipped files themselves change.
+    installation (`klageflow run`): a key is also compared with the version last deployed
+    by `deployed_by`, so a version a designer deployed since stays the latest until the
+    shipped files themselves change.
     """
     content_hash = bundle_hash(texts)
     results = []
     for key, definition in sorted(parsed.items()):
-        query = select(ProcessDefinition).where(ProcessDefinition.key == key)
-        if shipped:
-            query = query.where(ProcessDefinition.deployed_by == deployed_by)
-        previous = session.scalars(
-            query.order_by(ProcessDefinition.version.desc()).limit(1)
-        ).first()
-        processes = {key, *definition.subprocess_specs}
-        if previous is not None and key_fingerprint(previous.files, processes) == key_fingerprint(
-            texts, processes
-        ):
-            if shipped:
-                previous = _latest(session, key)
-            results.append(DeployResult(key, previous.version, previous.id, created=False))
-            continue
+        latest = _latest(session, key)
+        if latest is not None:
+            compared: list[ProcessDefinition | None] = [latest]
+            if shipped and latest.deployed_by != deployed_by:
+                compared.append(_latest(session, key, deployed_by=deployed_by))
+            processes = {key, *definition.subprocess_specs}
+            fingerprint = key_fingerprint(texts, processes)
+            if any(
+                row is not None and key_fingerprint(row.files, processes) == fingerprint
+                for row in compared
+            ):
+                results.append(DeployResult(key, latest.version, latest.id, created=False))
+                continue
         version = (
             session.scalar(
                 select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)
@@ -200,13 +199,14 @@ def store(
     return results
 
 
-def _latest(session: Session, key: str) -> ProcessDefinition:
-    return session.scalars(
-        select(ProcessDefinition)
-        .where(ProcessDefinition.key == key)
-        .order_by(ProcessDefinition.version.desc())
-        .limit(1)
-    ).one()
+def _latest(
+    session: Session, key: str, *, deployed_by: str | None = None
+) -> ProcessDefinition | None:
+    """The newest version of `key` (deployed by `deployed_by`, when given)."""
+    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    if deployed_by is not None:
+        query = query.where(ProcessDefinition.deployed_by == deployed_by)
+    return session.scalars(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
 
 
 def key_fingerprint(texts: Mapping[str, str], processes: Collection[str]) -> str:

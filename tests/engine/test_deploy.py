@@ -93,6 +93,12 @@ def test_shipped_files_never_replace_a_version_a_designer_deployed_since(engine)
     assert (upgrade.version, upgrade.created) == (3, True)
 
 
+def test_shipped_files_already_deployed_by_someone_else_are_a_no_op(engine):
+    engine.deploy(bundle(), deployed_by="designer")
+    [shipped] = engine.deploy(bundle(), deployed_by="demo", shipped=True)
+    assert (shipped.version, shipped.created) == (1, False)
+
+
 def test_the_same_files_deployed_by_hand_after_a_designer_change_are_a_new_version(engine):
     engine.deploy(bundle(), deployed_by="demo")
     engine.deploy(bundle(BPMN.replace('"P30D"', '"P21D"')), deployed_by="designer")
