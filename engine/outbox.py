@@ -202,9 +202,14 @@ class Outbox:
             row = get_by_id(session, OutboxMail, mail_id)
             if row is None:
                 raise NotFound(f"mail {mail_id} does not exist")
+            if row.status == "pending" and row.last_error is None:
+                raise Conflict(
+                    f"mail {mail_id} is pending and not tried yet; "
+                    "only failed and retrying mails are retried"
+                )
             if row.status not in ("failed", "pending"):
                 raise Conflict(
-                    f"mail {mail_id} is {row.status}; only failed and waiting mails are retried"
+                    f"mail {mail_id} is {row.status}; only failed and retrying mails are retried"
                 )
             row.status, row.attempts, row.next_attempt_at = "pending", 0, clock.now()
             return mail_dict(row)

@@ -8,7 +8,7 @@ case stands.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, cast, or_, select, update
@@ -23,7 +23,7 @@ from workflows.complaint.timeline import SOURCE_KINDS
 from .. import case_access
 from ..accounts import Accounts, Principal
 from ..models import Organisation
-from . import access
+from . import access, decisions
 from .models import Complaint, Decision, ReferenceCounter
 
 PROCESS_KEY = "complaint"
@@ -49,15 +49,9 @@ class ComplaintService:
         authority = self.accounts.organisation(authority_id)
         if authority.kind != "authority":
             raise InvalidData("not an authority", {"authority": [f"{authority_id} is a board"]})
-        unknown = [code for code in body["legal_bases"] if code not in standing.LEGAL_BASES]
-        if unknown:
-            raise InvalidData(
-                "unknown legal basis", {"legal_bases": [f"unknown code(s): {', '.join(unknown)}"]}
-            )
-        published = body.get("published_at") is not None
-        day: date = body["published_at"] if published else body["notified_at"]
-        via = "digital" if published else body["notified_by"]
-        deadline = deadlines.complaint_deadline(day, via=via, published=published)
+        decisions.check(body)
+        day, via, published = decisions.notice(body)
+        deadline = decisions.deadline_of(body)
         with self.db.write() as session:
             decision = Decision(
                 authority_id=authority_id,
@@ -68,6 +62,8 @@ class ComplaintService:
                 notified_by=via,
                 complaint_deadline=deadline,
                 permit_holder=body.get("permit_holder") or {},
+                decision_type=body.get("decision_type"),
+                addressee=body.get("addressee"),
                 created_by=principal.username,
                 created_at=clock.now(),
             )
@@ -472,5 +468,7 @@ def decision_dict(decision: Decision, authority: Organisation | None) -> dict[st
             deadlines.COPENHAGEN
         ).isoformat(),
         "permit_holder": decision.permit_holder,
+        "decision_type": decision.decision_type,
+        "addressee": decision.addressee or {},
         "created_at": decision.created_at.isoformat(),
     }
