@@ -43,6 +43,10 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     expect(page.get_by_role("heading", name="Opgaver")).to_be_visible()
     screenshot(page, "03-task-list")
     page.get_by_role("link", name=re.compile("Genvurdér afgørelsen")).first.click()
+    page.get_by_role("button", name="Udfør").click()  # not claimed yet: the page says so
+    expect(page.locator(".error-summary")).to_contain_text("Tag opgaven først")
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
+    expect(page.locator(".flash.success")).to_have_text("Opgaven er din.")
     page.get_by_label("Slags dokument").select_option("case_document")
     page.get_by_label(re.compile("^Fil")).set_input_files(
         files=[{"name": "ansoegning.pdf", "mimeType": "application/pdf",
@@ -90,12 +94,14 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
         page.wait_for_timeout(200)
         page.reload()
     link.first.click()
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
     page.get_by_label("Klageren er klageberettiget").check()
     page.get_by_label("Klagen hører under nævnets kompetence").check()
     page.get_by_role("button", name="Udfør").click()
     server.set_clock("2025-11-20T14:00:00+01:00")
     page.goto(server.url("/opgaver"))
     page.get_by_role("link", name="Træf afgørelse").first.click()
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
     page.get_by_label("Afgørelse", exact=True).select_option("aendring")
     page.get_by_label("Resumé af afgørelsen til parterne").fill("Tilladelsen ændres til et afslag.")
     screenshot(page, "06-board-decision")

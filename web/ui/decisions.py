@@ -45,7 +45,8 @@ def new_decision():
     errors: dict[str, list[str]] = {}
     preview = None
     if request.method == "POST":
-        body, values, errors = _decision_form(document_required=True)
+        previewing = request.form.get("action") == "preview"
+        body, values, errors = _decision_form(document_required=not previewing)
         if not errors and request.form.get("action") == "preview":
             preview = deadline_of(body).isoformat()
         elif not errors:
