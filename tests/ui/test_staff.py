@@ -232,7 +232,7 @@ def test_the_authority_registers_a_decision_and_a_complaint_against_it_reaches_t
         page.reload()
     page.locator(f"tr:has-text('{reference}')").get_by_role("link", name="Visitér klagen").click()
     case_file = page.locator(".case-file")
-    parties = case_file.locator("table.parties")
+    parties = case_file.locator("ul.parties")
     for text in ("Klager", "Karen Klager", "klager@example.dk", "Tilladelsens indehaver",
                  "Jens Jensen", "jens@example.dk", "Myndighed", "Sønderborg Kommune",
                  "plan@soenderborg.example"):  # fmt: skip
