@@ -54,6 +54,9 @@ def new_decision():
                 saved = decision_register().register(current_user(), body, _upload())
             except InvalidData as exc:
                 errors = _danish(exc)
+            except KlageflowError as exc:  # a caseworker attached to no authority
+                flash(exc.message, "error")
+                return redirect(url_for("ui.decisions"))
             else:
                 flash(t("decision_registered"), "success")
                 return redirect(url_for("ui.decision", decision_id=saved["id"]))
