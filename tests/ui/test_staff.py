@@ -66,7 +66,7 @@ class DemoSystem(Server):
                 [sys.executable, "-m", "web.cli", "run", "--port", str(self.port)],
                 cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy machine starts slowly
         while True:
             try:
                 urllib.request.urlopen(self.url("/login"), timeout=5).read()
@@ -90,6 +90,12 @@ def system(tmp_path_factory):
     demo_system.start()
     yield demo_system
     demo_system.stop()
+
+
+@pytest.fixture(autouse=True)
+def _patient(page):
+    """Full-page screenshots of long pages wait for a busy machine longer than clicks do."""
+    page.set_default_timeout(45_000)
 
 
 class Inbox:
