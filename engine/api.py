@@ -125,16 +125,24 @@ class Engine:
     # -- definitions ----------------------------------------------------------------------------
 
     def deploy(
-        self, files: dict[str, bytes | str], *, deployed_by: str | None = None
+        self,
+        files: dict[str, bytes | str],
+        *,
+        deployed_by: str | None = None,
+        shipped: bool = False,
     ) -> list[DeployResult]:
-        """Deploy a bundle of BPMN/DMN/form files; identical content is a no-op.
+        """Deploy a bundle of BPMN/DMN/form files: a new version of each changed process.
 
-        Raises DeploymentError with every problem found; nothing is stored then.
+        A process whose own files are unchanged keeps its version (a no-op). `shipped`
+        files come with the installation and are compared with the version `deployed_by`
+        deployed last, so they never replace a version deployed since by someone else
+        unless they changed themselves. Raises DeploymentError with every problem found;
+        nothing is stored then.
         """
         raw = _raw_files(files)
         texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers, self.runtime.services)
         with self.db.write() as session:
-            results = _deploy.store(session, texts, parsed, deployed_by)
+            results = _deploy.store(session, texts, parsed, deployed_by, shipped=shipped)
         content_hash = _deploy.bundle_hash(texts)
         for key, definition in parsed.items():
             self.runtime.specs.put(content_hash, key, definition)
@@ -150,10 +158,12 @@ class Engine:
         return sorted(parsed)
 
     def deploy_paths(
-        self, paths: Iterable[str | Path], *, deployed_by: str | None = None
+        self, paths: Iterable[str | Path], *, deployed_by: str | None = None, shipped: bool = False
     ) -> list[DeployResult]:
         """Deploy files from disk (see `deploy`)."""
-        return self.deploy({str(p): Path(p).read_bytes() for p in paths}, deployed_by=deployed_by)
+        return self.deploy(
+            {str(p): Path(p).read_bytes() for p in paths}, deployed_by=deployed_by, shipped=shipped
+        )
 
     def definitions(self) -> list[DefinitionInfo]:
         """The latest version of each process key, with version and running-instance counts."""
@@ -475,13 +485,23 @@ class Engine:
                 self.advance(incident.instance_id, actor=actor)
         return self.show(incident.instance_id)
 
-    def incidents(self, *, open_only: bool = True, limit: int = 100) -> list[IncidentInfo]:
+    def incidents(
+        self, *, open_only: bool = True, limit: int = 100, offset: int = 0
+    ) -> list[IncidentInfo]:
         """Incidents, newest first (open ones only unless told otherwise)."""
         with self.db.read() as session:
-            query = select(Incident).order_by(Incident.id.desc()).limit(limit)
+            query = select(Incident).order_by(Incident.id.desc()).limit(limit).offset(offset)
             if open_only:
                 query = query.where(Incident.resolved_at.is_(None))
             return [IncidentInfo.from_row(row) for row in session.scalars(query)]
+
+    def count_incidents(self, *, open_only: bool = True) -> int:
+        """How many incidents there are (open ones only unless told otherwise)."""
+        with self.db.read() as session:
+            query = select(func.count()).select_from(Incident)
+            if open_only:
+                query = query.where(Incident.resolved_at.is_(None))
+            return session.scalar(query) or 0
 
     def show(self, instance_id: str) -> InstanceView:
         """Status, active and completed elements, data, open tasks, incidents and history."""

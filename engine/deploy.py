@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -149,20 +150,34 @@ def store(
     texts: dict[str, str],
     parsed: dict[str, ParsedDefinition],
     deployed_by: str | None,
+    *,
+    shipped: bool = False,
 ) -> list[DeployResult]:
-    """Store a checked bundle: a new version per key whose content changed, else a no-op."""
+    """Store a checked bundle: a new version of each key whose own content changed.
+
+    A key's content is its BPMN file, the BPMN files of the processes it calls and the
+    forms and decision tables these name (`key_fingerprint`), so deploying one process of
+    a bundle leaves the others at their version. With `shipped` the files come with the
+    installation (`klageflow run`): a key is also compared with the version last deployed
+    by `deployed_by`, so a version a designer deployed since stays the latest until the
+    shipped files themselves change.
+    """
     content_hash = bundle_hash(texts)
     results = []
     for key, definition in sorted(parsed.items()):
-        latest = session.scalars(
-            select(ProcessDefinition)
-            .where(ProcessDefinition.key == key)
-            .order_by(ProcessDefinition.version.desc())
-            .limit(1)
-        ).first()
-        if latest is not None and latest.content_hash == content_hash:
-            results.append(DeployResult(key, latest.version, latest.id, created=False))
-            continue
+        latest = _latest(session, key)
+        if latest is not None:
+            compared: list[ProcessDefinition | None] = [latest]
+            if shipped and latest.deployed_by != deployed_by:
+                compared.append(_latest(session, key, deployed_by=deployed_by))
+            processes = {key, *definition.subprocess_specs}
+            fingerprint = key_fingerprint(texts, processes)
+            if any(
+                row is not None and key_fingerprint(row.files, processes) == fingerprint
+                for row in compared
+            ):
+                results.append(DeployResult(key, latest.version, latest.id, created=False))
+                continue
         version = (
             session.scalar(
                 select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)
@@ -182,6 +197,48 @@ def store(
         session.flush()
         results.append(DeployResult(key, version, row.id, created=True))
     return results
+
+
+def _latest(
+    session: Session, key: str, *, deployed_by: str | None = None
+) -> ProcessDefinition | None:
+    """The newest version of `key` (deployed by `deployed_by`, when given)."""
+    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    if deployed_by is not None:
+        query = query.where(ProcessDefinition.deployed_by == deployed_by)
+    return session.scalars(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
+
+
+def key_fingerprint(texts: Mapping[str, str], processes: Collection[str]) -> str:
+    """A hash of the files a process runs on (`processes`: it and what it calls).
+
+    Counted: the BPMN files defining any of `processes` (the key and what it calls), and
+    the forms and DMN files those BPMN files name (a form by file name, a DMN file by the
+    id of a decision in it). Unrelated files of the bundle do not change the fingerprint.
+    """
+    bpmn = {
+        name: text
+        for name, text in texts.items()
+        if is_bpmn_file(name) and any(_defines_process(text, key) for key in processes)
+    }
+    named = "\n".join(bpmn.values())
+    used = dict(bpmn)
+    for name, text in texts.items():
+        form_named = name.endswith((".form", ".json")) and f'"{name}"' in named
+        decision_named = name.endswith(".dmn") and any(
+            f">{decision}<" in named or f'"{decision}"' in named
+            for decision in _DECISION_ID.findall(text)
+        )
+        if form_named or decision_named:
+            used[name] = text
+    return bundle_hash(used)
+
+
+_DECISION_ID = re.compile(r"<(?:\w+:)?decision\b[^>]*\bid=\"([^\"]+)\"")
+
+
+def _defines_process(text: str, key: str) -> bool:
+    return re.search(rf"<(?:\w+:)?process\b[^>]*\bid=\"{re.escape(key)}\"", text) is not None
 
 
 def helper_problems(texts: Mapping[str, str], helpers: Mapping[str, Any]) -> list[DeployProblem]:

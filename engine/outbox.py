@@ -3,7 +3,8 @@
 Delivery claims due rows (PostgreSQL: FOR UPDATE SKIP LOCKED), marks them `sending` with
 a lease, sends with aiosmtplib and marks them `sent`. A server that is down or answers
 4xx is retried with exponential backoff; a 5xx refusal of the recipients or the attempt
-limit marks the mail `failed` with the error, for an operator to see and retry. A crash
+limit marks the mail `failed` with the error, for an operator to see and retry (or
+cancel: `cancelled` mails are never sent). A crash
 between send and mark leaves the row `sending`: when its lease runs out it is sent again
 with the same Message-ID, so the duplicate is recognisable.
 """
@@ -21,7 +22,7 @@ from enum import Enum
 from typing import Any, Literal
 
 import aiosmtplib
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 
 from . import clock
 from .config import Settings
@@ -177,24 +178,67 @@ class Outbox:
                 .limit(1)
             )
 
-    def mails(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """Outbox rows, newest first, optionally of one status (failed ones for operators)."""
+    def mails(
+        self, *, status: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Outbox rows, newest first, optionally of one status or view (see `VIEWS`)."""
         with self.db.read() as session:
-            query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)
+            query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit).offset(offset)
             if status:
-                query = query.where(OutboxMail.status == status)
+                query = query.where(_status_filter(status))
             return [mail_dict(row) for row in session.scalars(query)]
 
+    def count(self, status: str | None = None) -> int:
+        """How many outbox rows there are (of one status or view, see `VIEWS`)."""
+        with self.db.read() as session:
+            query = select(func.count()).select_from(OutboxMail)
+            if status:
+                query = query.where(_status_filter(status))
+            return session.scalar(query) or 0
+
     def retry(self, mail_id: int) -> dict[str, Any]:
-        """Queue a failed mail again (same Message-ID), with a fresh count of attempts."""
+        """Send a failed or retrying mail again now (same Message-ID), attempts counted afresh."""
         with self.db.write() as session:
             row = get_by_id(session, OutboxMail, mail_id)
             if row is None:
                 raise NotFound(f"mail {mail_id} does not exist")
-            if row.status != "failed":
-                raise Conflict(f"mail {mail_id} is {row.status}; only failed mails are retried")
+            if row.status == "pending" and row.last_error is None:
+                raise Conflict(
+                    f"mail {mail_id} is pending and not tried yet; "
+                    "only failed and retrying mails are retried"
+                )
+            if row.status not in ("failed", "pending"):
+                raise Conflict(
+                    f"mail {mail_id} is {row.status}; only failed and retrying mails are retried"
+                )
             row.status, row.attempts, row.next_attempt_at = "pending", 0, clock.now()
             return mail_dict(row)
+
+    def cancel(self, mail_id: int) -> dict[str, Any]:
+        """Never send a mail that has not been sent (pending, retrying or failed)."""
+        with self.db.write() as session:
+            row = get_by_id(session, OutboxMail, mail_id)
+            if row is None:
+                raise NotFound(f"mail {mail_id} does not exist")
+            if row.status not in ("failed", "pending"):
+                raise Conflict(
+                    f"mail {mail_id} is {row.status}; only failed and waiting mails are cancelled"
+                )
+            row.status, row.next_attempt_at = "cancelled", None
+            return mail_dict(row)
+
+
+# The operator's views of the outbox: a status, or `waiting` (never tried yet) and
+# `retrying` (tried, failed for now, and to be tried again at `next_attempt_at`).
+VIEWS = ("waiting", "retrying", "sending", "failed", "cancelled", "sent")
+
+
+def _status_filter(view: str):
+    if view == "waiting":
+        return and_(OutboxMail.status == "pending", OutboxMail.last_error.is_(None))
+    if view == "retrying":
+        return and_(OutboxMail.status == "pending", OutboxMail.last_error.is_not(None))
+    return OutboxMail.status == view
 
 
 def mail_dict(row: OutboxMail) -> dict[str, Any]:

@@ -52,7 +52,8 @@ def test_mails_lists_the_outbox_and_retry_mail_queues_a_failed_one_again(cli, da
     assert lines[0].endswith(first["subject"])
     assert cli("mails", "--failed").out == "(none)\n"
     assert cli("retry-mail", first["id"], status=1).err == (
-        f"error: mail {first['id']} is pending; only failed mails are retried\n"
+        f"error: mail {first['id']} is pending and not tried yet; "
+        "only failed and retrying mails are retried\n"
     )
 
     # Nothing listens on port 1: with one attempt allowed, every mail fails for good.

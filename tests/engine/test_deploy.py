@@ -43,6 +43,69 @@ def test_identical_content_is_a_no_op_and_changed_content_a_new_version(engine):
     assert [v.version for v in engine.definition_versions("approval")] == [2, 1]
 
 
+COMPLAINT = sorted((EXAMPLES.parent / "complaint").glob("*.*"))
+
+
+def complaint_bundle(**changed: str) -> dict[str, bytes]:
+    files = {path.name: path.read_bytes() for path in COMPLAINT}
+    files.update({name: text.encode() for name, text in changed.items()})
+    return files
+
+
+def test_deploying_one_process_of_a_bundle_leaves_the_others_at_their_version(engine):
+    first = {r.key: (r.version, r.created) for r in engine.deploy(complaint_bundle())}
+    assert first == {"complaint": (1, True), "portal_exemption": (1, True)}
+    exemption = (EXAMPLES.parent / "complaint" / "portal_exemption.bpmn").read_text()
+    changed = exemption.replace(
+        'name="Fritagelse fra at klage via Klageportalen"', 'name="Fritagelse fra portalen"'
+    )
+    assert changed != exemption
+    second = {
+        r.key: (r.version, r.created)
+        for r in engine.deploy(complaint_bundle(**{"portal_exemption.bpmn": changed}))
+    }
+    assert second == {"complaint": (1, False), "portal_exemption": (2, True)}
+    # A changed form counts for the process whose user task names it, and only for it.
+    form = (EXAMPLES.parent / "complaint" / "decide.form").read_text().replace("}", " }", 1)
+    third = {
+        r.key: (r.version, r.created)
+        for r in engine.deploy(
+            complaint_bundle(**{"portal_exemption.bpmn": changed, "decide.form": form})
+        )
+    }
+    assert third == {"complaint": (2, True), "portal_exemption": (2, False)}
+
+
+def test_shipped_files_never_replace_a_version_a_designer_deployed_since(engine):
+    [shipped] = engine.deploy(bundle(), deployed_by="demo", shipped=True)
+    assert (shipped.version, shipped.created) == (1, True)
+    designed = bundle(BPMN.replace('"P30D"', '"P21D"'))
+    [mine] = engine.deploy(designed, deployed_by="designer")
+    assert (mine.version, mine.created) == (2, True)
+    # The system restarts and ships the same files again: the designer's version stays.
+    [again] = engine.deploy(bundle(), deployed_by="demo", shipped=True)
+    assert (again.version, again.created) == (2, False)
+    assert engine.definition("approval").version == 2
+    assert engine.definition("approval").deployed_by == "designer"
+    # An installation whose shipped files changed deploys them as a new version.
+    upgraded = bundle(BPMN.replace('"P30D"', '"P28D"'))
+    [upgrade] = engine.deploy(upgraded, deployed_by="demo", shipped=True)
+    assert (upgrade.version, upgrade.created) == (3, True)
+
+
+def test_shipped_files_already_deployed_by_someone_else_are_a_no_op(engine):
+    engine.deploy(bundle(), deployed_by="designer")
+    [shipped] = engine.deploy(bundle(), deployed_by="demo", shipped=True)
+    assert (shipped.version, shipped.created) == (1, False)
+
+
+def test_the_same_files_deployed_by_hand_after_a_designer_change_are_a_new_version(engine):
+    engine.deploy(bundle(), deployed_by="demo")
+    engine.deploy(bundle(BPMN.replace('"P30D"', '"P21D"')), deployed_by="designer")
+    [back] = engine.deploy(bundle(), deployed_by="demo")
+    assert (back.version, back.created) == (3, True)
+
+
 def test_running_instances_keep_their_version(engine, frozen_now):
     engine.deploy(bundle())
     old = engine.start("approval", {"applicant_type": "private"})

@@ -174,6 +174,15 @@ def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference
     check("authority-caseworker", "task-errors")
     page.goto(server.url(f"/sager/{reference}"))
     check("authority-caseworker", "case")
+    page.goto(server.url("/afgoerelser"))
+    check("authority-caseworker", "decisions")
+    page.goto(server.url("/afgoerelser/ny"))
+    check("authority-caseworker", "new-decision")
+    page.locator("button[value=save]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check("authority-caseworker", "new-decision-errors")
+    page.goto(server.url("/afgoerelser/1"))
+    check("authority-caseworker", "decision")
 
     inspector.log_in(page, "naevn")
     page.goto(server.url("/opgaver"))
@@ -197,6 +206,10 @@ def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference
     inspector.log_in(page, "admin")
     page.goto(server.url("/admin"))
     check("admin", "administration")
+    page.goto(server.url("/admin/e-mails"))
+    check("admin", "mails")
+    page.goto(server.url("/admin/haendelser"))
+    check("admin", "incidents")
     page.goto(server.url("/opgaver"))
     check("admin", "tasks")
     # Demo mode's own pages (`klageflow run`): the mails the demo sent, the time control.
@@ -225,5 +238,5 @@ def test_every_page_of_every_role_meets_wcag_21_aa_at_desktop_and_phone_width(
     inspector = Inspector(browser, server)
     for lang, width, context_page, foreign in inspector.contexts():
         visit_every_page(inspector, context_page, lang, width, foreign, reference, draft)
-    assert inspector.pages_checked == 4 * 24 + 2  # the phone menu, in two languages
+    assert inspector.pages_checked == 4 * 28 + 2  # the phone menu, in two languages
     assert not inspector.problems, "\n".join(inspector.problems)

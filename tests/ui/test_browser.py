@@ -45,6 +45,10 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     expect(page.get_by_role("heading", name="Opgaver")).to_be_visible()
     screenshot(page, "03-task-list")
     page.get_by_role("link", name=re.compile("Genvurdér afgørelsen")).first.click()
+    page.get_by_role("button", name="Udfør").click()  # not claimed yet: the page says so
+    expect(page.locator(".error-summary")).to_contain_text("Tag opgaven først")
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
+    expect(page.locator(".flash.success")).to_have_text("Opgaven er din.")
     page.get_by_label("Slags dokument").select_option("case_document")
     page.get_by_label(re.compile("^Fil")).set_input_files(
         files=[{"name": "ansoegning.pdf", "mimeType": "application/pdf",
@@ -92,12 +96,14 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
         page.wait_for_timeout(200)
         page.reload()
     link.first.click()
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
     page.get_by_label("Klageren er klageberettiget").check()
     page.get_by_label("Klagen hører under nævnets kompetence").check()
     page.get_by_role("button", name="Udfør").click()
     server.set_clock("2025-11-20T14:00:00+01:00")
     page.goto(server.url("/opgaver"))
     page.get_by_role("link", name="Træf afgørelse").first.click()
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
     page.get_by_label("Afgørelse", exact=True).select_option("aendring")
     page.get_by_label("Resumé af afgørelsen til parterne").fill("Tilladelsen ændres til et afslag.")
     screenshot(page, "06-board-decision")
@@ -148,13 +154,14 @@ def test_pages_need_a_login_and_the_language_can_be_switched(page, server, login
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name="Administration")).to_be_visible()
     expect(page.get_by_role("heading", name="Authorities and boards")).to_be_visible()
-    field = page.get_by_label("Notification address Sønderborg Kommune")
+    row = page.locator("table.orgs tr", has_text="Sønderborg Kommune")
+    row.get_by_text("Edit").click()
+    field = row.get_by_label("Notification address")
     field.fill("ny-adresse@soenderborg.example")
     field.press("Enter")
     expect(page.locator(".flash.success")).to_have_text("Saved.")
-    expect(page.get_by_label("Notification address Sønderborg Kommune")).to_have_value(
-        "ny-adresse@soenderborg.example"
-    )
+    row.get_by_text("Edit").click()
+    expect(row.get_by_label("Notification address")).to_have_value("ny-adresse@soenderborg.example")
     screenshot(page, "09-admin-english")
     page.get_by_role("link", name="Dansk").click()
     login(page, "klager")
@@ -167,7 +174,7 @@ def test_an_administrator_creates_a_caseworker(page, server, login):
     page.get_by_label("Rolle").select_option("authority_caseworker")
     page.get_by_label(re.compile("^Myndighed/nævn")).select_option("soenderborg")
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)  # the login helper's password
-    page.get_by_role("button", name="Opret").click()
+    page.locator("form.new-user").get_by_role("button", name="Opret").click()
     expect(page.locator(".flash.success")).to_have_text("Gemt.")
     login(page, "ny-sagsbehandler")
     expect(page.get_by_role("heading", name="Opgaver")).to_be_visible()

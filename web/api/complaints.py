@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .. import auth, case_access, payments
+from ..complaints.decisions import DECISION_TYPES
 from ..inputs import MAX_ID
 
 PREFIX = ""
@@ -39,6 +40,10 @@ class DecisionCreateSchema(Schema):
         load_default="digital", validate=validate.OneOf(["digital", "post"])
     )
     permit_holder = fields.Nested(PartySchema, required=True)
+    decision_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(DECISION_TYPES))
+    )
+    addressee = fields.Nested(PartySchema, load_default=None, allow_none=True)
 
     @validates_schema
     def _one_date(self, data, **kwargs):
@@ -59,6 +64,8 @@ class DecisionSchema(Schema):
     notified_by = fields.String()
     complaint_deadline = fields.String(metadata={"description": "ISO 8601 with offset"})
     permit_holder = fields.Dict()
+    decision_type = fields.String(allow_none=True)
+    addressee = fields.Dict()
     created_at = fields.String()
 
 

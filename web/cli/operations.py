@@ -33,11 +33,14 @@ DEMO_BUNDLES = [
 
 
 def deploy_demo(engine: Engine) -> list[dict[str, Any]]:
-    """Deploy the shipped processes (a no-op for content already deployed)."""
+    """Deploy the shipped processes that changed since they were last shipped.
+
+    A version a designer deployed since stays the one new cases start on.
+    """
     return [
         {"key": result.key, "version": result.version, "created": result.created}
         for bundle in DEMO_BUNDLES
-        for result in engine.deploy_paths(bundle, deployed_by="demo")
+        for result in engine.deploy_paths(bundle, deployed_by="demo", shipped=True)
     ]
 
 

@@ -31,6 +31,13 @@ class Decision(Base):
     permit_holder: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(150))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What kind of decision (landzonetilladelse, dispensation, ...), from DECISION_TYPES.
+    decision_type: Mapped[str | None] = mapped_column(String(100))
+    addressee: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # name, email
+    # The decision document: filename, content_type, size, sha256, storage_key.
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_by: Mapped[str | None] = mapped_column(String(150))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Complaint(Base):

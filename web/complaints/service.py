@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select, update
@@ -27,7 +27,7 @@ from workflows.complaint.timeline import SOURCE_KINDS
 from .. import case_access
 from ..accounts import Accounts, Principal
 from ..models import Organisation
-from . import access
+from . import access, decisions
 from .models import Complaint, Decision, ReferenceCounter
 
 PROCESS_KEY = "complaint"
@@ -73,21 +73,9 @@ class ComplaintService:
         authority = self.accounts.organisation(authority_id)
         if authority.kind != "authority":
             raise InvalidData("not an authority", {"authority": [f"{authority_id} is a board"]})
-        unknown = [code for code in body["legal_bases"] if code not in standing.LEGAL_BASES]
-        if unknown:
-            raise InvalidData(
-                "unknown legal basis", {"legal_bases": [f"unknown code(s): {', '.join(unknown)}"]}
-            )
-        published = body.get("published_at") is not None
-        day: date = body["published_at"] if published else body["notified_at"]
-        via = "digital" if published else body["notified_by"]
-        if not deadlines.is_supported_day(day):
-            first, last = deadlines.EARLIEST_DAY, deadlines.LATEST_DAY
-            raise InvalidData(
-                "the decision's date is outside the supported range",
-                {"published_at" if published else "notified_at": [f"a day from {first} to {last}"]},
-            )
-        deadline = deadlines.complaint_deadline(day, via=via, published=published)
+        decisions.check(body)
+        day, via, published = decisions.notice(body)
+        deadline = decisions.deadline_of(body)
         with self.db.write() as session:
             decision = Decision(
                 authority_id=authority_id,
@@ -98,6 +86,8 @@ class ComplaintService:
                 notified_by=via,
                 complaint_deadline=deadline,
                 permit_holder=body.get("permit_holder") or {},
+                decision_type=body.get("decision_type"),
+                addressee=body.get("addressee"),
                 created_by=principal.username,
                 created_at=clock.now(),
             )
@@ -795,5 +785,7 @@ def decision_dict(decision: Decision, authority: Organisation | None) -> dict[st
             deadlines.COPENHAGEN
         ).isoformat(),
         "permit_holder": decision.permit_holder,
+        "decision_type": decision.decision_type,
+        "addressee": decision.addressee or {},
         "created_at": decision.created_at.isoformat(),
     }

@@ -144,14 +144,22 @@ MENUS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("ui.new_case", "nav_new_case", ("ui.new_case",)),
     ),
     "permit_holder": (("ui.cases", "nav_cases", ("ui.cases", "ui.case")),),
-    "authority_caseworker": (("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task", "ui.case")),),
-    "board_caseworker": (("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task", "ui.case")),),
+    "authority_caseworker": (
+        ("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task")),
+        ("ui.cases", "nav_all_cases", ("ui.cases", "ui.case")),
+        ("ui.decisions", "nav_decisions", ("ui.decisions", "ui.decision", "ui.new_decision")),
+    ),
+    "board_caseworker": (
+        ("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task")),
+        ("ui.cases", "nav_all_cases", ("ui.cases", "ui.case")),
+    ),
     "designer": (
         ("ui.processes", "nav_processes",
          ("ui.processes", "ui.process", "ui.edit_process", "ui.edit_form")),
     ),
     "admin": (
-        ("ui.admin", "nav_admin", ("ui.admin",)),
+        ("ui.admin", "nav_admin", ("ui.admin", "ui.incidents", "ui.access_log")),
+        ("ui.mails", "mails_title", ("ui.mails",)),
         ("ui.tasks", "nav_tasks", ("ui.tasks", "ui.task", "ui.case")),
         ("ui.processes", "nav_processes", ("ui.processes", "ui.process")),
     ),
@@ -375,4 +383,4 @@ def register_ui(app: Flask, settings) -> None:
         app.register_blueprint(demo.bp)
 
 
-from . import admin, designer, portal, work  # noqa: E402, F401  (their routes join `bp`)
+from . import admin, decisions, designer, portal, work  # noqa: E402, F401  (their routes join `bp`)

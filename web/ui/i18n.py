@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import current_app, session
 
+from .staff_texts import STAFF_TEXTS
+
 LANGUAGES = ("da", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -748,6 +750,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help_formKey": ("Formularens filnavn: `review.form`.", "The form's file name: `review.form`."),
 }
+CATALOGUE.update(STAFF_TEXTS)
 
 
 def language() -> str:

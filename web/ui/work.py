@@ -87,28 +87,30 @@ def task(task_id: str):
     engine = services().engine
     errors: dict[str, list[str]] = {}
     raw: dict[str, str] = {}
+    confirm_end = None
     if request.method == "POST":
         values, raw = _form_values(item.form)
         principal = current_user()
-        try:
-            unreadable = unreadable_fields(tuple(raw))
-            if unreadable:
-                raise InvalidData("the form data is not valid", unreadable)
-            engine.complete_task(
-                task_id, values, actor=principal.username,
-                actor_groups=principal.groups if principal.role != "admin" else None,
-            )  # fmt: skip
-        except InvalidData as exc:
-            errors = {
-                key: [field_message(str(message)) for message in messages]
-                for key, messages in (exc.fields or {"_": [exc.message]}).items()
-            }
-        except KlageflowError as exc:
-            flash(exc.message, "error")
-            return redirect(url_for("ui.tasks"))
+        ending = _ends_case(item, values)
+        unreadable = unreadable_fields(tuple(raw))
+        if unreadable:
+            errors = unreadable  # refused beside its field; what was typed is kept
+        elif item.assignee != principal.username:
+            # Claiming first tells colleagues who works on the task; what was typed is kept.
+            errors = {"_": [t("claim_first") if item.assignee is None else
+                            t("claimed_by_other").format(user=item.assignee)]}  # fmt: skip
+        elif request.form.get("action") == "back":
+            pass  # the form again with what was typed, to change it
+        elif ending and not request.form.get("confirm_end"):
+            confirm_end = ending  # asked once more below the form; nothing is completed yet
         else:
-            flash(t("completed"), "success")
-            return redirect(url_for("ui.tasks"))
+            errors = _complete(item, values, principal)
+            if "_refused" in errors:
+                flash(errors["_refused"][0], "error")
+                return redirect(url_for("ui.tasks"))
+            if not errors:
+                flash(t("completed"), "success")
+                return redirect(url_for("ui.tasks"))
     from ..complaints.documents import KINDS_BY_ROLE
 
     case_view = _case_for_task(item)
@@ -121,7 +123,95 @@ def task(task_id: str):
     return render_template(
         "ui/task.html", item=item, form=item.form, errors=errors, raw=raw,
         case=case_view, documents=documents, upload_kinds=KINDS_BY_ROLE.get(current_user().role, ()),
+        file=case_file(case_view) if case_view else None, confirm_end=confirm_end,
     ), (422 if errors else 200)  # fmt: skip
+
+
+def _ends_case(item: TaskInfo, values: dict[str, Any]) -> str | None:
+    """Why completing the task with `values` ends the case (to confirm first), or None."""
+    if item.process_key != "complaint":
+        return None
+    if item.form_key == "screening.form":
+        missing = [
+            component.get("label", key)
+            for component in (item.form or {}).get("components", [])
+            if (key := component.get("key")) in ("has_standing", "within_competence")
+            and not values.get(key)
+        ]
+        if missing:
+            return t("ends_by_rejection").format(unticked=", ".join(f"»{m}«" for m in missing))
+    if item.form_key == "reconsider.form" and values.get("authority_action") == "change":
+        return t("ends_by_change")
+    return None
+
+
+def case_file(view: dict[str, Any]) -> dict[str, Any]:
+    """The caseworker's case file beyond track and trace: parties, fee, deadlines, statement."""
+    from .decisions import decision_register
+
+    engine = services().engine
+    data = engine.instance_data([view["instance_id"]]).get(view["instance_id"], {})
+    complainant = data.get("complainant") or {}
+    parties = [{"role": "complainant", **_contact(complainant)}]
+    parties += [
+        {"role": "co_complainant", **_contact(c)} for c in data.get("co_complainants") or []
+    ]
+    parties.append({"role": "permit_holder", **_contact(data.get("permit_holder") or {})})
+    parties.append({
+        "role": "authority", "name": data.get("authority_name"),
+        "email": data.get("authority_email"), "type": None,
+    })  # fmt: skip
+    deadlines = [
+        ("deadline_complaint", data.get("complaint_deadline")),
+        ("deadline_forwarding", data.get("forwarding_due_at")),
+        ("deadline_comments", data.get("comments_due_at")),
+        ("deadline_fee", data.get("fee_due_at")),
+        ("deadline_lawsuit", view.get("lawsuit_deadline")),
+    ]
+    decision = decision_register().summary(view["decision"])
+    return {
+        "parties": parties,
+        "fee": {
+            "amount": data.get("fee_amount_dkk"),
+            "higher_rate": data.get("higher_rate"),
+            "year": data.get("fee_year"),
+            "requested_at": data.get("fee_requested_at"),
+            "due_at": data.get("fee_due_at"),
+            "paid_at": data.get("fee_paid_at"),
+            "refunded_at": data.get("fee_refunded_at"),
+        },
+        "suspensive": {
+            "requested": data.get("suspensive_effect_requested"),
+            "rule": data.get("suspensive_rule"),
+        },
+        "deadlines": [(key, at) for key, at in deadlines if at],
+        "in_time": data.get("in_time"),
+        "filed_at": data.get("filed_at"),
+        "statement": data.get("statement"),
+        "authority_action": data.get("authority_action"),
+        "decision": decision,
+    }
+
+
+def _contact(party: dict[str, Any]) -> dict[str, Any]:
+    return {"name": party.get("name"), "email": party.get("email"), "type": party.get("type")}
+
+
+def _complete(item: TaskInfo, values: dict[str, Any], principal) -> dict[str, list[str]]:
+    """Complete the task; the form's errors by field, or `_refused` when the engine refused."""
+    try:
+        services().engine.complete_task(
+            item.id, values, actor=principal.username,
+            actor_groups=principal.groups if principal.role != "admin" else None,
+        )  # fmt: skip
+    except InvalidData as exc:
+        return {
+            key: [field_message(str(message)) for message in messages]
+            for key, messages in (exc.fields or {"_": [exc.message]}).items()
+        }
+    except KlageflowError as exc:
+        return {"_refused": [exc.message]}
+    return {}
 
 
 def _case_for_task(item: TaskInfo) -> dict[str, Any] | None:
