@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# Debian packages the test suite needs (PostgreSQL server, Chromium for browser tests).
-TEST_DEBIAN_PACKAGES ?= postgresql chromium
+# Debian packages the system needs at run time (Pango, HarfBuzz and a font for WeasyPrint's
+# PDF letters), and those the test suite needs besides (PostgreSQL server, Chromium for
+# browser tests, poppler-utils to draw letters' pages).
+DEBIAN_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBIAN_PACKAGES ?= postgresql chromium poppler-utils
 export SCARF_ANALYTICS := false
 
 .PHONY: setup run test lint bench clean
@@ -13,6 +16,7 @@ export SCARF_ANALYTICS := false
 setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	scripts/install-system-packages.sh $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
