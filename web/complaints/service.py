@@ -388,6 +388,7 @@ class ComplaintService:
             "authority_email": authority.notification_email,
             "board_id": board.id,
             "board_code": board.board_code,
+            "board_name": board.name,
             "board_email": board.notification_email,
             "decision_id": decision.id,
             "decision_title": decision.title,
