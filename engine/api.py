@@ -19,6 +19,7 @@ from . import clock
 from . import deploy as _deploy
 from .config import Settings, load_settings
 from .db import MAX_ID, Database, get_by_id
+from .documents import DocumentStore
 from .errors import (
     Conflict,
     DeployProblem,
@@ -28,7 +29,6 @@ from .errors import (
     TaskNotReady,
 )
 from .forms import json_object, validate_submission
-from .documents import DocumentStore
 from .letters import Letterhead, LetterRenderer
 from .mail import MailTemplates
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
