@@ -91,7 +91,7 @@ def test_the_gammeldam_complaint_gets_a_letter_at_each_step_attached_to_its_mail
     ]
     screenshot(pdf, "1-kvittering")
 
-    notice, pdf, text = letter(case, "permit_holder_letter")
+    _notice, pdf, text = letter(case, "permit_holder_letter")
     assert "Der er klaget over din tilladelse" in text and "Gammeldam ApS" in text
     assert "Klagen har opsættende virkning" in text, "a timely landzone complaint suspends"
     assert "Karen Klager" not in text, "the permit holder's letter names no complainant"
@@ -101,7 +101,7 @@ def test_the_gammeldam_complaint_gets_a_letter_at_each_step_attached_to_its_mail
 
     case.at("2025-08-12T09:00:00+02:00")
     case.forward()
-    fee, pdf, text = letter(case, "fee_letter")
+    _fee, pdf, text = letter(case, "fee_letter")
     assert "Betal klagegebyret" in text and "Planklagenævnet" in text
     assert "900 kr." in text and "fordi du klager som privatperson" in text
     assert "26. august 2025 kl. 23.59" in text, "14 days to pay"
@@ -173,7 +173,7 @@ def test_a_withdrawal_gets_a_receipt_to_the_complainant_with_copies(file_complai
     case = file_complaint()
     case.at("2025-08-10T11:00:00+02:00")
     case.message("withdrawn", at=clock.now().isoformat(), by="klager")
-    withdrawal, pdf, text = letter(case, "withdrawal_letter")
+    _withdrawal, pdf, text = letter(case, "withdrawal_letter")
     assert "Kvittering for tilbagetrækning af klagen" in text
     assert "10. august 2025 kl. 11.00" in text and "Sagen er dermed afsluttet" in text
     assert "Kopi til: Gammeldam ApS, Sønderborg Kommune" in text
