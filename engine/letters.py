@@ -89,6 +89,9 @@ class LetterRenderer:
         self.letterhead = letterhead or Letterhead()
         self._lock = threading.Lock()
         self._environments: OrderedDict[str, SandboxedEnvironment] = OrderedDict()
+        # WeasyPrint's font configuration, kept per thread: loading fonts is a good part of
+        # a letter's time, and Pango's objects are not shared between threads.
+        self._fonts = threading.local()
 
     def render(
         self,
@@ -111,12 +114,22 @@ class LetterRenderer:
 
         env = self._environment(content_hash, files)
         html, used = self._html(env, template, language, {**context, "letter_date": dated})
-        document = HTML(string=html, url_fetcher=_LetterheadFetcher(self.letterhead)).render()
+        document = HTML(string=html, url_fetcher=_LetterheadFetcher(self.letterhead)).render(
+            font_config=self._font_config()
+        )
         title = document.metadata.title or template
         document.metadata.created = document.metadata.modified = dated.isoformat()
         identifier = hashlib.sha256(f"{key}\0{dated.isoformat()}".encode()).hexdigest()[:32]
         pdf = document.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=identifier.encode())
         return Letter(template, used, title, pdf)
+
+    def _font_config(self):
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = getattr(self._fonts, "config", None)
+        if config is None:
+            config = self._fonts.config = FontConfiguration()
+        return config
 
     def _html(
         self, env: SandboxedEnvironment, template: str, language: str, context: dict[str, Any]
