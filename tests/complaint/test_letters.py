@@ -196,3 +196,25 @@ def test_a_letter_rendered_again_from_the_same_data_has_the_same_bytes(engine, f
     clock.set(dated.replace(year=dated.year + 1), frozen=True)
     assert render() == first, "the clock has no part in a letter"
     assert render(dated.replace(year=dated.year + 1)) != first, "the letter's date has"
+
+
+def test_a_complainant_who_chose_english_gets_english_letters_and_the_others_danish(
+    file_complaint,
+):
+    case = file_complaint(
+        complainant={"name": "Karen Klager", "email": "klager@example.dk", "language": "en"}
+    )
+    receipt, pdf, text = letter(case, "receipt_letter")
+    assert receipt["language"] == "en"
+    assert "Receipt for your complaint" in text and "Case no." in text
+    assert "on 4 August 2025 at 10:15" in text and "Page 1 of" in text
+    assert_pdf_a(pdf, "Receipt for your complaint", "2025-08-04T08:15:00+00:00")
+    [mail] = case.mails("complaint_receipt")
+    assert mail["language"] == "en" and mail["subject"].startswith("Receipt for your complaint")
+    _notice, _pdf, text = letter(case, "permit_holder_letter")
+    assert "Der er klaget over din tilladelse" in text, "the permit holder chose no language"
+    case.at("2025-08-12T09:00:00+02:00")
+    case.forward()
+    _fee, pdf, text = letter(case, "fee_letter")
+    assert "Please pay the complaint fee" in text and "DKK 900" in text
+    screenshot(pdf, "7-fee-request-english")

@@ -184,8 +184,13 @@ class ComplaintService:
             ]
             return self._view(principal, complaint, decision)
 
-    def submit(self, principal: Principal, reference: str) -> dict[str, Any]:
-        """File the complaint: it becomes available to the authority and its case starts."""
+    def submit(
+        self, principal: Principal, reference: str, language: str | None = None
+    ) -> dict[str, Any]:
+        """File the complaint: it becomes available to the authority and its case starts.
+
+        `language` (da/en) is the complainant's choice for the case's letters and mails.
+        """
         with self.db.read() as session:
             complaint, decision = self._load(session, principal, reference)
             access.owner(principal, complaint)
@@ -199,6 +204,8 @@ class ComplaintService:
             if board is None:
                 raise Conflict("no board is registered for this legal basis; ask an administrator")
             start = self._start_data(complaint, decision, authority, board)
+            if language in ("da", "en"):
+                start["complainant"] = {**start["complainant"], "language": language}
         expected_updated = complaint.updated_at
 
         def mark_filed(tx: Session, instance_id: str) -> None:

@@ -23,7 +23,7 @@ from . import (
     login_required,
     services,
 )
-from .i18n import t
+from .i18n import language, t
 
 
 @bp.get("/sager")
@@ -115,7 +115,7 @@ def new_case():
 
 def _submit(reference: str):
     try:
-        track = services().complaints.submit(current_user(), reference)
+        track = services().complaints.submit(current_user(), reference, language())
     except KlageflowError as exc:
         flash(exc.message, "error")
         return redirect(url_for("ui.case", reference=reference))
