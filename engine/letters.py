@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from jinja2 import DictLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -206,7 +206,7 @@ class LetterRenderer:
             return ""
         number = Decimal(str(value))
         if ctx.get("language") == "en":
-            return format_currency(number, "DKK", format="DKK #,##0", locale="en_GB")
+            return "DKK " + format_decimal(number, "#,##0", locale="en_GB")
         return format_decimal(number, "#,##0", locale="da_DK") + " kr."
 
 

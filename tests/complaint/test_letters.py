@@ -216,5 +216,5 @@ def test_a_complainant_who_chose_english_gets_english_letters_and_the_others_dan
     case.at("2025-08-12T09:00:00+02:00")
     case.forward()
     _fee, pdf, text = letter(case, "fee_letter")
-    assert "Please pay the complaint fee" in text and "DKK 900" in text
+    assert "Please pay the complaint fee" in text and "The fee is DKK 900 because" in text
     screenshot(pdf, "7-fee-request-english")
