@@ -421,13 +421,14 @@ def _check_letters_named(
         except (ValueError, SyntaxError):
             continue  # an expression: checked when the letter is made
         if isinstance(template, str) and template_file(template, "da") not in files:
+            task = param.xpath("ancestor::bpmn:serviceTask[1]", namespaces=NS)
             problems.append(
                 DeployProblem(
                     f"service task names letter {template!r}, but "
                     f"{template_file(template, 'da')} is not deployed with it",
                     name,
                     param.sourceline,
-                    owning_id(param),
+                    task[0].get("id") if task else owning_id(param),
                 )
             )
     return problems

@@ -12,9 +12,10 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from engine import clock
+from engine import DeploymentError, clock
 from engine.models import OutboxMail
 from engine.outbox import build_message
+from tests.complaint.conftest import BUNDLE
 
 pytestmark = pytest.mark.both_databases
 ARTIFACTS = Path(__file__).resolve().parents[1] / "ui" / "artifacts" / "letters"
@@ -218,3 +219,18 @@ def test_a_complainant_who_chose_english_gets_english_letters_and_the_others_dan
     _fee, pdf, text = letter(case, "fee_letter")
     assert "Please pay the complaint fee" in text and "The fee is DKK 900 because" in text
     screenshot(pdf, "7-fee-request-english")
+
+
+def test_deploy_refuses_a_letter_that_does_not_compile_or_is_missing(engine):
+    files = {p.name: p.read_bytes() for p in sorted(BUNDLE.glob("*.*"))}
+    broken = {**files, "fee_request.da.letter.html": b"<p>\n\n{{ fee_amount_dkk | }}</p>"}
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy(broken)
+    [problem] = refused.value.problems
+    assert problem.file == "fee_request.da.letter.html" and problem.line == 3
+    assert "letter template does not compile" in problem.reason
+    missing = {k: v for k, v in files.items() if k != "receipt.da.letter.html"}
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy(missing)
+    [problem] = refused.value.problems
+    assert problem.element_id == "make_receipt" and "receipt.da.letter.html" in problem.reason
