@@ -110,13 +110,18 @@ class LetterRenderer:
         letter, say) with it makes the PDF's identifier. Falls back to Danish when the
         language has no version.
         """
-        from weasyprint import HTML  # a heavy import, paid only by processes that write letters
+        # A heavy import, paid only by processes that write letters.
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError
 
         env = self._environment(content_hash, files)
         html, used = self._html(env, template, language, {**context, "letter_date": dated})
-        document = HTML(string=html, url_fetcher=_LetterheadFetcher(self.letterhead)).render(
-            font_config=self._font_config()
-        )
+        try:
+            document = HTML(string=html, url_fetcher=_LetterheadFetcher(self.letterhead)).render(
+                font_config=self._font_config()
+            )
+        except FatalURLFetchingError as exc:
+            raise LetterError(f"letter {template}.{used}: {exc.__cause__ or exc}") from exc
         title = document.metadata.title or template
         document.metadata.created = document.metadata.modified = dated.isoformat()
         identifier = hashlib.sha256(f"{key}\0{dated.isoformat()}".encode()).hexdigest()[:32]

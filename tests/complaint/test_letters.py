@@ -234,3 +234,14 @@ def test_deploy_refuses_a_letter_that_does_not_compile_or_is_missing(engine):
         engine.deploy(missing)
     [problem] = refused.value.problems
     assert problem.element_id == "make_receipt" and "receipt.da.letter.html" in problem.reason
+
+
+def test_a_letter_loads_nothing_from_outside(engine, frozen_now):
+    from engine.letters import LetterError
+
+    for source in ('<img src="file:///etc/passwd">', '<link rel="stylesheet" href="http://x/y">'):
+        files = {"x.da.letter.html": f"<title>Brev</title>{source}<p>Tekst</p>"}
+        with pytest.raises(LetterError, match="may not load"):
+            engine.letters.render(
+                source, lambda f=files: f, "x", "da", {}, dated=frozen_now, key="KP-1/x"
+            )
