@@ -7,6 +7,10 @@ RUN SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 KLAGEFLOW_DATA_DIR=/data
+# WeasyPrint draws letters with Pango and HarfBuzz; DejaVu is the letters' font.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt README.md ./
 COPY engine ./engine
 COPY web ./web

@@ -8,8 +8,11 @@ NODE_STAMP := node_modules/.installed
 NODE_RUN_STAMP := node_modules/.installed-run
 # The port `make run` serves on: `make run PORT=8001`.
 PORT ?= 8000
-# Debian packages the test suite needs (PostgreSQL server, Chromium for browser tests).
-TEST_DEBIAN_PACKAGES ?= postgresql chromium
+# Debian packages the system needs at run time (Pango, HarfBuzz and a font for WeasyPrint's
+# PDF letters), and those the test suite needs besides (PostgreSQL server, Chromium for
+# browser tests, poppler-utils to draw letters' pages).
+DEBIAN_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBIAN_PACKAGES ?= postgresql chromium poppler-utils
 export SCARF_ANALYTICS := false
 
 .PHONY: setup run test lint bench clean
@@ -19,6 +22,7 @@ setup: $(STAMP) $(NODE_STAMP)
 
 # The test install holds all that `run` needs, so it marks the run install done as well.
 $(STAMP): pyproject.toml constraints.txt
+	scripts/install-system-packages.sh $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
@@ -31,6 +35,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 # What the running system needs, without the test tools (pytest, Playwright, axe-core, ...).
 $(RUN_STAMP): pyproject.toml constraints.txt
+	scripts/install-system-packages.sh $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .

@@ -20,6 +20,7 @@ from . import deploy as _deploy
 from .attempts import not_leased
 from .config import Settings, load_settings
 from .db import MAX_ID, Database, get_by_id
+from .documents import DocumentStore
 from .errors import (
     Conflict,
     DeployProblem,
@@ -29,6 +30,7 @@ from .errors import (
     TaskNotReady,
 )
 from .forms import json_object, localized_form, validate_submission
+from .letters import Letterhead, LetterRenderer
 from .mail import MailTemplates
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
@@ -71,7 +73,10 @@ class Engine:
             step_attempts=self.settings.step_attempts,
         )
         self.mail_templates = MailTemplates(self.settings.zone)
-        self.outbox = Outbox(db, self.settings)
+        # Case documents, letters and mail attachments, kept by SHA-256 outside the web root.
+        self.documents = DocumentStore(self.settings.data_dir / "documents")
+        self.letters = LetterRenderer(self.settings.zone, _letterhead(self.settings))
+        self.outbox = Outbox(db, self.settings, self.documents)
         # Helper problems of deployed versions by content hash (see `_require_helpers`).
         self._helper_problems: dict[str, list[DeployProblem]] = {}
         self.register_service(
@@ -661,6 +666,17 @@ class Engine:
         """Release a task claimed by `actor` (or by anyone, with `force`)."""
         with self.db.write() as session:
             return task_info(unclaim(session, task_id, actor, force=force))
+
+
+def _letterhead(settings: Settings) -> Letterhead:
+    """The operator's address, contact details and logo, printed on every letter."""
+    return Letterhead(
+        address=settings.operator_address,
+        email=settings.operator_email,
+        phone=settings.operator_phone,
+        url=settings.operator_url,
+        logo=Path(settings.operator_logo) if settings.operator_logo else None,
+    )
 
 
 def _summary_of(result: StepResult | None) -> InstanceSummary:

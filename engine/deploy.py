@@ -28,6 +28,7 @@ from . import clock
 from .bundlerules import recursive_calls, unknown_operators
 from .errors import DeploymentError, DeployProblem
 from .forms import FORM_PROPERTY, FormError, check_form
+from .letters import LETTER_OPERATOR, LETTER_SUFFIX, check_letter_template, template_file
 from .modelparse import parse_bundle
 from .models import ProcessDefinition
 from .records import DeployResult
@@ -80,7 +81,7 @@ FLOW_NODES = [
     "complexGateway",
 ]
 EXPRESSION_PROPERTIES = ("candidateGroupExpression", "dueDateExpression")
-SUPPORTED_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn", ".form", ".json")
+SUPPORTED_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn", ".form", ".json", LETTER_SUFFIX)
 # What `name.attribute` may reach on a process value: JSON data (`complainant.get(...)`)
 # or a value a helper returned (`parse_date(day).year`). Anything else on a name that is
 # not a registered helper namespace (`complaint.fee(...)`) would fail when the step runs.
@@ -112,7 +113,10 @@ def check_bundle(
     for name, content in sorted(files.items()):
         if not name.endswith(SUPPORTED_SUFFIXES):
             problems.append(
-                DeployProblem("unsupported file type (use .bpmn, .bpmn20.xml, .dmn or .form)", name)
+                DeployProblem(
+                    "unsupported file type (use .bpmn, .bpmn20.xml, .dmn, .form or .letter.html)",
+                    name,
+                )
             )
             continue
         try:
@@ -122,6 +126,9 @@ def check_bundle(
             continue
         if name.endswith((".form", ".json")):
             problems.extend(_check_form_file(name, texts[name]))
+            continue
+        if name.endswith(LETTER_SUFFIX):
+            problems.extend(_check_letter_file(name, texts[name]))
             continue
         root, xml_problems = read_xml(name, content)
         problems.extend(xml_problems)
@@ -135,6 +142,7 @@ def check_bundle(
         problems.extend(file_problems or _unregistered_helpers(name, root, helpers))
     for name, root in bpmn_roots.items():
         problems.extend(_check_forms_named(name, root, files))
+        problems.extend(_check_letters_named(name, root, files))
     problems.extend(recursive_calls(bpmn_roots))
     if services is not None:
         problems.extend(unknown_operators(bpmn_roots, services))
@@ -442,6 +450,42 @@ def _check_forms_named(
                     name,
                     prop.sourceline,
                     owning_id(prop),
+                )
+            )
+    return problems
+
+
+def _check_letter_file(name: str, text: str) -> list[DeployProblem]:
+    failure = check_letter_template(name, text)
+    if failure is None:
+        return []
+    message, line = failure
+    return [DeployProblem(f"letter template does not compile: {message}", name, line)]
+
+
+def _check_letters_named(
+    name: str, root: etree._Element, files: dict[str, bytes]
+) -> list[DeployProblem]:
+    """`make_letter` tasks naming a letter (as a literal) need its Danish template deployed."""
+    problems = []
+    for param in root.xpath(
+        f".//spiffworkflow:serviceTaskOperator[@id='{LETTER_OPERATOR}']"
+        "/spiffworkflow:parameters/spiffworkflow:parameter[@id='template']",
+        namespaces=NS,
+    ):
+        try:
+            template = ast.literal_eval((param.get("value") or "").strip())
+        except (ValueError, SyntaxError):
+            continue  # an expression: checked when the letter is made
+        if isinstance(template, str) and template_file(template, "da") not in files:
+            task = param.xpath("ancestor::bpmn:serviceTask[1]", namespaces=NS)
+            problems.append(
+                DeployProblem(
+                    f"service task names letter {template!r}, but "
+                    f"{template_file(template, 'da')} is not deployed with it",
+                    name,
+                    param.sourceline,
+                    task[0].get("id") if task else owning_id(param),
                 )
             )
     return problems

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from babel.dates import format_date
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    pass_context,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import clock
@@ -28,6 +36,8 @@ TEMPLATE_ENTRY_POINT_GROUP = "klageflow.mail_templates"
 ENGINE_TEMPLATES = Path(__file__).resolve().parent / "templates" / "mail"
 LANGUAGES = ("da", "en")
 MESSAGE_ID_DOMAIN = "klageflow.local"
+# The language being rendered, as the date filters find it in the template context.
+LANGUAGE_KEY = "_mail_language"
 
 
 class MailTemplateError(ValueError):
@@ -75,24 +85,40 @@ class MailTemplates:
                 self._folders.append(folder)
                 self._environments = None
 
-    def local_time(self, value: str | datetime | None, with_time: bool = True) -> str:
-        """An ISO instant shown in the local zone, as Danish readers write it: 08-08-2025 23:59."""
+    def local_time(
+        self, value: str | datetime | None, with_time: bool = True, language: str = "da"
+    ) -> str:
+        """An ISO instant in the local zone as readers of `language` write it:
+        `8. august 2025 kl. 23.59` (Danish), `8 August 2025 at 23:59` (English)."""
         if not value:
             return ""
         instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
         if instant.tzinfo is None:
             raise MailTemplateError(f"a naive instant cannot be shown in a mail: {value!r}")
         local = instant.astimezone(self.zone)
-        return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+        if language == "en":
+            day = format_date(local, "d MMMM y", locale="en_GB")
+            return f"{day} at {local:%H:%M}" if with_time else day
+        day = format_date(local, "d. MMMM y", locale="da_DK")
+        return f"{day} kl. {local:%H.%M}" if with_time else day
 
-    def local_date(self, value: str | datetime | None) -> str:
-        """The local calendar day of an ISO instant: 08-08-2025."""
-        return self.local_time(value, with_time=False)
+    def local_date(self, value: str | datetime | None, language: str = "da") -> str:
+        """The local calendar day of an ISO instant: `8. august 2025` (`8 August 2025`)."""
+        return self.local_time(value, with_time=False, language=language)
+
+    @pass_context
+    def _local_time_filter(self, ctx, value: str | datetime | None, with_time: bool = True) -> str:
+        return self.local_time(value, with_time, ctx.get(LANGUAGE_KEY, "da"))
+
+    @pass_context
+    def _local_date_filter(self, ctx, value: str | datetime | None) -> str:
+        return self.local_date(value, ctx.get(LANGUAGE_KEY, "da"))
 
     def render(self, template: str, language: str, context: dict[str, Any]) -> RenderedMail:
         """Render a mail template; falls back to Danish when the language has no version."""
         text_env, html_env = self._environment_pair()
         for lang in dict.fromkeys([language if language in LANGUAGES else "da", "da"]):
+            context = {**context, LANGUAGE_KEY: lang}  # the date filters write this language
             try:
                 subject = text_env.get_template(f"{template}.{lang}.subject.txt").render(context)
                 body = text_env.get_template(f"{template}.{lang}.txt").render(context)
@@ -141,8 +167,8 @@ class MailTemplates:
                     loader=loader, autoescape=True, undefined=StrictUndefined
                 )
                 for env in (text, html):
-                    env.filters["local_time"] = self.local_time
-                    env.filters["local_date"] = self.local_date
+                    env.filters["local_time"] = self._local_time_filter
+                    env.filters["local_date"] = self._local_date_filter
                 self._environments = text, html
             return self._environments
 

@@ -227,6 +227,8 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Stored documents sent along: [{"filename", "content_type", "storage_key"}, ...]
+    attachments: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class ClockSetting(Base):

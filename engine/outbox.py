@@ -27,6 +27,7 @@ from sqlalchemy import and_, func, or_, select
 from . import clock
 from .config import Settings
 from .db import Database, get_by_id
+from .documents import DocumentStore
 from .errors import Conflict, NotFound
 from .mail import MailTemplates
 from .models import OutboxMail
@@ -48,8 +49,11 @@ class PermanentFailure(Exception):
     """The server refused the mail for good (5xx): retrying will not help."""
 
 
-def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
-    """The MIME message of an outbox row: plain text, plus HTML when there is one."""
+def build_message(
+    mail: OutboxMail, sender: str, documents: DocumentStore | None = None
+) -> EmailMessage:
+    """The MIME message of an outbox row: plain text, plus HTML when there is one, and the
+    stored documents it names as attachments (read from `documents`)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(mail.recipients)
@@ -59,15 +63,26 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
+    for attachment in mail.attachments or []:
+        if documents is None:
+            raise ValueError("the mail has attachments but no document store to read them")
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(
+            documents.read(attachment["storage_key"]),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+        )
     return message
 
 
 class Outbox:
     """Queries and delivery of the outbox table."""
 
-    def __init__(self, db: Database, settings: Settings):
+    def __init__(self, db: Database, settings: Settings, documents: DocumentStore | None = None):
         self.db = db
         self.settings = settings
+        self.documents = documents
 
     def claim(self, limit: int = 20) -> list[int]:
         """Take due mails (pending, or sending with an expired lease) and lease them to us."""
@@ -131,7 +146,7 @@ class Outbox:
 
     async def _send(self, mail: OutboxMail) -> None:
         settings = self.settings
-        message = build_message(mail, settings.mail_from)
+        message = build_message(mail, settings.mail_from, self.documents)
         try:
             await aiosmtplib.send(
                 message,
@@ -257,6 +272,7 @@ def mail_dict(row: OutboxMail) -> dict[str, Any]:
         "sent_at": row.sent_at.isoformat() if row.sent_at else None,
         "last_error": row.last_error,
         "created_at": row.created_at.isoformat(),
+        "attachments": [a["filename"] for a in row.attachments or []],
     }
 
 
@@ -265,9 +281,11 @@ def send_mail_service(
 ) -> dict[str, Any]:
     """The `send_mail` service task: queue a mail from `templates` to recipients named by data.
 
-    Parameters: `to` (an address or a list), `template`, optional `language` (da/en) and
-    `context` (a dict added to the task data the template sees). Empty addresses are
-    skipped and recorded; the mail goes out only when the step commits.
+    Parameters: `to` (an address or a list), `template`, optional `language` (da/en),
+    `context` (a dict added to the task data the template sees) and `attachments` (stored
+    documents, such as `make_letter` results: dicts with `filename`, `content_type` and
+    `storage_key`, or a dict holding them under `attachment`). Empty addresses are skipped
+    and recorded; the mail goes out only when the step commits.
     """
     recipients = params.get("to")
     recipients = [recipients] if isinstance(recipients, str) else list(recipients or [])
@@ -281,5 +299,25 @@ def send_mail_service(
         return {"queued": False, "reason": "no recipient address"}
     context = {**task.data, **(params.get("context") or {})}
     mail = templates.outbox_mail(recipients, template, language, context)
+    mail.attachments = _attachments(params.get("attachments")) or None
     ctx.queue_mail(mail)
     return {"queued": True, "message_id": mail.message_id, "to": recipients}
+
+
+def _attachments(value: Any) -> list[dict[str, str]]:
+    """The stored documents a `send_mail` task names (None and skipped letters: nothing)."""
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("attachment"), dict):
+            item = item["attachment"]
+        if not item:
+            continue
+        if not isinstance(item, dict) or not {"filename", "content_type", "storage_key"} <= set(
+            item
+        ):
+            raise ValueError(
+                f"an attachment needs filename, content_type and storage_key: {item!r}"
+            )
+        found.append({k: str(item[k]) for k in ("filename", "content_type", "storage_key")})
+    return found

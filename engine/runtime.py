@@ -149,6 +149,10 @@ class StepContext:
             )
         )
 
+    def definition_files(self) -> dict[str, str]:
+        """The files deployed with this instance's version (letter templates, forms, ...)."""
+        return dict(self.session.get_one(ProcessDefinition, self.definition.id).files)
+
     def queue_mail(self, mail: OutboxMail) -> None:
         """Add a mail to the outbox in this step's transaction; it is sent after commit."""
         mail.instance_id = self.instance.id

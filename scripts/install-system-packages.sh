@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, when they are missing.
+# Installs the Debian packages named as arguments (the system's and the tests'), when they are missing.
 set -euo pipefail
 packages=()
 for pkg in "$@"; do

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,9 +65,10 @@ def db(database_url: str) -> Database:
 
 
 @pytest.fixture
-def engine(db: Database) -> Engine:
-    """The engine as the composition root builds it (complaint helpers and mail included)."""
-    return build_engine(load_settings(), db=db)
+def engine(db: Database, tmp_path: Path) -> Engine:
+    """The engine as the composition root builds it (complaint helpers and mail included),
+    keeping documents and letters in the test's own folder."""
+    return build_engine(replace(load_settings(), data_dir=tmp_path), db=db)
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_the_configured_time_zone_dates_scripts_and_mails(db):
     engine = build_engine(settings, db=db)
     clock.set(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True)  # 18:30 in New York
     assert engine.runtime.helpers["today"]() == "2025-12-31"
-    assert engine.mail_templates.local_time("2025-12-31T23:30:00+00:00") == "31-12-2025 18:30"
+    assert engine.mail_templates.local_time("2025-12-31T23:30:00+00:00") == "31. december 2025 kl. 18.30"
 
 
 def test_unset_payment_days_mean_the_complaint_domains_default(engine, tmp_path, monkeypatch):
@@ -135,3 +135,11 @@ def test_session_cookies_are_secure_unless_insecure_cookies_is_set(engine, tmp_p
     assert "; Secure" in session_cookie(settings, engine)
     insecure = dataclasses.replace(settings, insecure_cookies=True)
     assert "; Secure" not in session_cookie(insecure, engine)
+
+
+def test_mails_write_dates_as_their_readers_do(db):
+    templates = build_engine(load_settings(), db=db).mail_templates
+    instant = "2025-08-08T21:59:00+00:00"  # 23.59 in Copenhagen
+    assert templates.local_time(instant) == "8. august 2025 kl. 23.59"
+    assert templates.local_date(instant) == "8. august 2025"
+    assert templates.local_time(instant, language="en") == "8 August 2025 at 23:59"

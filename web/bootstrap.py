@@ -9,6 +9,7 @@ points, and the web layer's services on top.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from engine import Engine
 from engine.config import Settings
@@ -21,6 +22,7 @@ from workflows.complaint import scripting as complaint_scripting
 from .access import InstanceRule
 from .accounts import Accounts
 from .complaints import access as complaint_access
+from .complaints.letters import make_letter_service
 from .complaints.service import ComplaintService
 
 
@@ -33,6 +35,8 @@ def build_engine(settings: Settings, *, db: Database | None = None) -> Engine:
     # like, its notices are mail templates. Wired here, so a plain checkout runs it.
     engine.register_helpers("complaint", complaint_scripting.script_helpers())
     engine.add_mail_templates(complaint_mail.TEMPLATE_FOLDER)
+    # Its letters are case documents (the templates are deployed with the process).
+    engine.register_service("make_letter", partial(make_letter_service, engine=engine))
     # Packages installed beside Klageflow add theirs through entry points.
     for namespace, helpers in installed_helpers():
         engine.register_helpers(namespace, helpers)

@@ -40,6 +40,7 @@ def start_data(**overrides: Any) -> dict[str, Any]:
         "authority_email": "plan@soenderborg.example",
         "board_id": "pkn",
         "board_code": "PKN",
+        "board_name": "Planklagenævnet",
         "board_email": "pkn@naevneneshus.example",
         "decision_id": 1,
         "decision_title": "Landzonetilladelse, Gammeldam",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.ui.conftest import screenshot
 from web.demo import DEMO_PASSWORD
@@ -119,6 +122,21 @@ def test_the_gammeldam_complaint_through_the_browser(page, server, login):
     expect(page.locator(".timeline")).to_contain_text("Klagen er videresendt til nævnet")
     expect(page.locator(".step-indicator li.current")).to_contain_text("Afgjort")
     screenshot(page, "07-case-decided")
+
+    # The board's decision is a letter on the case page, downloaded as PDF; the case shows
+    # the complainant the letters addressed to them, not the permit holder's.
+    documents = page.locator(".documents")
+    expect(documents).to_contain_text("Kvittering for klagen")
+    expect(documents).to_contain_text("Opkrævning af klagegebyr")
+    expect(documents).not_to_contain_text("Underretning om klagen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Nævnets afgørelse {reference}.pdf").click()
+    assert download.value.suggested_filename == f"Nævnets afgørelse {reference}.pdf"
+    letter = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = " ".join(" ".join(p.extract_text().split()) for p in letter.pages)
+    assert "Nævnet ændrer afgørelsen" in text and "Tilladelsen ændres til et afslag." in text
+    assert "20. maj 2026" in text, "the 6-month lawsuit deadline"
+    assert letter.metadata.title == "Nævnets afgørelse"
 
     # Staff see where the case stands in the diagram.
     login(page, "naevn")

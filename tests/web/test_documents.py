@@ -14,6 +14,11 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def uploads(listed):
+    """The uploaded documents of a list (filing also writes letters, see below)."""
+    return [d for d in listed if not d["kind"].startswith("letter_")]
+
+
 @pytest.fixture
 def case(app, deployed_complaint, tmp_path):
     services = app.extensions["klageflow"]
@@ -45,12 +50,13 @@ def test_parties_add_documents_that_the_case_shows(case):
     comment = documents.add(principal("klara"), reference, "comment", "bem.txt", b"Enig.")
     assert statement["content_type"] == "application/pdf"
     assert comment["content_type"] == "text/plain"
-    listed = documents.list(principal("klara"), reference)
+    listed = uploads(documents.list(principal("klara"), reference))
     assert [d["filename"] for d in listed] == ["udtalelse.pdf", "bem.txt"]
     meta, data = documents.read(principal("klara"), reference, statement["id"])
     assert data == PDF and meta["kind"] == "statement"
     stored = [p for p in folder.rglob("*") if p.is_file()]
-    assert len(stored) == 2 and all(len(p.name) == 64 for p in stored), "named by SHA-256"
+    assert len(stored) == 2 + 2, "the uploads and the two letters written at filing"
+    assert all(len(p.name) == 64 for p in stored), "named by SHA-256"
 
 
 def test_a_file_whose_content_does_not_match_its_name_is_refused(case):
@@ -63,7 +69,7 @@ def test_a_file_whose_content_does_not_match_its_name_is_refused(case):
     with pytest.raises(InvalidData):
         documents.add(principal("sonja"), reference, "statement", "stor.pdf",
                       PDF + b"0" * MAX_BYTES)  # fmt: skip
-    assert documents.list(principal("sonja"), reference) == []
+    assert uploads(documents.list(principal("sonja"), reference)) == []
 
 
 def test_a_path_in_the_file_name_is_dropped(case):
@@ -82,3 +88,19 @@ def test_only_the_case_and_the_right_role_may_add_or_read(case):
         documents.read(principal("aage"), reference, added["id"])  # another authority
     with pytest.raises(NotFound):
         documents.add(principal("aage"), reference, "statement", "x.pdf", PDF)
+
+
+def test_a_letter_is_shown_to_the_parties_it_is_addressed_to_and_to_staff(case):
+    documents, principal, reference, _ = case
+    kinds = {who: [d["kind"] for d in documents.list(principal(who), reference)]
+             for who in ("klara", "hans", "sonja")}  # fmt: skip
+    assert kinds["klara"] == ["letter_receipt"]
+    assert kinds["hans"] == ["letter_permit_holder_notice"]
+    assert kinds["sonja"] == ["letter_receipt", "letter_permit_holder_notice"]
+    [receipt] = documents.list(principal("klara"), reference)
+    assert receipt["addressed_to"] == ["complainant"]
+    assert receipt["filename"] == f"Kvittering for din klage {reference}.pdf"
+    meta, data = documents.read(principal("klara"), reference, receipt["id"])
+    assert data.startswith(b"%PDF-") and meta["content_type"] == "application/pdf"
+    with pytest.raises(NotFound):
+        documents.read(principal("hans"), reference, receipt["id"])  # not addressed to him

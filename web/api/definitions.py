@@ -64,12 +64,17 @@ class DefinitionFile(MethodView):
     @blp.response(200)
     @auth.require(*READERS)
     def get(self, key, version, filename):
-        """One deployed file of a version (the BPMN XML, a DMN table, a form)."""
+        """One deployed file of a version (the BPMN XML, a DMN table, a form, a letter)."""
         definition = _engine().definition(key, version)
         if filename not in definition.files:
             raise NotFound(f"version {version} of {key!r} has no file {filename!r}")
         mimetype = (
-            "application/json" if filename.endswith((".form", ".json")) else "application/xml"
+            "application/json"
+            if filename.endswith((".form", ".json"))
+            # a letter template is source text, never a page of this site
+            else "text/plain"
+            if filename.endswith(".letter.html")
+            else "application/xml"
         )
         return Response(definition.files[filename], mimetype=mimetype)
 

@@ -42,7 +42,8 @@ def _bundle_paths(items: tuple[str, ...]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.suffix in BUNDLE_SUFFIXES or p.name.endswith(".bpmn20.xml")
+                    if p.suffix in BUNDLE_SUFFIXES
+                    or p.name.endswith((".bpmn20.xml", ".letter.html"))
                 )
             )
         elif path.exists():
@@ -56,7 +57,7 @@ def _bundle_paths(items: tuple[str, ...]) -> list[Path]:
 @click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...")
 @ACTOR
 def deploy(run: Invocation, files: tuple[str, ...], actor: str) -> Output:
-    """Deploy BPMN/DMN/form files (or folders) as one bundle.
+    """Deploy BPMN/DMN/form/letter files (or folders) as one bundle.
 
     Each process key gets a new version; content identical to the latest version is a
     no-op. A refused bundle stores nothing and lists every problem with file, line and

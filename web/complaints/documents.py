@@ -19,7 +19,9 @@ from engine import InvalidData, NotFound, PermissionDenied, clock
 from engine.db import Database, get_by_id
 
 from ..accounts import Principal
-from .models import Complaint, ComplaintDocument
+from ..case_access import is_staff
+from .access import is_party
+from .models import Complaint, ComplaintDocument, Decision
 
 _FORBIDDEN_IN_NAMES = set('"*:<>?|;')
 MAX_BYTES = 8 * 1024 * 1024  # below the request limit (10 MB), so the form gets field errors
@@ -56,6 +58,13 @@ KIND_LABELS = {
     "statement": ("Myndighedens udtalelse", "The authority's statement"),
     "case_document": ("Sagens dokument", "Case document"),
     "board_decision": ("Nævnets afgørelse", "The board's decision"),
+    # letters the process writes (web/complaints/letters.py)
+    "letter_receipt": ("Kvittering for klagen", "Receipt for the complaint"),
+    "letter_permit_holder_notice": ("Underretning om klagen", "Notice of the complaint"),
+    "letter_fee_request": ("Opkrævning af klagegebyr", "Request for the complaint fee"),
+    "letter_decision": ("Nævnets afgørelse", "The board's decision"),
+    "letter_rejection": ("Nævnets afvisning", "The board's rejection"),
+    "letter_withdrawal_receipt": ("Kvittering for tilbagetrækning", "Receipt for the withdrawal"),
 }
 
 
@@ -138,6 +147,7 @@ class Documents:
             return document_dict(row)
 
     def list(self, principal: Principal, reference: str) -> list[dict[str, Any]]:
+        """The case's documents the caller may see: uploads, and letters addressed to them."""
         self.complaints.track(principal, reference)
         with self.db.read() as session:
             rows = session.scalars(
@@ -145,7 +155,8 @@ class Documents:
                 .where(ComplaintDocument.reference == reference)
                 .order_by(ComplaintDocument.id)
             )
-            return [document_dict(row) for row in rows]
+            roles = _party_roles(session, principal, reference)
+            return [document_dict(row) for row in rows if _addressed(row, roles)]
 
     def read(
         self, principal: Principal, reference: str, document_id: int
@@ -155,9 +166,31 @@ class Documents:
             row = get_by_id(session, ComplaintDocument, document_id)
             if row is None or row.reference != reference:
                 raise NotFound("no such document")
+            if not _addressed(row, _party_roles(session, principal, reference)):
+                raise NotFound("no such document")  # a letter to another party: no leak
             meta = document_dict(row)
             key = row.storage_key
         return meta, (self.folder / key).read_bytes()
+
+
+def _party_roles(session, principal: Principal, reference: str) -> set[str] | None:
+    """The addressee roles a caller reads letters as: None for staff (every letter), else
+    "complainant" and/or "permit_holder" as the caller is a party of the case."""
+    if is_staff(principal):
+        return None
+    complaint = session.get(Complaint, reference)
+    decision = session.get(Decision, complaint.decision_id) if complaint else None
+    if complaint is None or decision is None or not is_party(principal, complaint, decision):
+        return set()
+    holder = (decision.permit_holder or {}).get("username")
+    if principal.role == "permit_holder" and holder == principal.username:
+        return {"permit_holder"}
+    return {"complainant"}
+
+
+def _addressed(row: ComplaintDocument, roles: set[str] | None) -> bool:
+    """Uploads are for everyone who sees the case; a letter for its addressees and staff."""
+    return roles is None or row.addressed_to is None or bool(roles & set(row.addressed_to))
 
 
 def document_dict(row: ComplaintDocument) -> dict[str, Any]:
@@ -172,4 +205,5 @@ def document_dict(row: ComplaintDocument) -> dict[str, Any]:
         "size": row.size,
         "uploaded_by": row.uploaded_by,
         "uploaded_at": row.uploaded_at.isoformat(),
+        "addressed_to": row.addressed_to,
     }

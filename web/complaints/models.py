@@ -85,6 +85,9 @@ class ComplaintDocument(Base):
     storage_key: Mapped[str] = mapped_column(String(300))
     uploaded_by: Mapped[str] = mapped_column(String(150))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The parties a letter is addressed to ("complainant", "permit_holder", "authority",
+    # "board"); None for an upload, which everyone who sees the case sees.
+    addressed_to: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class ReferenceCounter(Base):

@@ -295,8 +295,12 @@ class ComplaintService:
             )
             return {"reference": reference, "name": invitee["name"]}
 
-    def submit(self, principal: Principal, reference: str) -> dict[str, Any]:
+    def submit(
+        self, principal: Principal, reference: str, language: str | None = None
+    ) -> dict[str, Any]:
         """File the complaint, or first ask its co-complainants to confirm it.
+
+        `language` (da/en) is the complainant's choice for the case's letters and mails.
 
         With co-complainants who have not confirmed, each is sent an invitation (a mail
         with a link of their own) and the complaint waits for them: it is filed by itself
@@ -309,6 +313,8 @@ class ComplaintService:
             access.owner(principal, complaint)
             if complaint.status not in NOT_FILED:
                 raise Conflict(f"complaint {reference} is already filed")
+            if language in ("da", "en"):
+                complaint.complainant = {**complaint.complainant, "language": language}
             waiting = _pending(complaint)
             if waiting:
                 self._invite(session, complaint, decision)
@@ -357,7 +363,7 @@ class ComplaintService:
         complaint.updated_at = now
 
     def _file(self, reference: str, actor: str) -> None:
-        """Start the complaint's case and mail each complainant a receipt, in one step."""
+        """Start the complaint's case (its first step writes the receipt and mails it)."""
         with self.db.read() as session:
             complaint = session.get(Complaint, reference)
             decision = session.get(Decision, complaint.decision_id)
@@ -372,19 +378,6 @@ class ComplaintService:
                 raise Conflict("no board is registered for this legal basis; ask an administrator")
             start = self._start_data(complaint, decision, authority, board)
         expected_updated = complaint.updated_at
-        receipt_to = [complaint.complainant.get("email")] + [
-            c.get("email") for c in parties.active_co_complainants(complaint.co_complainants)
-        ]
-        receipt = {
-            "reference": reference,
-            "decision_title": decision.title,
-            "authority_name": authority.name,
-            "filed_at_text": _when(start["filed_at"]),
-            "forwarding_due_text": _when(
-                deadlines.forwarding_deadline(decision.complaint_deadline), with_time=False
-            ),
-            "case_url": self.case_url(reference),
-        }
 
         def mark_filed(tx: Session, instance_id: str) -> None:
             result = tx.execute(
@@ -403,10 +396,6 @@ class ComplaintService:
             )
             if result.rowcount != 1:
                 raise Conflict(f"complaint {reference} changed while it was being filed; try again")
-            self.engine.queue_mail(
-                tx, parties._unique(a for a in receipt_to if a), "complaint_receipt", receipt,
-                instance_id=instance_id,
-            )  # fmt: skip
 
         start_time = datetime.fromisoformat(start["filed_at"])
         self.engine.start_summary(
@@ -618,6 +607,7 @@ class ComplaintService:
             "authority_email": authority.notification_email,
             "board_id": board.id,
             "board_code": board.board_code,
+            "board_name": board.name,
             "board_email": board.notification_email,
             "decision_id": decision.id,
             "decision_title": decision.title,

@@ -37,7 +37,7 @@ from . import (
     services,
     unreadable_fields,
 )
-from .i18n import error_message, field_message, pick, t
+from .i18n import error_message, field_message, language, pick, t
 
 
 def basis_label(code: str) -> str:
@@ -214,7 +214,7 @@ def edit_case(reference: str):
 
 def _submit(reference: str):
     try:
-        track = services().complaints.submit(current_user(), reference)
+        track = services().complaints.submit(current_user(), reference, language())
     except Conflict as exc:
         flash(t("already_filed") if "already filed" in exc.message else exc.message, "error")
         return redirect(url_for("ui.case", reference=reference))
