@@ -93,6 +93,14 @@ class LetterRenderer:
         # a letter's time, and Pango's objects are not shared between threads.
         self._fonts = threading.local()
 
+    def warm(self) -> None:
+        """Load WeasyPrint and its fonts now (about a second), so that the first step that
+        writes a letter does not spend its budget on it. Servers and schedulers call this
+        at start."""
+        from weasyprint import HTML
+
+        HTML(string="<p>Klageflow</p>").render(font_config=self._font_config()).write_pdf()
+
     def render(
         self,
         content_hash: str,

@@ -23,6 +23,13 @@ EXAMPLES = ROOT / "bpmn" / "examples"
 APPROVAL_BUNDLE = [EXAMPLES / "approval.bpmn", EXAMPLES / "fee.dmn", EXAMPLES / "review.form"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _letters_ready():
+    """Load WeasyPrint once, as servers and schedulers do at start (see LetterRenderer.warm),
+    so that no test's first letter spends its step budget on the import."""
+    import weasyprint  # noqa: F401
+
+
 @pytest.fixture(autouse=True)
 def _reset_clock():
     yield

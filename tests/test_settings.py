@@ -99,7 +99,10 @@ def test_the_configured_time_zone_dates_scripts_and_mails(db):
     engine = build_engine(settings, db=db)
     clock.set(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), frozen=True)  # 18:30 in New York
     assert engine.runtime.helpers["today"]() == "2025-12-31"
-    assert engine.mail_templates.local_time("2025-12-31T23:30:00+00:00") == "31. december 2025 kl. 18.30"
+    assert (
+        engine.mail_templates.local_time("2025-12-31T23:30:00+00:00")
+        == "31. december 2025 kl. 18.30"
+    )
 
 
 def test_unset_payment_days_mean_the_complaint_domains_default(engine, tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from .startup import UnsafeConfiguration
 try:
     app = create_app()
     limit_memory(app.extensions["klageflow"].settings.memory_limit_mb)
+    app.extensions["klageflow"].engine.letters.warm()
 except UnsafeConfiguration as exc:
     # gunicorn prints an AppImportError's message alone and stops (no traceback, no respawn).
     try:

@@ -208,6 +208,7 @@ def _run_demo(
     seeded = None if no_seed else _seed_all(services, report)
     configure_logging()
     limit_memory(settings.memory_limit_mb)
+    engine.letters.warm()
     scheduler = _scheduler_for(engine, settings)
     report["scheduler"] = True
     if no_web:
@@ -238,6 +239,7 @@ def serve(run: Invocation, host: str, port: int) -> None:
         raise UnsafeConfiguration("KLAGEFLOW_DEMO is only for `klageflow run`")
     app = create_app(run.settings, run.engine(), local=is_loopback(host))
     limit_memory(run.settings.memory_limit_mb)
+    run.engine().letters.warm()
     report = {"database": _shown_url(run.settings), **_web_report(host, port)}
     emit_now(Output(report, _startup_text), run.as_json)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -252,6 +254,7 @@ def scheduler(run: Invocation) -> None:
     engine = run.engine()
     configure_logging()
     limit_memory(run.settings.memory_limit_mb)
+    engine.letters.warm()
     emit_now(
         Output({"database": _shown_url(run.settings), "scheduler": True}, _startup_text),
         run.as_json,
