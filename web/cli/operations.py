@@ -63,7 +63,7 @@ def configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("spiff", "apscheduler.executors"):
+    for noisy in ("spiff", "apscheduler.executors", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # "skipped: maximum number of running instances" only says a round outlasted a poll.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
