@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from engine import DeploymentError, clock
 from engine.models import OutboxMail
 from engine.outbox import build_message
-from tests.complaint.conftest import BUNDLE
+from tests.complaint.conftest import BOARD_GROUP, BUNDLE
 
 pytestmark = pytest.mark.both_databases
 ARTIFACTS = Path(__file__).resolve().parents[1] / "ui" / "artifacts" / "letters"
@@ -146,6 +146,11 @@ def test_each_rejection_writes_a_letter_with_its_reason(file_complaint, how, rea
     case = file_complaint(filed_at="2025-08-09T00:00:30+02:00") if late else file_complaint()
     case.at("2025-08-12T09:00:00+02:00")
     case.forward()
+    if late:  # the board finds no excuse for the late filing
+        case.complete(
+            "assess_lateness", BOARD_GROUP, lateness_ruling="reject",
+            lateness_reasons="Klagen er indgivet efter klagefristen uden undskyldende grunde.",
+        )  # fmt: skip
     if how == "non_payment":
         case.at("2025-08-27T00:00:01+02:00")
     elif not late:
@@ -162,6 +167,7 @@ def test_each_rejection_writes_a_letter_with_its_reason(file_complaint, how, rea
     else:
         assert "tilbage" not in text.split("Klagegebyret")[-1].split("Kan du klage")[0]
     if late:
+        assert "uden undskyldende grunde" in text  # the board's own reasons
         assert "9. august 2025 kl. 00.00" in text and "8. august 2025 kl. 23.59" in text
     if how == "non_payment":
         assert "26. august 2025 kl. 23.59" in text and "lov om Planklagenævnet § 8" in text
@@ -211,7 +217,7 @@ def test_a_complainant_who_chose_english_gets_english_letters_and_the_others_dan
     assert "on 4 August 2025 at 10:15" in text and "Page 1 of" in text
     assert_pdf_a(pdf, "Receipt for your complaint", "2025-08-04T08:15:00+00:00")
     [mail] = case.mails("complaint_receipt")
-    assert mail["language"] == "en" and mail["subject"].startswith("Receipt for your complaint")
+    assert mail["language"] == "en" and mail["subject"].startswith("Receipt: your complaint")
     _notice, _pdf, text = letter(case, "permit_holder_letter")
     assert "Der er klaget over din tilladelse" in text, "the permit holder chose no language"
     case.at("2025-08-12T09:00:00+02:00")

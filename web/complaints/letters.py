@@ -57,23 +57,20 @@ def make_letter_service(ctx, task, params: dict[str, Any], *, engine: Engine) ->
     )
     storage_key = engine.documents.put(letter.pdf)
     filename = safe_filename(f"{letter.title} {reference}.pdf")
-    document_id = None
     if ctx.session.get(Complaint, reference) is not None:
+        # The step computes on a read session; the case document is written with the step.
         row = ComplaintDocument(
             reference=reference, kind=LETTER_KIND_PREFIX + template, filename=filename,
             content_type="application/pdf", size=len(letter.pdf), sha256=letter.sha256,
             storage_key=storage_key, uploaded_by=context["sender"]["name"],
             uploaded_at=ctx.now, addressed_to=to,
         )  # fmt: skip
-        ctx.session.add(row)
-        ctx.session.flush()
-        document_id = row.id
+        ctx.on_write(lambda session: session.add(row))
     ctx.audit(
         "letter_made", ctx.current_element, template=template, language=letter.language,
-        document_id=document_id, addressed_to=to, sha256=letter.sha256,
+        addressed_to=to, sha256=letter.sha256,
     )  # fmt: skip
     return {
-        "document_id": document_id,
         "template": template,
         "language": letter.language,
         "sha256": letter.sha256,
