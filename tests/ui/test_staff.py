@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -128,8 +128,8 @@ def at_both_widths(page, name: str) -> None:
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
+        screenshot(page, f"staff-{name}-{label}")  # first: it shows what overflows
         assert overflow <= 0, f"{name} is {overflow}px wider than {label} px"
-        screenshot(page, f"staff-{name}-{label}")
     page.set_viewport_size(DESKTOP)
 
 
@@ -410,3 +410,67 @@ def test_a_designers_version_stays_the_one_new_cases_start_on_after_a_restart(pa
     log_in(page, system, "kommune")
     page.goto(system.url("/opgaver"))
     expect(page.get_by_role("link", name=reference)).to_be_visible()
+
+
+def test_the_board_excuses_one_late_complaint_and_rejects_another_with_its_reasons(page, system):
+    # The demo's protection-line dispensation was published eight weeks before the demo
+    # started: its klagefrist has passed, so both complaints are late.
+    system.set_clock((datetime.now(UTC) + timedelta(days=1)).isoformat())
+    excused = file_complaint(
+        page, system, "klager", "beskyttelseslinjen", "Jeg var indlagt, da klagefristen løb."
+    )
+    late = file_complaint(
+        page, system, "forening", "beskyttelseslinjen", "Bassinet ødelægger søbredden."
+    )
+    page.goto(system.url(f"/sager/{late}"))
+    expect(page.locator(".alert .late")).to_be_visible()
+
+    log_in(page, system, "kommune")
+    for reference in (excused, late):
+        page.goto(system.url("/opgaver"))
+        page.locator(f"tr:has-text('{reference}') a").first.click()
+        page.get_by_role("button", name="Tag opgaven", exact=True).click()
+        page.get_by_label(re.compile("Fastholder afgørelsen")).check()
+        page.get_by_label(re.compile("^Udtalelse")).fill("Kommunen fastholder afgørelsen.")
+        page.get_by_role("button", name="Udfør").click()
+        expect(page.locator(".flash.success")).to_have_text("Opgaven er udført.")
+
+    log_in(page, system, "mfkn")  # a protection line is Miljø- og Fødevareklagenævnet's
+    decisions = {
+        excused: ("Fristoverskridelsen er undskyldelig", "Klageren var indlagt på hospital."),
+        late: ("Klagen afvises som for sent indgivet", "Der er ikke oplyst undskyldende grunde."),
+    }
+    for reference, (ruling, reasons) in decisions.items():
+        page.goto(system.url("/opgaver"))
+        row = page.locator(f"tr:has-text('{reference}')")
+        expect(row).to_contain_text("Vurder fristoverskridelse")
+        row.get_by_role("link").first.click()
+        case_file = page.locator(".case-file")
+        expect(case_file).to_contain_text("efter klagefristen")
+        expect(case_file.locator(".suspensive")).to_have_text(
+            "Nej (efter loven: en klage indgivet efter klagefristen har ikke opsættende virkning)"
+        )
+        page.get_by_role("button", name="Tag opgaven", exact=True).click()
+        page.get_by_label(re.compile(ruling)).check()
+        page.get_by_label(re.compile("^Begrundelse")).fill(reasons)
+        if reference == late:
+            at_both_widths(page, "board-assess-lateness")
+        page.get_by_role("button", name="Udfør").click()
+        if page.locator(".confirm-end").count():  # a rejection ends the case: asked first
+            page.get_by_role("button", name=re.compile("^Ja")).click()
+        expect(page.locator(".flash.success")).to_have_text("Opgaven er udført.")
+
+    # The excused complaint goes on: the fee is requested from the complainant.
+    log_in(page, system, "klager")
+    page.goto(system.url(f"/sager/{excused}"))
+    expect(page.locator("td.status")).to_have_text("Afventer gebyr")
+    expect(page.get_by_role("link", name=re.compile("Betal gebyret"))).to_be_visible()
+    at_both_widths(page, "late-excused")
+
+    # The rejected one has ended, with the board's reasons; no fee is asked for.
+    log_in(page, system, "forening")
+    page.goto(system.url(f"/sager/{late}"))
+    expect(page.locator("td.outcome")).to_have_text("Afvist som for sent indgivet")
+    expect(page.locator(".decision-summary")).to_have_text(decisions[late][1])
+    expect(page.get_by_role("link", name=re.compile("Betal gebyret"))).to_have_count(0)
+    at_both_widths(page, "late-rejected")

@@ -94,6 +94,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "suspensive_effect": ("Opsættende virkning", "Suspensive effect"),
     "yes": ("Ja", "Yes"),
     "no": ("Nej", "No"),
+    "by_law": ("efter loven", "by law"),
+    "by_board": ("nævnets afgørelse", "the board's ruling"),
+    "rule_late_complaint": (
+        "en klage indgivet efter klagefristen har ikke opsættende virkning",
+        "a complaint filed after the deadline does not suspend the decision",
+    ),
     "fee": ("Gebyr", "Fee"),
     "fee_due": ("betales senest", "due by"),
     "fee_due_sentence": ("og skal betales senest", "and is due by"),

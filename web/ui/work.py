@@ -182,7 +182,7 @@ def case_file(view: dict[str, Any]) -> dict[str, Any]:
         },
         "suspensive": {
             "requested": data.get("suspensive_effect_requested"),
-            "rule": data.get("suspensive_rule"),
+            "rule": _rule_words(data.get("suspensive_rule")),
         },
         "deadlines": [(key, at) for key, at in deadlines if at],
         "in_time": data.get("in_time"),
@@ -242,3 +242,11 @@ def unclaim(task_id: str):
         "unclaimed",
     )
     return redirect(url_for("ui.tasks"))
+
+
+def _rule_words(rule: str | None) -> str | None:
+    """The rule that gave the suspensive effect, as the reader reads it: a provision as it
+    is cited, lateness in words; the table's fallback ("no rule ...") is not shown."""
+    if not rule or rule.startswith("no rule"):
+        return None
+    return t("rule_late_complaint") if rule == "late complaint" else rule
