@@ -464,6 +464,7 @@ def test_the_board_excuses_one_late_complaint_and_rejects_another_with_its_reaso
     log_in(page, system, "klager")
     page.goto(system.url(f"/sager/{excused}"))
     expect(page.locator("td.status")).to_have_text("Afventer gebyr")
+    expect(page.locator(".alert .late")).to_contain_text("fristoverskridelsen er undskyldelig")
     expect(page.get_by_role("link", name=re.compile("Betal gebyret"))).to_be_visible()
     at_both_widths(page, "late-excused")
 
@@ -471,6 +472,7 @@ def test_the_board_excuses_one_late_complaint_and_rejects_another_with_its_reaso
     log_in(page, system, "forening")
     page.goto(system.url(f"/sager/{late}"))
     expect(page.locator("td.outcome")).to_have_text("Afvist som for sent indgivet")
+    expect(page.locator(".alert .late")).to_have_count(0)  # the outcome says it now
     expect(page.locator(".decision-summary")).to_have_text(decisions[late][1])
     expect(page.get_by_role("link", name=re.compile("Betal gebyret"))).to_have_count(0)
     at_both_widths(page, "late-rejected")

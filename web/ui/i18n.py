@@ -597,6 +597,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "board decides whether a late complaint can be considered. A late complaint has no "
         "suspensive effect.",
     ),
+    "late_excused_text": (
+        "Klagefristen udløb {deadline}, men nævnet har vurderet, at fristoverskridelsen er "
+        "undskyldelig, og behandler klagen. Klagen har ikke opsættende virkning.",
+        "The complaint deadline was {deadline}, but the board has found the delay excusable "
+        "and considers the complaint. The complaint does not suspend the decision.",
+    ),
     "late_filed_text": (
         "Klagefristen udløb {deadline}. Nævnet afgør, om klagen alligevel kan behandles. "
         "Klagen har ikke opsættende virkning.",

@@ -19,6 +19,7 @@ aware datetimes or ISO 8601 text with an offset, and naive ones are refused:
   `suspensive_effect` (the board's ruling on opsættende virkning, if any)
 - `in_time` (filed within the klagefrist), `suspensive_by_law` and `suspensive_rule` (what
   the law gives this complaint before any ruling: a late complaint suspends nothing),
+  `lateness_ruling` (the board's `accept` or `reject` of a late complaint),
   `decision_summary` (the board's summary to the parties),
   `outcome_note` (`authority_changed` when the authority changed its own decision)
 - `complainant_type` and `co_complainants` (their `type`s become `co_complainant_types`),
@@ -76,6 +77,7 @@ class CaseFacts:
     in_time: bool | None = None
     suspensive_by_law: bool | None = None
     suspensive_rule: str | None = None
+    lateness_ruling: str | None = None
     decision_summary: str | None = None
     outcome_note: str | None = None
     complainant_type: str | None = None

@@ -437,7 +437,8 @@ def track_and_trace(
 
     Keys: status, status_label (Danish), status_label_en, waiting_for (complainant,
     authority, board or None), waiting_for_label(_en), next_deadline, comments_deadline,
-    expected_date, expected, expected_decision, suspensive_effect, late, fee, outcome,
+    expected_date, expected, expected_decision, suspensive_effect, late, lateness_ruling
+    (the board's `accept` or `reject` of a late complaint), fee, outcome,
     rejection_reason, outcome_code, outcome_label(_en) ("Afvist som for sent indgivet" for a
     complaint rejected as late), outcome_meaning(_en), decision_summary,
     lawsuit_deadline, lawsuit_basis and timeline. Instants are ISO 8601 in Copenhagen time; dates are ISO dates. `now` only
@@ -477,6 +478,7 @@ def track_and_trace(
         "expected_decision": expected_decision(facts, status, times),
         "suspensive_effect": _suspensive(facts, status, now),
         "late": _late(facts, status, now),
+        "lateness_ruling": facts.lateness_ruling,
         "fee": _fee(facts, status, policy),
         "outcome": outcome,
         "rejection_reason": reason,
