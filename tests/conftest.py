@@ -18,6 +18,12 @@ from engine.db import Database
 from web import migrate
 from web.bootstrap import build_engine
 
+# Tests run on loaded two-core CI machines, where a step that writes two PDF letters can
+# take seconds; the budget is not what most tests test. The budget's own tests set theirs
+# (and pass it to the processes they start); this default reaches every other engine and
+# every server or scheduler a test starts.
+os.environ.setdefault("KLAGEFLOW_STEP_SECONDS", "30")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "bpmn" / "examples"
 APPROVAL_BUNDLE = [EXAMPLES / "approval.bpmn", EXAMPLES / "fee.dmn", EXAMPLES / "review.form"]

@@ -144,10 +144,12 @@ def test_a_step_whose_process_is_killed_is_tried_again_then_put_in_an_incident(
     assert attempts(engine, poisoned) == 0
     assert [e.kind for e in view.history].count("timer_fired") == 0
 
-    # The admin's incident list shows it with a retry, which starts counting afresh: the
-    # step runs again (and here meets its budget, a new incident).
+    # The admin's incident list (linked from the admin page with the open count) shows it
+    # with a retry, which starts counting afresh: the step runs again (and here meets its
+    # budget, a new incident).
     client = admin_client(engine, database_url, tmp_path)
-    page = client.get("/admin").get_data(as_text=True)
+    assert 'href="/admin/haendelser"' in client.get("/admin").get_data(as_text=True)
+    page = client.get("/admin/haendelser").get_data(as_text=True)
     assert "did not finish in 2 attempts" in page
     retry = f"/admin/haendelser/{view.incidents[0].id}/igen"
     assert f'action="{retry}"' in page

@@ -14,6 +14,14 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+@pytest.fixture(autouse=True)
+def _roomy_step_budget(monkeypatch):
+    """Filing a complaint renders letters in its first step (about a second alone); on a
+    loaded machine that step could pass the 5 s default budget, which is not under test
+    here (tests/engine/test_step_budget.py is). Set before the engine fixture reads it."""
+    monkeypatch.setenv("KLAGEFLOW_STEP_SECONDS", "60")
+
+
 def uploads(listed):
     """The uploaded documents of a list (filing also writes letters, see below)."""
     return [d for d in listed if not d["kind"].startswith("letter_")]

@@ -256,6 +256,9 @@ def test_a_task_form_refuses_a_fraction_for_a_whole_number_and_unreadable_text(c
     deployed.start("approval", {"applicant_type": "private"})
     task_id = deployed.tasks(TaskFilter())[0].id
     token = log_in(client, "adam")
+    # The task page completes only a task its user has claimed ("Tag opgaven" first).
+    client.post(f"/opgaver/{task_id}/tag", data={"csrf_token": token})
+    assert deployed.task(task_id).assignee == "adam"
     form = {"csrf_token": token, "reason": "Fint nok", "score": "1.5"}
     response = client.post(f"/opgaver/{task_id}", data=form)
     assert response.status_code == 422
