@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import aiosmtplib
 from sqlalchemy import and_, func, or_, select
@@ -34,6 +35,7 @@ from .models import OutboxMail
 
 log = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=5)
+T = TypeVar("T")
 
 
 class _NotTried(Enum):
@@ -43,6 +45,21 @@ class _NotTried(Enum):
 
 
 NOT_TRIED = _NotTried.NOT_TRIED  # a claimed mail left unsent because the scheduler is stopping
+
+
+def _run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` on an event loop of its own and return its result.
+
+    `asyncio.run` refuses a thread whose event loop is running (a caller inside async
+    code, or a browser-test driver's loop in the main thread); there it runs in a worker
+    thread of its own, so delivery never fails for where it was called from.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="klageflow-outbox") as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 class PermanentFailure(Exception):
@@ -118,7 +135,7 @@ class Outbox:
             return counts
         with self.db.read() as session:
             mails = session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))).all()
-        outcomes = asyncio.run(self._send_all(mails, stop))
+        outcomes = _run_to_completion(self._send_all(mails, stop))
         with self.db.write() as session:
             for mail, error in zip(mails, outcomes, strict=True):
                 row = session.get_one(OutboxMail, mail.id)

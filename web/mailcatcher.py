@@ -8,6 +8,7 @@ the "Sendte e-mails" page reads them back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -25,6 +26,8 @@ from aiosmtpd.controller import Controller
 from engine.config import Settings
 
 LOOPBACK = "127.0.0.1"
+# How long the catcher may take to start answering; a busy machine is slow to start threads.
+READY_SECONDS = 30.0
 
 
 def folder_of(settings: Settings) -> Path:
@@ -121,10 +124,14 @@ class MailCatcher:
     def start(self) -> MailCatcher:
         for _ in range(5):  # another program may take the free port before we bind it
             port = _free_port()
-            controller = Controller(_KeepEveryMail(self.folder), hostname=LOOPBACK, port=port)
+            controller = Controller(
+                _KeepEveryMail(self.folder), hostname=LOOPBACK, port=port,
+                ready_timeout=READY_SECONDS,
+            )  # fmt: skip
             try:
                 controller.start()
             except (OSError, RuntimeError):
+                _stop_quietly(controller)  # a server that started late must not linger
                 continue
             self._controller, self.port = controller, port
             return self
@@ -134,6 +141,11 @@ class MailCatcher:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+def _stop_quietly(controller: Controller) -> None:
+    with contextlib.suppress(OSError, RuntimeError):
+        controller.stop(no_assert=True)
 
 
 def _free_port() -> int:

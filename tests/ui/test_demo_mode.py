@@ -92,6 +92,15 @@ def log_in(page, demo: Demo, username: str) -> None:
     page.wait_for_load_state()
 
 
+def reload_until(page, locator, seconds: float = 90) -> None:
+    """Reload the page until `locator` is on it: the scheduler delivers mail and retries a
+    step that ran over its budget in the background, later on a busy machine."""
+    deadline = time.monotonic() + seconds
+    while locator.count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.25)
+        page.reload()
+
+
 def no_sideways_scrolling(page) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -119,16 +128,15 @@ def test_the_demo_says_whom_to_start_as_and_a_complaint_is_answered_by_mail(page
     page.get_by_role("button", name="Indsend klagen").click()
     receipt = page.locator(".flash.success").inner_text()
     reference = re.search(r"KP-\d{4}-\d{6}", receipt).group(0)
+    expect(page).to_have_url(re.compile(rf"/sager/{reference}/kvittering$"))
+    page.get_by_role("link", name="Gå til sagen").click()
     expect(page.locator("td.status")).to_have_text("Indsendt")
 
     # The authority and the permit holder are told; the mails arrive on "Sendte e-mails".
     page.get_by_role("link", name="Sendte e-mails").first.click()
     expect(page.get_by_role("heading", name="Sendte e-mails", level=1)).to_be_visible()
-    for _ in range(50):
-        if page.locator(".mail-subject", has_text=reference).count() >= 2:
-            break
-        time.sleep(0.2)
-        page.reload()
+    reload_until(page, page.locator(".mail-to", has_text="ansoeger@"))
+    reload_until(page, page.locator(".mail-to", has_text="plan@soenderborg.example"))
     to_holder = page.locator(".mail").filter(has=page.locator(".mail-to", has_text="ansoeger@"))
     expect(to_holder.locator(".mail-subject")).to_contain_text(reference)
     expect(to_holder.locator(".mail-from")).to_have_text("Klageflow <noreply@klageflow.local>")
@@ -158,10 +166,12 @@ def test_spol_tiden_frem_lets_the_fee_deadline_fire_and_the_case_is_rejected(pag
     # The authority maintains its decision and forwards the complaint: the fee is due.
     log_in(page, demo_system, "kommune")
     page.locator(f"tr:has-text('{reference}') a").first.click()
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()
+    expect(page.locator(".flash.success")).to_have_text("Opgaven er din.")
     page.get_by_label(re.compile("Fastholder afgørelsen")).check()
     page.get_by_label(re.compile("^Udtalelse")).fill("Kommunen fastholder afgørelsen.")
     page.get_by_role("button", name="Udfør").click()
-    expect(page.locator(".flash.success")).to_have_text("Opgaven er udført.")
+    expect(page.locator(".flash.success")).to_have_text("Opgaven er udført.", timeout=60_000)
 
     log_in(page, demo_system, "klager")
     page.goto(demo_system.url(f"/sager/{reference}"))
@@ -184,8 +194,9 @@ def test_spol_tiden_frem_lets_the_fee_deadline_fire_and_the_case_is_rejected(pag
             r"^Tiden er spolet frem til .+ kl\. 00\.00\. [1-9]\d* frist.* udløb i demoens processer\.$"
         )
     )
+    reload_until(page, page.locator("td.status", has_text="Afsluttet"))
     expect(page.locator("td.status")).to_have_text("Afsluttet")
-    expect(page.locator("td.outcome")).to_have_text("Afvist")
+    expect(page.locator("td.outcome")).to_have_text("Afvist for manglende betaling")
     expect(page.locator(".demo-date")).to_contain_text("Demoens dato er")
     screenshot(page, "demo-after-deadline-1280")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -195,4 +206,5 @@ def test_spol_tiden_frem_lets_the_fee_deadline_fire_and_the_case_is_rejected(pag
     # The board's decision reached the complainant as a mail.
     page.goto(demo_system.url("/demo/e-mails"))
     decided = page.locator(".mail", has=page.locator(".mail-to", has_text="klager@example.dk"))
+    reload_until(page, decided.filter(has_text="er afgjort"))
     expect(decided.filter(has_text="er afgjort").first).to_contain_text("gebyret er ikke betalt")

@@ -118,9 +118,14 @@ def test_the_catcher_keeps_each_mail_as_the_recipient_sees_it(tmp_path):
 
 
 def aiosmtplib_send(message: EmailMessage, port: int) -> None:
+    """Send on an event loop of its own thread: the main thread may have one running (the
+    browser tests' driver, when they ran first in the same session)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    asyncio.run(aiosmtplib.send(message, hostname="127.0.0.1", port=port, timeout=10))
+    sending = aiosmtplib.send(message, hostname="127.0.0.1", port=port, timeout=60)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, sending).result()
 
 
 def test_links_in_a_mail_body_become_links_and_nothing_else_becomes_markup():
