@@ -1,7 +1,7 @@
-"""The parties' journey in Chromium against a real `klageflow run` and a real SMTP server.
+"""The parties' journey in Chromium against a real `klageflow run` and its mail catcher.
 
-The complainant invites a co-complainant by e-mail; the invitation (read from the SMTP
-server) holds a link; the co-complainant opens it, logs in and confirms; the complaint
+The complainant invites a co-complainant by e-mail; the invitation (read from the mails
+the demo system's own SMTP server caught: demo mail never leaves the machine) holds a link; the co-complainant opens it, logs in and confirms; the complaint
 files itself; both get a receipt with a link to the case; the permit holder is told at
 once, sees the case in Mine sager and comments while the board hears it.
 """
@@ -9,17 +9,19 @@ once, sees the case in Mine sager and comments while the board hears it.
 from __future__ import annotations
 
 import email
+import email.policy
 import os
 import re
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from datetime import date
 from email.message import Message
+from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from engine.config import PROJECT_ROOT, load_settings
@@ -29,19 +31,23 @@ from tests.ui.conftest import Server, free_port, screenshot
 from tests.ui.test_accessibility import axe_violations, horizontal_overflow
 from web import demo, migrate
 from web.bootstrap import build_engine, build_services
+from web.mailcatcher import folder_of
 
 pytestmark = pytest.mark.slow
 
 
 class Inbox:
-    """Keeps every mail the SMTP server receives."""
+    """The mails `klageflow run` delivered to its catcher, one file each in `folder`."""
 
-    def __init__(self):
-        self.messages: list[Message] = []
+    def __init__(self, folder: Path):
+        self.folder = folder
 
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.original_content))
-        return "250 Message accepted for delivery"
+    @property
+    def messages(self) -> list[Message]:
+        files = sorted(self.folder.glob("*.eml")) if self.folder.is_dir() else []
+        return [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files
+        ]
 
     def wait_for(self, to: str, subject: str, timeout: float = 30) -> Message:
         deadline = time.monotonic() + timeout
@@ -64,19 +70,18 @@ def text_of(message: Message) -> str:
 
 
 @pytest.fixture(scope="module")
-def inbox():
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    yield handler
-    controller.stop()
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("parties")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, inbox):
-    tmp = tmp_path_factory.mktemp("parties")
+def inbox(data_dir):
+    return Inbox(folder_of(replace(load_settings(), data_dir=data_dir)))
+
+
+@pytest.fixture(scope="module")
+def server(data_dir, inbox):
+    tmp = data_dir
     url = f"sqlite:///{tmp}/klageflow.sqlite"
     db = Database(url)
     migrate.upgrade(db)
@@ -91,9 +96,7 @@ def server(tmp_path_factory, inbox):
         "KLAGEFLOW_DATABASE_URL": url,
         "KLAGEFLOW_TEST_CLOCK": "1",
         "KLAGEFLOW_INSECURE_COOKIES": "1",
-        "KLAGEFLOW_SMTP_HOST": "127.0.0.1",
-        "KLAGEFLOW_SMTP_PORT": str(inbox.port),
-        "KLAGEFLOW_BASE_URL": base,
+        "KLAGEFLOW_BASE_URL": base,  # the demo delivers every mail to its own catcher
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
         "KLAGEFLOW_DATA_DIR": str(tmp),
     }
@@ -108,7 +111,7 @@ def server(tmp_path_factory, inbox):
                 stderr=log,
             )
         )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a busy machine starts slowly
     while True:
         try:
             urllib.request.urlopen(base + "/login", timeout=5).read()
@@ -232,6 +235,7 @@ def test_a_joint_complaint_from_invitation_to_the_permit_holders_comment(page, s
     server.set_clock("2025-08-12T09:00:00+02:00")
     log_in(page, server, "kommune")
     page.get_by_role("link", name=re.compile("Genvurdér afgørelsen")).first.click()
+    page.get_by_role("button", name="Tag opgaven", exact=True).click()  # claimed first
     page.get_by_label(re.compile("Fastholder afgørelsen")).check()
     page.get_by_label(re.compile("^Udtalelse")).fill("Kommunen fastholder afgørelsen.")
     page.get_by_role("button", name="Udfør").click()
@@ -242,7 +246,7 @@ def test_a_joint_complaint_from_invitation_to_the_permit_holders_comment(page, s
     page.get_by_role("link", name=reference).click()
     page.get_by_label(re.compile("Bemærkninger")).last.fill("Huset overholder lokalplanen.")
     page.get_by_role("button", name="Tilføj dokument").click()
-    expect(page.locator(".flash.success")).to_have_text("Dokumentet er tilføjet sagen.")
+    expect(page.locator(".flash.success")).to_have_text("Bemærkningerne er tilføjet sagen.")
     expect(page.locator(".documents")).to_contain_text("bemaerkninger.txt")
     expect(page.locator(".timeline")).to_contain_text("Klagen er videresendt til nævnet")
     both_widths(page, "08-permit-holder-commented")

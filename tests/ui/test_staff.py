@@ -3,7 +3,8 @@
 The authority registers a decision and a complaint against it reaches the board; the
 board's case file and the confirmation of an outcome that ends the case; the administrator
 sees a mail stuck on a closed port with its error and sends it again through a real SMTP
-server (aiosmtpd), and keeps authorities, boards and users; the designer's version is
+server (aiosmtpd; on the production commands `klageflow serve` and `klageflow scheduler`,
+since the demo delivers every mail to its own catcher), and keeps authorities, boards and users; the designer's version is
 still the one new cases start on after `klageflow run` restarts on the same database.
 """
 
@@ -38,17 +39,20 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 class DemoSystem(Server):
-    """`klageflow run` with its own demo seed on a fresh SQLite file; restartable."""
+    """`klageflow run` with its own demo seed on a fresh SQLite file; restartable, also as
+    the production commands (`klageflow serve` and `klageflow scheduler`) on its database."""
 
     def __init__(self, tmp: Path, smtp_port: int):
         self.tmp = tmp
         self.smtp_port = smtp_port
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
+        self.processes: list[subprocess.Popen] = []
         self.starts = 0
         super().__init__(f"http://127.0.0.1:{self.port}", f"sqlite:///{tmp}/klageflow.sqlite")
 
-    def start(self) -> None:
+    def start(self, demo: bool = True) -> None:
+        """`klageflow run`, or with `demo=False` the web app and the scheduler that send mail
+        over KLAGEFLOW_SMTP_* (the demo delivers every mail to its own catcher)."""
         self.starts += 1
         env = {
             **os.environ,
@@ -60,12 +64,17 @@ class DemoSystem(Server):
             "KLAGEFLOW_SMTP_PORT": str(self.smtp_port),
             "KLAGEFLOW_MAIL_BACKOFF_SECONDS": "3600",
             "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
+            "KLAGEFLOW_INSECURE_COOKIES": "1",  # plain http on this machine
         }
+        port = ["--port", str(self.port)]
+        commands = [["run", *port]] if demo else [["serve", *port], ["scheduler"]]
         with (self.tmp / f"run-{self.starts}.log").open("w") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "web.cli", "run", "--port", str(self.port)],
-                cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            for command in commands:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "web.cli", *command],
+                    cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                )  # fmt: skip
+                self.processes.append(process)
         deadline = time.monotonic() + 180  # a busy machine starts slowly
         while True:
             try:
@@ -76,9 +85,9 @@ class DemoSystem(Server):
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.process is not None:
-            stop([self.process], [self.tmp / f"run-{self.starts}.log"])
-            self.process = None
+        if self.processes:
+            stop(self.processes, [self.tmp / f"run-{self.starts}.log"])
+            self.processes = []
 
     def log(self) -> str:
         return (self.tmp / f"run-{self.starts}.log").read_text()
@@ -275,9 +284,14 @@ def test_the_authority_registers_a_decision_and_a_complaint_against_it_reaches_t
 def test_the_admin_sees_a_stuck_mail_with_its_error_and_sends_it_through_a_real_server(
     page, system
 ):
-    system.set_clock("2025-10-16T10:00:00+02:00")
+    # The demo catches every mail; the production commands send over SMTP, to a closed port.
+    system.stop()
+    system.start(demo=False)
+    # The demo's landzone permit was published a few days before the demo started (today):
+    # a complaint filed now is in time.
+    system.set_clock(datetime.now(UTC).isoformat())
     reference = file_complaint(
-        page, system, "forening", "Gammeldam", "Huset ved Gammeldam skæmmer landskabet."
+        page, system, "forening", "Landzonetilladelse", "Huset ved Gammeldam skæmmer landskabet."
     )
     log_in(page, system, "admin")
     expect(page.locator(".alert-warning")).to_contain_text("kunne ikke afleveres")
@@ -316,6 +330,8 @@ def test_the_admin_sees_a_stuck_mail_with_its_error_and_sends_it_through_a_real_
     expect(page.locator(".flash.success")).to_contain_text("annulleret")
     page.goto(system.url("/admin/e-mails?status=cancelled"))
     expect(page.locator(f"tr[data-mail='{other_id}']")).to_be_visible()
+    system.stop()
+    system.start()  # the demo system again, for the tests after this one
 
 
 def test_the_admin_creates_and_edits_an_authority_and_sees_roles_in_danish(page, system):

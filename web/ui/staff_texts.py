@@ -227,6 +227,8 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fee_private_rate": ("lav sats: privatperson", "private rate: a private person"),
     "fee_rate_year": ("satsen for {year}", "the {year} rate"),
+    "fee_paid": ("Betalt", "Paid"),
+    "fee_refunded": ("Tilbagebetalt", "Refunded"),
     "fee_not_paid_due": ("Ikke betalt; frist", "Not paid; due"),
     "fee_not_requested": ("Ikke opkrævet endnu", "Not requested yet"),
     "suspensive_requested": (
