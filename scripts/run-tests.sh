@@ -12,4 +12,4 @@ trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 KLAGEFLOW_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir" "$port")
 export KLAGEFLOW_TEST_POSTGRES_URL
 
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=30 "$@"
