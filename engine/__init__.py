@@ -27,6 +27,8 @@ from .records import (
     InstanceListItem,
     InstanceSummary,
     InstanceView,
+    ModelTestDifference,
+    ModelTestResult,
     TaskInfo,
 )
 from .worklist import TaskFilter
@@ -48,6 +50,8 @@ __all__ = [
     "InstanceView",
     "InvalidData",
     "KlageflowError",
+    "ModelTestDifference",
+    "ModelTestResult",
     "NotFound",
     "PermissionDenied",
     "TaskFilter",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -23,6 +23,7 @@ from .db import MAX_ID, Database, get_by_id
 from .documents import DocumentStore
 from .errors import (
     Conflict,
+    DeploymentError,
     DeployProblem,
     HelpersNotRegistered,
     NotFound,
@@ -32,6 +33,7 @@ from .errors import (
 from .forms import json_object, localized_form, validate_submission
 from .letters import Letterhead, LetterRenderer
 from .mail import MailTemplates
+from .modeltests import failure_problems, run_model_tests
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
 from .outbox import Outbox, send_mail_service
 from .records import (
@@ -43,6 +45,7 @@ from .records import (
     InstanceListItem,
     InstanceSummary,
     InstanceView,
+    ModelTestResult,
     TaskInfo,
 )
 from .runtime import Runtime, ServiceHandler, StepContext, StepResult, workflow_elements
@@ -142,10 +145,14 @@ class Engine:
         files come with the installation and are compared with the version `deployed_by`
         deployed last, so they never replace a version deployed since by someone else
         unless they changed themselves. Raises DeploymentError with every problem found;
-        nothing is stored then.
+        nothing is stored then. A bundle whose model tests fail (`test_model`) is refused
+        with one problem per failing test, naming it and the differences.
         """
         raw = _raw_files(files)
         texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers, self.runtime.services)
+        failing = failure_problems(self._run_model_tests(texts, parsed))
+        if failing:
+            raise DeploymentError(failing)
         with self.db.write() as session:
             results = _deploy.store(session, texts, parsed, deployed_by, shipped=shipped)
         content_hash = _deploy.bundle_hash(texts)
@@ -161,6 +168,31 @@ class Engine:
         raw = _raw_files(files)
         _texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers, self.runtime.services)
         return sorted(parsed)
+
+    def test_model(
+        self, files: dict[str, bytes | str], *, only: Collection[str] | None = None
+    ) -> list[ModelTestResult]:
+        """Run the model tests of a bundle (of the BPMN files `only`, if given) as deploy does.
+
+        Script unit tests (`spiffworkflow:unitTests`) and process tests (`test_<model>.json`,
+        see `engine.modeltests`) run in the sandbox scripts run in at run time, each under
+        the step budget; nothing is stored. Raises DeploymentError if the bundle would be
+        refused for anything else.
+        """
+        raw = _raw_files(files)
+        texts, parsed = _deploy.check_bundle(raw, self.runtime.helpers, self.runtime.services)
+        chosen = None if only is None else {Path(name).name for name in only}
+        return self._run_model_tests(texts, parsed, chosen)
+
+    def _run_model_tests(
+        self,
+        texts: dict[str, str],
+        parsed: dict[str, Any],
+        only: Collection[str] | None = None,
+    ) -> list[ModelTestResult]:
+        return run_model_tests(
+            texts, parsed, self.runtime.helpers, step_seconds=self.settings.step_seconds, files=only
+        )
 
     def deploy_paths(
         self, paths: Iterable[str | Path], *, deployed_by: str | None = None, shipped: bool = False

@@ -30,11 +30,12 @@ from .errors import DeploymentError, DeployProblem
 from .forms import FORM_PROPERTY, FormError, check_form
 from .letters import LETTER_OPERATOR, LETTER_SUFFIX, check_letter_template, template_file
 from .modelparse import parse_bundle
+from .modeltests import process_test_problems, unit_test_problems
 from .models import ProcessDefinition
 from .records import DeployResult
 from .schemacheck import check_schema
 from .scripting import ScriptError, check_expression, check_script
-from .spiff import ParsedDefinition, is_bpmn_file
+from .spiff import ParsedDefinition, is_bpmn_file, process_test_files
 from .xmlcheck import owning_id, read_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -110,6 +111,7 @@ def check_bundle(
     problems: list[DeployProblem] = []
     texts: dict[str, str] = {}
     bpmn_roots: dict[str, etree._Element] = {}
+    test_files = process_test_files(list(files))
     for name, content in sorted(files.items()):
         if not name.endswith(SUPPORTED_SUFFIXES):
             problems.append(
@@ -123,6 +125,9 @@ def check_bundle(
             texts[name] = content.decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(DeployProblem(f"not UTF-8 text: {exc.reason}", name))
+            continue
+        if name in test_files:
+            problems.extend(process_test_problems(name, texts[name]))
             continue
         if name.endswith((".form", ".json")):
             problems.extend(_check_form_file(name, texts[name]))
@@ -222,7 +227,8 @@ def key_fingerprint(texts: Mapping[str, str], processes: Collection[str]) -> str
 
     Counted: the BPMN files defining any of `processes` (the key and what it calls), and
     the forms and DMN files those BPMN files name (a form by file name, a DMN file by the
-    id of a decision in it). Unrelated files of the bundle do not change the fingerprint.
+    id of a decision in it), and their process tests (`test_<model>.json`). Unrelated files
+    of the bundle do not change the fingerprint.
     """
     bpmn = {
         name: text
@@ -231,6 +237,9 @@ def key_fingerprint(texts: Mapping[str, str], processes: Collection[str]) -> str
     }
     named = "\n".join(bpmn.values())
     used = dict(bpmn)
+    for test_file, model in process_test_files(list(texts)).items():
+        if model in bpmn:
+            used[test_file] = texts[test_file]
     for name, text in texts.items():
         form_named = name.endswith((".form", ".json")) and f'"{name}"' in named
         decision_named = name.endswith(".dmn") and any(
@@ -305,6 +314,7 @@ def _check_bpmn(name: str, root: etree._Element) -> list[DeployProblem]:
     problems.extend(_check_executable(name, root))
     problems.extend(_check_flows(name, root))
     problems.extend(_check_expressions(name, root))
+    problems.extend(unit_test_problems(name, root))
     return problems
 
 

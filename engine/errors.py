@@ -14,6 +14,7 @@ KlageflowError
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 class KlageflowError(Exception):
@@ -66,6 +67,9 @@ class DeployProblem:
     file: str | None = None
     line: int | None = None
     element_id: str | None = None
+    # A failing model test: its name, and where its data differs (ModelTestDifference).
+    test: str | None = None
+    differences: tuple[Any, ...] = ()
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
@@ -73,7 +77,13 @@ class DeployProblem:
         return f"{where}{element}: {self.reason}" if where or element else self.reason
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The problem as JSON-ready data; `test` and `differences` only for a model test."""
+        data = asdict(self)
+        if self.test is None:
+            del data["test"], data["differences"]
+        else:
+            data["differences"] = [d.as_dict() for d in self.differences]
+        return data
 
 
 class DeploymentError(KlageflowError):

@@ -7,6 +7,7 @@ UTC datetimes. `as_dict()` gives JSON-ready data (instants as ISO 8601 text).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -238,3 +239,60 @@ class DeployResult(_Record):
     version: int
     definition_id: int
     created: bool
+
+
+@dataclass(frozen=True)
+class ModelTestDifference(_Record):
+    """One place where a model test's data differs from what it expected.
+
+    path: where in the data (`fee_amount_dkk`, `party.email`, `items[2]`).
+    kind: "changed" (both have it, with other values), "missing" (only expected) or
+        "unexpected" (only in the data the model left).
+    expected, actual: the values (None for the side that lacks it).
+    """
+
+    path: str
+    kind: str
+    expected: Any = None
+    actual: Any = None
+
+    def __str__(self) -> str:
+        if self.kind == "missing":
+            return f"{self.path}: expected {_json(self.expected)}, missing"
+        if self.kind == "unexpected":
+            return f"{self.path}: not expected, got {_json(self.actual)}"
+        return f"{self.path}: expected {_json(self.expected)}, got {_json(self.actual)}"
+
+
+@dataclass(frozen=True)
+class ModelTestResult(_Record):
+    """The outcome of one model test (`Engine.test_model`).
+
+    name: the test's name (a script unit test's id, a process test case's key).
+    kind: "script" (a script task's unit test) or "process" (a process test case).
+    file: the file it is written in (the BPMN file, or the `test_<model>.json` file).
+    element_id: the script task, the process, or where a process test failed.
+    line: the line of a script unit test in its file (None for process tests).
+    passed: True when the data matched and nothing failed.
+    error: what failed before any comparison (a script raised, the step budget ran out,
+        the process did not complete), else None.
+    differences: where the data differs from the expected data.
+    """
+
+    name: str
+    kind: str
+    file: str
+    element_id: str | None
+    line: int | None
+    passed: bool
+    error: str | None = None
+    differences: tuple[ModelTestDifference, ...] = ()
+
+    @property
+    def failure(self) -> str:
+        """Why it failed, in one line ("" when it passed)."""
+        return self.error or "; ".join(str(d) for d in self.differences)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

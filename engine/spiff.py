@@ -12,10 +12,12 @@ Known SpiffWorkflow 3.2.0 pitfalls are handled here, once:
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -202,13 +204,35 @@ def is_bpmn_file(name: str) -> bool:
     return name.endswith(BPMN_SUFFIXES)
 
 
+_TEST_FILE = re.compile(r"^test_(.+)\.json$")
+
+
+def process_test_files(names: Collection[str]) -> dict[str, str]:
+    """The process test files of a bundle, `test_<model>.json` beside `<model>.bpmn`, each
+    with its BPMN file (see `engine.modeltests`); they are neither forms nor deployed code."""
+    normal = {name.replace("\\", "/"): name for name in names}
+    found = {}
+    for name in names:
+        folder, base = posixpath.split(name.replace("\\", "/"))
+        match = _TEST_FILE.match(base)
+        for suffix in BPMN_SUFFIXES if match else ():
+            bpmn = normal.get(posixpath.join(folder, match.group(1) + suffix))
+            if bpmn is not None:
+                found[name] = bpmn
+                break
+    return found
+
+
 def parse_files(
     files: dict[str, str], keys: list[str] | None = None
 ) -> dict[str, ParsedDefinition]:
     """Parse deployed files (already checked) into specs for each executable process key."""
     parser = new_parser(validate=False)
     forms: dict[str, Any] = {}
+    tests = process_test_files(list(files))
     for name, text in sorted(files.items()):
+        if name in tests:
+            continue
         if is_bpmn_file(name):
             parser.add_bpmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)
         elif name.endswith(".dmn"):

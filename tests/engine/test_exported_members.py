@@ -19,6 +19,8 @@ PUBLIC_API = {
     "InstanceView",
     "InvalidData",
     "KlageflowError",
+    "ModelTestDifference",
+    "ModelTestResult",
     "NotFound",
     "PermissionDenied",
     "TaskFilter",

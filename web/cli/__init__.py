@@ -17,6 +17,7 @@ from .core import Invocation
 COMMANDS: tuple[click.Command, ...] = (
     # processes and their work
     processes.deploy,
+    processes.test_model,
     processes.definitions,
     processes.start,
     processes.tasks,

@@ -75,6 +75,7 @@ class Output:
 
     data: Any
     text: Callable[[Any], str]
+    exit_code: int = 0  # a command that reports a failure as data (a failing model test)
 
     def render(self, as_json: bool, *, one_line: bool = False) -> str:
         data = plain(self.data)
@@ -117,6 +118,8 @@ def command(name: str, **attrs: Any) -> Callable[[Callable[..., Output | None]],
                 ctx.exit(1)
             if output is not None:
                 click.echo(output.render(invocation.as_json))
+                if output.exit_code:
+                    ctx.exit(output.exit_code)
             return 0
 
         cmd = click.command(name, **attrs)(run)

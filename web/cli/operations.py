@@ -28,6 +28,7 @@ DEMO_BUNDLES = [
         PROJECT_ROOT / "bpmn/examples/approval.bpmn",
         PROJECT_ROOT / "bpmn/examples/fee.dmn",
         PROJECT_ROOT / "bpmn/examples/review.form",
+        PROJECT_ROOT / "bpmn/examples/test_approval.json",
     ],
 ]
 

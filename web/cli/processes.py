@@ -6,17 +6,20 @@ Each one is a single engine call; text output is built from the same plain data 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engine import KlageflowError, TaskFilter
+from engine import KlageflowError, ModelTestDifference, TaskFilter
 
 from .core import Invocation, Output, command
 from .output import instance_text, table
 
 BUNDLE_SUFFIXES = {".bpmn", ".dmn", ".form"}
+# A process test beside its model (`test_complaint.json` for `complaint.bpmn`).
+PROCESS_TEST_FILE = re.compile(r"^test_.+\.json$")
 ACTOR = click.option("--actor", default="cli", show_default=True, help="Who the audit trail names.")
 DATA_HELP = "JSON object of {}, e.g. '{{\"approved\": true}}'."
 
@@ -44,6 +47,7 @@ def _bundle_paths(items: tuple[str, ...]) -> list[Path]:
                     for p in path.rglob("*")
                     if p.suffix in BUNDLE_SUFFIXES
                     or p.name.endswith((".bpmn20.xml", ".letter.html"))
+                    or PROCESS_TEST_FILE.match(p.name)
                 )
             )
         elif path.exists():
@@ -74,6 +78,48 @@ def deploy(run: Invocation, files: tuple[str, ...], actor: str) -> Output:
         )
 
     return Output(rows, text)
+
+
+@command("test-model")
+@click.argument("path", metavar="BPMN_FILE_OR_FOLDER")
+def test_model(run: Invocation, path: str) -> Output:
+    """Run the model tests of a .bpmn file or a bundle folder; exit 1 if one fails.
+
+    Script unit tests (spiffworkflow:unitTests on script tasks) and process tests
+    (test_<model>.json beside <model>.bpmn) run in the sandbox and under the step budget
+    that scripts have at run time; nothing is deployed. A .bpmn file is checked with the
+    other files of its folder and runs its own tests only. A failing test is listed with
+    its name and where its data differs from the expected data.
+    """
+    target = Path(path)
+    if not target.exists():
+        raise KlageflowError(f"no such file or folder: {path}")
+    folder = target if target.is_dir() else target.parent
+    paths = _bundle_paths((str(folder),))
+    if target.is_file() and target not in paths:
+        paths.append(target)
+    files = {str(p): p.read_bytes() for p in paths}
+    only = None if target.is_dir() else [str(target)]
+    results = run.engine(schema_current=False).test_model(files, only=only)
+    failed = sum(not r.passed for r in results)
+    summary = {"path": path, "tests": len(results), "failed": failed, "results": results}
+    return Output(summary, _test_report, exit_code=1 if failed else 0)
+
+
+def _test_report(summary: dict[str, Any]) -> str:
+    lines = []
+    for result in summary["results"]:
+        where = " · ".join(str(p) for p in (result["file"], result["element_id"]) if p)
+        lines.append(f"{'ok  ' if result['passed'] else 'FAIL'} {result['name']} ({where})")
+        if result["error"]:
+            lines.append(f"     {result['error']}")
+        for difference in result["differences"]:
+            lines.append(f"     {ModelTestDifference(**difference)}")
+    if not summary["results"]:
+        lines.append(f"no model tests in {summary['path']}")
+    else:
+        lines.append(f"{summary['tests']} tests, {summary['failed']} failed")
+    return "\n".join(lines)
 
 
 @command("definitions")
