@@ -53,7 +53,14 @@ def test_a_designer_changes_a_timer_and_deploys_a_new_version(page, server, logi
     assert latest.version == 2
     xml = next(text for name, text in latest.files.items() if name == "complaint.bpmn")
     assert NEW_TIMER in xml
-    for kept in ("candidateGroupExpression", "send_mail", "calledDecisionId", "messageVariable"):
+    for kept in (
+        "candidateGroupExpression",
+        "send_mail",
+        "calledDecisionId",
+        "messageVariable",
+        '<spiffworkflow:unitTest id="the_second_reminder_is_number_two">',
+        "<spiffworkflow:expectedOutputJson>",
+    ):
         assert kept in xml, f"{kept} survived the round trip through the editor"
     assert engine.show(old_case).version == 1, "running cases keep their version"
     new_case = engine.start("complaint", start_data(reference="KP-2025-000901"))
@@ -74,6 +81,47 @@ def test_a_broken_diagram_is_refused_with_the_error_on_its_element(page, server,
         page.locator('.djs-element.deploy-error[data-element-id="flow_timely_to_assess_lateness"]')
     ).to_be_attached()
     screenshot(page, "12-editor-refused")
+
+
+def test_the_test_button_runs_the_model_tests_and_a_failing_one_blocks_deploy(
+    page, server, login
+):
+    engine = build_engine(load_settings(), db=Database(server.database_url))
+    before = engine.definition("complaint").version
+    login(page, "designer")
+    page.goto(server.url("/processer/complaint/rediger"))
+    expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
+    page.get_by_role("button", name="Test").click()
+    expect(page.locator("#result")).to_contain_text("Alle modeltests bestod: 3 bestod, 0 fejlede")
+    expect(page.locator("#result")).to_contain_text(
+        "Modeltesten «the_second_reminder_is_number_two» bestod"
+    )
+    screenshot(page, "14-editor-tests-passed")
+
+    select(page, "count_reminder")
+    script = page.get_by_label("Script")
+    script.fill("reminders_sent = reminders_sent + 2\nreminder_number = reminders_sent")
+    script.press("Tab")
+    page.get_by_role("button", name="Test").click()
+    failure = (
+        "Modeltesten «the_second_reminder_is_number_two» fejlede: "
+        "reminders_sent: forventet 2, fik 3; reminder_number: forventet 2, fik 3"
+    )
+    expect(page.locator("#result")).to_contain_text("Modeltests fejlede: 2 bestod, 1 fejlede")
+    expect(page.locator("#result")).to_contain_text(failure)
+    marked = page.locator('.djs-element.deploy-error[data-element-id="count_reminder"]')
+    expect(marked).to_be_attached()
+    screenshot(page, "15-editor-test-failed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "15-editor-test-failed-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("button", name="Udrul som ny version").click()
+    expect(page.locator("#result")).to_contain_text("Diagrammet blev afvist:")
+    expect(page.locator("#result")).to_contain_text(failure)
+    expect(marked).to_be_attached()
+    screenshot(page, "16-editor-deploy-blocked-by-test")
+    assert engine.definition("complaint").version == before, "nothing was deployed"
 
 
 def test_only_designers_edit_processes(page, server, login):

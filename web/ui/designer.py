@@ -68,9 +68,10 @@ def deploy_process(key: str, action: str):
     """Validate or deploy the edited diagram with the rest of the latest version's files.
 
     Answers JSON for the editor: 200/201 with the version, or 422 with the problems, each
-    pinned to its element so the editor can mark it.
+    pinned to its element so the editor can mark it. `test` runs the model tests without
+    deploying: 200 with each test's outcome (a failing test also refuses `udrul`).
     """
-    if action not in ("valider", "udrul"):
+    if action not in ("valider", "udrul", "test"):
         abort(404)
     definition = _latest(key)
     filename = bpmn_file_of(definition, key)
@@ -81,12 +82,15 @@ def deploy_process(key: str, action: str):
     if not isinstance(xml, str) or not xml.strip():
         return {"problems": [{"reason": "no BPMN XML was sent", "file": filename}]}, 400
     files = {**definition.files, filename: xml}
-    if action == "valider":
-        try:
+    try:
+        if action == "valider":
             services().engine.validate(files)
-        except DeploymentError as exc:
-            return {"problems": [p.as_dict() for p in exc.problems]}, 422
-        return {"valid": True}
+            return {"valid": True}
+        if action == "test":
+            results = services().engine.test_model(files)
+            return {"tests": [result.as_dict() for result in results]}
+    except DeploymentError as exc:
+        return {"problems": [p.as_dict() for p in exc.problems]}, 422
     return _deploy(key, files)
 
 

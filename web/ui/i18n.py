@@ -382,6 +382,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diagram_deployed": ("Udrullet som version", "Deployed as version"),
     "diagram_refused": ("Diagrammet blev afvist:", "The diagram was refused:"),
     "diagram_unchanged": ("Intet er ændret; ingen ny version.", "Nothing changed; no new version."),
+    "run_model_tests": ("Test", "Test"),
+    "tests_passed": ("Alle modeltests bestod:", "Every model test passed:"),
+    "tests_failed": ("Modeltests fejlede:", "Model tests failed:"),
+    "tests_none": (
+        "Modellen har ingen modeltests (unitTests på scriptopgaver eller en test_<model>.json).",
+        "The model has no model tests (unitTests on script tasks, or a test_<model>.json).",
+    ),
+    "test_failed": ("Modeltesten «{name}» fejlede", "The model test “{name}” failed"),
+    "test_passed": ("Modeltesten «{name}» bestod", "The model test “{name}” passed"),
+    "test_changed": ("{path}: forventet {expected}, fik {actual}", "{path}: expected {expected}, got {actual}"),
+    "test_missing": ("{path}: forventet {expected}, mangler", "{path}: expected {expected}, missing"),
+    "test_unexpected": ("{path}: ikke forventet, fik {actual}", "{path}: not expected, got {actual}"),
+    "test_counts": ("{passed} bestod, {failed} fejlede", "{passed} passed, {failed} failed"),
     # demo mode: the banner, the sent mails and the time control
     "nav_demo_mails": ("Sendte e-mails", "Sent e-mails"),
     "demo_banner": (

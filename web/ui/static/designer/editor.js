@@ -176,19 +176,46 @@
     marked = [];
   }
 
+  // A label with its {placeholders} filled in.
+  function fill(label, values) {
+    return label.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+  }
+
+  // Where a model test's data differs, in the page's language; values as JSON.
+  function differenceText(difference) {
+    return fill(labels["test_" + difference.kind], {
+      path: difference.path,
+      expected: JSON.stringify(difference.expected),
+      actual: JSON.stringify(difference.actual),
+    });
+  }
+
+  // A failing model test (from the Test button, or refusing a deployment): its name and
+  // what went wrong, the error as the engine says it or each difference.
+  function testFailureText(name, error, differences) {
+    const details = error ? [error] : (differences || []).map(differenceText);
+    return `${fill(labels.test_failed, { name })}: ${details.join("; ")}`;
+  }
+
+  function mark(elementId, text) {
+    if (!elementId || !registry.get(elementId)) return;
+    canvas.addMarker(elementId, "deploy-error");
+    const note = document.createElement("div");
+    note.className = "problem-note";
+    note.textContent = text;
+    overlays.add(elementId, "problem", { position: { bottom: -5, left: 0 }, html: note });
+    marked.push(elementId);
+  }
+
   // The outcome as a DKFDS alert; refusals list each problem and mark its element.
   function report(kind, text, problems) {
     return designerReport(result, kind, text, problems, (problem) => {
       const where = [problem.file, problem.line, problem.element_id].filter(Boolean).join(" · ");
-      if (problem.element_id && registry.get(problem.element_id)) {
-        canvas.addMarker(problem.element_id, "deploy-error");
-        const note = document.createElement("div");
-        note.className = "problem-note";
-        note.textContent = problem.reason;
-        overlays.add(problem.element_id, "problem", { position: { bottom: -5, left: 0 }, html: note });
-        marked.push(problem.element_id);
-      }
-      return where ? `${where}: ${problem.reason}` : problem.reason;
+      const reason = problem.test
+        ? testFailureText(problem.test, null, problem.differences)
+        : problem.reason;
+      mark(problem.element_id, reason);
+      return where ? `${where}: ${reason}` : reason;
     });
   }
 
@@ -208,6 +235,31 @@
     const { status, body } = await send(data.validateUrl);
     if (status === 200) report("success", labels.valid);
     else report("error", labels.refused, body.problems);
+  });
+
+  // The model tests of the edited diagram with the version's other files; nothing is deployed.
+  document.getElementById("test").addEventListener("click", async () => {
+    const { status, body } = await send(data.testUrl);
+    if (status !== 200) {
+      report("error", labels.refused, body.problems);
+      return;
+    }
+    const tests = body.tests;
+    if (!tests.length) {
+      report("info", labels.tests_none);
+      return;
+    }
+    const failed = tests.filter((test) => !test.passed);
+    const counts = fill(labels.test_counts, { passed: tests.length - failed.length, failed: failed.length });
+    const heading = failed.length ? labels.tests_failed : labels.tests_passed;
+    designerReport(result, failed.length ? "error" : "success", `${heading} ${counts}`, tests, (test) => {
+      const where = [test.file, test.element_id].filter(Boolean).join(" · ");
+      const text = test.passed
+        ? fill(labels.test_passed, { name: test.name })
+        : testFailureText(test.name, test.error, test.differences);
+      if (!test.passed) mark(test.element_id, text);
+      return `${where}: ${text}`;
+    });
   });
 
   document.getElementById("deploy").addEventListener("click", async () => {
