@@ -33,8 +33,8 @@ from .errors import (
 from .forms import json_object, localized_form, validate_submission
 from .letters import Letterhead, LetterRenderer
 from .mail import MailTemplates
-from .modeltests import failure_problems, run_model_tests
 from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
+from .modeltests import failure_problems, run_model_tests
 from .outbox import Outbox, send_mail_service
 from .records import (
     Definition,

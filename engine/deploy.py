@@ -30,8 +30,8 @@ from .errors import DeploymentError, DeployProblem
 from .forms import FORM_PROPERTY, FormError, check_form
 from .letters import LETTER_OPERATOR, LETTER_SUFFIX, check_letter_template, template_file
 from .modelparse import parse_bundle
-from .modeltests import process_test_problems, unit_test_problems
 from .models import ProcessDefinition
+from .modeltests import process_test_problems, unit_test_problems
 from .records import DeployResult
 from .schemacheck import check_schema
 from .scripting import ScriptError, check_expression, check_script

@@ -256,10 +256,11 @@ def _process_test(
     executable = [
         p.get("id") for p in root.xpath("bpmn:process[@isExecutable='true']", namespaces=NS)
     ]
-    key = case.get("process") or (executable[0] if executable else None)
+    key: str = case.get("process") or (executable[0] if executable else "")
     expected = case["expected_output_json"]
     if key not in parsed:
-        return _result(case_name, "process", file, key, None, expected, None, "no such process")
+        reason = f"no executable process {key!r} in this bundle"
+        return _result(case_name, "process", file, key or None, None, expected, None, reason)
     given = _TaskData(case.get("tasks", {}))
     definition = parsed[key]
     workflow = BpmnWorkflow(

@@ -215,8 +215,9 @@ def process_test_files(names: Collection[str]) -> dict[str, str]:
     for name in names:
         folder, base = posixpath.split(name.replace("\\", "/"))
         match = _TEST_FILE.match(base)
-        for suffix in BPMN_SUFFIXES if match else ():
-            bpmn = normal.get(posixpath.join(folder, match.group(1) + suffix))
+        model = match.group(1) if match else None
+        for suffix in BPMN_SUFFIXES if model else ():
+            bpmn = normal.get(posixpath.join(folder, f"{model}{suffix}"))
             if bpmn is not None:
                 found[name] = bpmn
                 break

@@ -83,9 +83,7 @@ def test_a_broken_diagram_is_refused_with_the_error_on_its_element(page, server,
     screenshot(page, "12-editor-refused")
 
 
-def test_the_test_button_runs_the_model_tests_and_a_failing_one_blocks_deploy(
-    page, server, login
-):
+def test_the_test_button_runs_the_model_tests_and_a_failing_one_blocks_deploy(page, server, login):
     engine = build_engine(load_settings(), db=Database(server.database_url))
     before = engine.definition("complaint").version
     login(page, "designer")

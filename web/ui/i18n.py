@@ -391,9 +391,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "test_failed": ("Modeltesten «{name}» fejlede", "The model test “{name}” failed"),
     "test_passed": ("Modeltesten «{name}» bestod", "The model test “{name}” passed"),
-    "test_changed": ("{path}: forventet {expected}, fik {actual}", "{path}: expected {expected}, got {actual}"),
-    "test_missing": ("{path}: forventet {expected}, mangler", "{path}: expected {expected}, missing"),
-    "test_unexpected": ("{path}: ikke forventet, fik {actual}", "{path}: not expected, got {actual}"),
+    "test_changed": (
+        "{path}: forventet {expected}, fik {actual}",
+        "{path}: expected {expected}, got {actual}",
+    ),
+    "test_missing": (
+        "{path}: forventet {expected}, mangler",
+        "{path}: expected {expected}, missing",
+    ),
+    "test_unexpected": (
+        "{path}: ikke forventet, fik {actual}",
+        "{path}: not expected, got {actual}",
+    ),
     "test_counts": ("{passed} bestod, {failed} fejlede", "{passed} passed, {failed} failed"),
     # demo mode: the banner, the sent mails and the time control
     "nav_demo_mails": ("Sendte e-mails", "Sent e-mails"),
