@@ -36,7 +36,14 @@ from .budget import BudgetExceeded, step_budget
 from .errors import DeployProblem, ProcessError
 from .records import ModelTestDifference, ModelTestResult
 from .scripting import ScriptEngine
-from .spiff import ParsedDefinition, is_bpmn_file, process_error, process_test_files, to_plain
+from .spiff import (
+    ParsedDefinition,
+    is_bpmn_file,
+    process_error,
+    process_test_files,
+    settle_event_subprocesses,
+    to_plain,
+)
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -276,7 +283,7 @@ def _process_test(
     try:
         for _round in range(MAX_TASKS):
             with step_budget(seconds):
-                _engine_steps(workflow, element)
+                _engine_steps(workflow, element, definition.event_subprocesses)
             if workflow.is_completed():
                 break
             ready = workflow.get_tasks(state=TaskState.READY, manual=True)
@@ -316,7 +323,9 @@ def _process_test(
     )  # fmt: skip
 
 
-def _engine_steps(workflow: BpmnWorkflow, element: list[str | None]) -> None:
+def _engine_steps(
+    workflow: BpmnWorkflow, element: list[str | None], event_subprocesses: Mapping[str, bool]
+) -> None:
     """SpiffWorkflow's engine steps; what the model makes fail is a ProcessError for the
     element being run (as in a step)."""
 
@@ -325,6 +334,8 @@ def _engine_steps(workflow: BpmnWorkflow, element: list[str | None]) -> None:
 
     try:
         workflow.do_engine_steps(will_complete_task=entering)
+        if settle_event_subprocesses(workflow, event_subprocesses):
+            workflow.do_engine_steps(will_complete_task=entering)
     except ProcessError:
         raise
     except SpiffWorkflowException as exc:

@@ -60,6 +60,7 @@ from .spiff import (
     dump_state,
     load_state,
     process_error,
+    settle_event_subprocesses,
     to_plain,
 )
 from .timers import (
@@ -756,6 +757,11 @@ def _engine_steps(ctx: StepContext) -> None:
             will_complete_task=lambda task: _enter(ctx, task),
             did_complete_task=lambda task: _completed(ctx, task),
         )
+        if settle_event_subprocesses(ctx.workflow, ctx.parsed.event_subprocesses):
+            ctx.workflow.do_engine_steps(
+                will_complete_task=lambda task: _enter(ctx, task),
+                did_complete_task=lambda task: _completed(ctx, task),
+            )
     except ProcessError:
         raise
     except SpiffWorkflowException as exc:

@@ -17,7 +17,7 @@ import re
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -34,9 +34,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 from . import clock
 from .errors import KlageflowError, ProcessError
@@ -181,11 +184,20 @@ def new_parser(validate: bool = True) -> SpiffBpmnParser:
 class ParsedDefinition:
     """The specs of one deployed version, parsed once and shared by every instance of it."""
 
-    def __init__(self, key: str, spec, subprocess_specs: dict, forms: dict[str, Any]):
+    def __init__(
+        self,
+        key: str,
+        spec,
+        subprocess_specs: dict,
+        forms: dict[str, Any],
+        event_subprocesses: Mapping[str, bool] | None = None,
+    ):
         self.key = key
         self.spec = spec
         self.subprocess_specs = subprocess_specs
         self.forms = forms
+        # Event subprocess ids, each with whether it interrupts (see `settle_event_subprocesses`).
+        self.event_subprocesses = dict(event_subprocesses or {})
 
     def task_spec(self, element_id: str):
         """The task spec of a BPMN element, in the process or a called one (None if unknown)."""
@@ -230,12 +242,15 @@ def parse_files(
     """Parse deployed files (already checked) into specs for each executable process key."""
     parser = new_parser(validate=False)
     forms: dict[str, Any] = {}
+    event_subprocesses: dict[str, bool] = {}
     tests = process_test_files(list(files))
     for name, text in sorted(files.items()):
         if name in tests:
             continue
         if is_bpmn_file(name):
-            parser.add_bpmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)
+            root = etree.fromstring(text.encode(), SAFE_XML_PARSER)
+            event_subprocesses.update(_event_subprocesses(root))
+            parser.add_bpmn_xml(root, name)
         elif name.endswith(".dmn"):
             parser.add_dmn_xml(etree.fromstring(text.encode(), SAFE_XML_PARSER), name)
         elif name.endswith((".form", ".json")):
@@ -243,9 +258,86 @@ def parse_files(
     result = {}
     for key in keys or parser.get_process_ids():
         result[key] = ParsedDefinition(
-            key, parser.get_spec(key), parser.get_subprocess_specs(key), forms
-        )
+            key, parser.get_spec(key), parser.get_subprocess_specs(key), forms,
+            event_subprocesses,
+        )  # fmt: skip
     return result
+
+
+_BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+def _event_subprocesses(root) -> dict[str, bool]:
+    """The event subprocesses of a BPMN document, each with whether its start event
+    interrupts (`isInterrupting` is true by default)."""
+    found = {}
+    for subprocess in root.iter(f"{_BPMN}subProcess"):
+        if subprocess.get("triggeredByEvent") == "true":
+            starts = subprocess.findall(f"{_BPMN}startEvent")
+            found[subprocess.get("id")] = any(
+                start.get("isInterrupting", "true") != "false" for start in starts
+            )
+    return found
+
+
+def settle_event_subprocesses(
+    workflow: BpmnWorkflow, event_subprocesses: Mapping[str, bool]
+) -> bool:
+    """Give event subprocesses the BPMN semantics SpiffWorkflow 3.2 lacks; True if a task
+    was cancelled (engine steps should run again).
+
+    SpiffWorkflow starts every event subprocess beside the flow of its (sub)process and
+    reads none as interrupting. Here a triggered interrupting one cancels that flow (the
+    unfinished part of its sibling branches), so the process ends when it ends; and one
+    that was never triggered (a timer start still waiting) is cancelled once the flow has
+    ended, instead of keeping the process alive.
+    """
+    if not event_subprocesses:
+        return False
+    cancelled = False
+    unfinished = TaskState.NOT_FINISHED_MASK | TaskState.COMPLETED
+    for task in workflow.get_tasks(state=unfinished):
+        interrupting = event_subprocesses.get(task.task_spec.bpmn_id)
+        if interrupting is None or task.parent is None:
+            continue
+        siblings = [t for t in task.parent.children if t is not task]
+        fronts = [_unfinished_front(workflow, sibling) for sibling in siblings]
+        if _triggered(workflow, task):
+            if not interrupting:
+                continue
+            for front in fronts:
+                for waiting in front:
+                    waiting.cancel()
+                    cancelled = True
+        elif not task.has_state(TaskState.FINISHED_MASK) and all(
+            isinstance(t.task_spec, Join) for front in fronts for t in front
+        ):
+            task.cancel()  # the flow it listened beside has ended
+            cancelled = True
+        if cancelled:
+            # A join that waited for a cancelled branch (the process's end) looks again.
+            for waiting in task.workflow.get_tasks(state=TaskState.WAITING):
+                if isinstance(waiting.task_spec, Join):
+                    waiting.task_spec._update(waiting)
+    return cancelled
+
+
+def _triggered(workflow: BpmnWorkflow, task) -> bool:
+    """Whether an event subprocess task's start event has fired."""
+    started = workflow.top_workflow.subprocesses.get(task.id)
+    return started is not None and any(
+        isinstance(t.task_spec, StartEvent) for t in started.get_tasks(state=TaskState.COMPLETED)
+    )
+
+
+def _unfinished_front(workflow: BpmnWorkflow, branch) -> list:
+    """The unfinished tasks of a branch whose parents have finished (what runs or waits)."""
+    return [
+        t
+        for t in workflow.get_tasks(first_task=branch)
+        if not t.has_state(TaskState.FINISHED_MASK)
+        and (t is branch or t.parent.has_state(TaskState.FINISHED_MASK))
+    ]
 
 
 class SpecCache:
