@@ -139,6 +139,29 @@ def public_track(principal: Principal | None, view: dict[str, Any]) -> dict[str,
     }
 
 
+def public_decision(principal: Principal | None, decision: dict[str, Any]) -> dict[str, Any]:
+    """A decision as a party or the public may see it: whom it concerns by name only.
+
+    The permit holder's and the addressee's e-mail addresses and accounts stay with staff
+    (a permit holder still sees their own entry).
+    """
+    if is_staff(principal):
+        return decision
+    me = principal.username if principal is not None else None
+
+    def named(entry: dict[str, Any] | None) -> dict[str, Any]:
+        entry = entry or {}
+        if me is not None and entry.get("username") == me:
+            return entry
+        return {"name": entry["name"]} if entry.get("name") else {}
+
+    return {
+        **decision,
+        "permit_holder": named(decision.get("permit_holder")),
+        "addressee": named(decision.get("addressee")),
+    }
+
+
 def public_instance(summary: InstanceSummary, track: dict[str, Any] | None) -> dict[str, Any]:
     """A process instance as a party may see it: where it stands and the case's public view."""
     keep = ("id", "process_key", "version", "business_key", "status", "active_elements")

@@ -2,11 +2,13 @@
 
 flask-talisman sets them. The policy allows scripts, styles, fonts and connections from
 this origin only and no inline script, so every page keeps its code in static files.
+HSTS is ours: flask-talisman believes any client's `X-Forwarded-Proto`, we believe only
+the scheme the request arrived with, which a trusted proxy sets (KLAGEFLOW_TRUSTED_PROXIES).
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -26,6 +28,13 @@ HSTS_SECONDS = 365 * 24 * 3600
 
 def init_app(app: Flask) -> None:
     """Install the headers; HSTS is sent only on requests that came over https."""
+
+    @app.after_request
+    def strict_transport_security(response: Response) -> Response:
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = f"max-age={HSTS_SECONDS}"
+        return response
+
     Talisman(
         app,
         force_https=False,  # TLS ends at the proxy; http on localhost stays usable
@@ -33,9 +42,7 @@ def init_app(app: Flask) -> None:
         session_cookie_http_only=True,
         frame_options="DENY",
         content_security_policy=CONTENT_SECURITY_POLICY,
-        strict_transport_security=True,
-        strict_transport_security_max_age=HSTS_SECONDS,
-        strict_transport_security_include_subdomains=False,
+        strict_transport_security=False,  # set above, from the scheme we believe
         referrer_policy="same-origin",
         x_content_type_options=True,
         x_xss_protection=False,  # the old XSS filter is itself a hole; CSP replaces it

@@ -34,6 +34,7 @@ from web import migrate
 from web.accounts import Accounts
 from web.bootstrap import build_engine
 from web.complaints.service import ComplaintService
+from web.login_limits import MAX_FAILED_PER_ACCOUNT
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -178,8 +179,10 @@ def system(tmp_path_factory):
     port = free_port()
     with (tmp / "gunicorn.log").open("w") as log:
         gunicorn = subprocess.Popen(
+            # Clients come from elsewhere, as in docker-compose: gunicorn itself believes
+            # X-Forwarded-Proto only from --forwarded-allow-ips (loopback by default).
             [GUNICORN, "web.wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--log-level", "warning"],
+             "--log-level", "warning", "--forwarded-allow-ips", "192.0.2.1"],
             cwd=PROJECT_ROOT, env=production_env(url, tmp), stdout=subprocess.DEVNULL,
             stderr=log,
         )  # fmt: skip
@@ -457,6 +460,27 @@ def test_locally_a_published_key_signs_nothing_either(system, tmp_path):
         server.wait(timeout=30)
 
 
+# -- findings 3 and 7: without trusted proxies --------------------------------------------------
+
+
+def test_without_trusted_proxies_a_client_chooses_neither_its_address_nor_its_scheme(system):
+    """KLAGEFLOW_TRUSTED_PROXIES unset (clients reach gunicorn directly): the forwarding
+    headers are any client's own words, so they change neither HSTS nor the login limit."""
+    forged = system.api("GET", "/login", headers={"X-Forwarded-Proto": "https"})
+    assert forged.status_code == 200
+    assert "Strict-Transport-Security" not in forged.headers
+    assert forged.headers["X-Frame-Options"] == "DENY"
+
+    statuses = [
+        system.api(
+            "POST", "/api/v1/session", json={"username": "nets", "password": f"guess {n}"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(MAX_FAILED_PER_ACCOUNT + 2)
+    ]  # fmt: skip
+    assert statuses == [401] * MAX_FAILED_PER_ACCOUNT + [429, 429], "a new address per guess"
+
+
 # -- finding 8: personal data -------------------------------------------------------------------
 
 
@@ -476,7 +500,11 @@ def test_a_party_reads_only_the_public_view_of_a_case(system):
         assert "await_payment" in view["active_elements"]
         track = system.api("GET", f"/api/v1/complaints/{reference}", party).json()
         listed = system.api("GET", "/api/v1/complaints", party).json()
-        for text in (answer.text, json.dumps(track), json.dumps(listed)):
+        decisions = system.api("GET", "/api/v1/decisions", party).json()
+        decision = system.api("GET", f"/api/v1/decisions/{decisions[0]['id']}", party).json()
+        assert decision["permit_holder"]["name"] == "Gammeldam ApS"
+        for text in (answer.text, json.dumps(track), json.dumps(listed), json.dumps(decisions),
+                     json.dumps(decision)):  # fmt: skip
             leaked = [
                 address
                 for address in private
@@ -492,6 +520,11 @@ def test_a_party_reads_only_the_public_view_of_a_case(system):
     assert full.json()["history"]
     co = system.api("GET", f"/api/v1/complaints/{reference}", "sonja").json()["co_complainants"]
     assert co[0]["email"] == "karl@medklager.example"
+    decisions = system.api("GET", "/api/v1/decisions", "sonja").json()
+    assert decisions[0]["permit_holder"]["email"] == "hans@gammeldam.example"
+    assert system.api("GET", "/api/v1/decisions", "hans").json()[0]["permit_holder"] == {
+        "name": "Gammeldam ApS", "email": "hans@gammeldam.example", "username": "hans",
+    }, "the permit holder sees their own entry"  # fmt: skip
 
 
 def test_staff_access_to_a_case_is_logged_and_shown_to_admins(system):

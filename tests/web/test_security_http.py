@@ -112,13 +112,14 @@ class Server:
             self.process = subprocess.Popen(
                 command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
             )
-        deadline = time.monotonic() + 60
+        # Each worker loads the app (and WeasyPrint) on its own: minutes on a busy machine.
+        deadline = time.monotonic() + 240
         while True:
             try:
                 requests.get(self.base + "/login", timeout=30)
                 break
             except requests.RequestException:
-                if time.monotonic() > deadline:
+                if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     raise AssertionError(self.log.read_text()[-3000:]) from None
                 time.sleep(0.2)

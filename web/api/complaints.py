@@ -147,8 +147,12 @@ class Decisions(MethodView):
     @blp.response(200, DecisionSchema(many=True))
     @auth.require()
     def get(self, query):
-        """Registered decisions (optionally of one authority, or only those still open)."""
-        return _service().decisions(authority_id=query["authority"], open_only=query["open"])
+        """Registered decisions (optionally of one authority, or only those still open).
+
+        Staff see whom a decision concerns in full; everyone else by name only.
+        """
+        found = _service().decisions(authority_id=query["authority"], open_only=query["open"])
+        return [case_access.public_decision(auth.current(), decision) for decision in found]
 
     @blp.arguments(DecisionCreateSchema)
     @blp.response(201, DecisionSchema)
@@ -163,8 +167,8 @@ class DecisionResource(MethodView):
     @blp.response(200, DecisionSchema)
     @auth.require()
     def get(self, decision_id):
-        """One decision."""
-        return _service().decision(decision_id)
+        """One decision (whom it concerns: in full for staff, by name for everyone else)."""
+        return case_access.public_decision(auth.current(), _service().decision(decision_id))
 
 
 @blp.route("/complaints")
