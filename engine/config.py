@@ -21,6 +21,17 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    """An integer setting; an empty value means the default, anything else not a number is refused."""
+    value = os.environ.get(f"KLAGEFLOW_{name}", "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"KLAGEFLOW_{name} must be a whole number, not {value!r}") from None
+
+
 def _env_int_or_none(name: str) -> int | None:
     value = os.environ.get(f"KLAGEFLOW_{name}", "").strip()
     return int(value) if value else None
@@ -47,19 +58,17 @@ class Settings:
     scheduler_poll_seconds: float = field(
         default_factory=lambda: float(_env("SCHEDULER_POLL_SECONDS", "1.0"))
     )
-    scheduler_batch_size: int = field(
-        default_factory=lambda: int(_env("SCHEDULER_BATCH_SIZE", "50"))
-    )
+    scheduler_batch_size: int = field(default_factory=lambda: _env_int("SCHEDULER_BATCH_SIZE", 50))
     # Wall-clock seconds one step may run (scripts, conditions, DMN cells, service handlers
     # and the engine's own work); past it the step is dropped and the instance gets an incident.
     step_seconds: float = field(default_factory=lambda: float(_env("STEP_SECONDS", "5")))
     # Steps on an instance that ended their process (killed, out of memory) before it is put
     # in an incident instead of being stepped again.
-    step_attempts: int = field(default_factory=lambda: int(_env("STEP_ATTEMPTS", "3")))
+    step_attempts: int = field(default_factory=lambda: _env_int("STEP_ATTEMPTS", 3))
     # Address space of the scheduler and web processes in MB (RLIMIT_AS); 0: no limit.
-    memory_limit_mb: int = field(default_factory=lambda: int(_env("MEMORY_LIMIT_MB", "4096")))
+    memory_limit_mb: int = field(default_factory=lambda: _env_int("MEMORY_LIMIT_MB", 4096))
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "localhost"))
-    smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "1025")))
+    smtp_port: int = field(default_factory=lambda: _env_int("SMTP_PORT", 1025))
     smtp_tls: str = field(default_factory=lambda: _env("SMTP_TLS", "none"))  # none|starttls|tls
     smtp_user: str = field(default_factory=lambda: _env("SMTP_USER", ""))
     smtp_password: str = field(default_factory=lambda: _env("SMTP_PASSWORD", ""))
@@ -67,13 +76,13 @@ class Settings:
     mail_from: str = field(
         default_factory=lambda: _env("MAIL_FROM", "Klageflow <noreply@klageflow.local>")
     )
-    mail_max_attempts: int = field(default_factory=lambda: int(_env("MAIL_MAX_ATTEMPTS", "8")))
+    mail_max_attempts: int = field(default_factory=lambda: _env_int("MAIL_MAX_ATTEMPTS", 8))
     mail_backoff_seconds: float = field(
         default_factory=lambda: float(_env("MAIL_BACKOFF_SECONDS", "30"))
     )
     language: str = field(default_factory=lambda: _env("LANGUAGE", "da"))
     # PostgreSQL connections kept per process (as many again may open under load).
-    db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "10")))
+    db_pool_size: int = field(default_factory=lambda: _env_int("DB_POOL_SIZE", 10))
     # Days a complainant has to pay the fee once the board requests it (the chair sets it);
     # None: the complaint domain's default (workflows.complaint.deadlines).
     payment_days: int | None = field(default_factory=lambda: _env_int_or_none("PAYMENT_DAYS"))
@@ -88,7 +97,7 @@ class Settings:
     payment_secrets: str = field(default_factory=lambda: _env("PAYMENT_SECRETS", ""))
     # Reverse proxies in front of the web app whose X-Forwarded-* headers are believed
     # (0: none; the client address is the connection's).
-    trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
+    trusted_proxies: int = field(default_factory=lambda: _env_int("TRUSTED_PROXIES", 0))
     # The operator: the authority or board that runs this installation and answers for it
     # (the web UI's header, footer, privacy policy and accessibility statement name it).
     operator_name: str = field(default_factory=lambda: _env("OPERATOR_NAME", "Klageflow"))

@@ -146,3 +146,11 @@ def test_mails_write_dates_as_their_readers_do(db):
     assert templates.local_time(instant) == "8. august 2025 kl. 23.59"
     assert templates.local_date(instant) == "8. august 2025"
     assert templates.local_time(instant, language="en") == "8 August 2025 at 23:59"
+
+
+def test_an_empty_number_setting_means_its_default_and_a_word_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("KLAGEFLOW_TRUSTED_PROXIES", "")
+    assert Settings().trusted_proxies == 0
+    monkeypatch.setenv("KLAGEFLOW_TRUSTED_PROXIES", "one")
+    with pytest.raises(ValueError, match="KLAGEFLOW_TRUSTED_PROXIES must be a whole number"):
+        Settings()
