@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from babel.dates import parse_date
+from babel.dates import get_month_names
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Page, expect
 
@@ -211,7 +211,9 @@ def demo_today(page: Page, system: DemoSystem) -> date:
     moved = page.locator(".demo-date strong")
     if moved.count() == 0:
         return deadlines.local_date(datetime.now(UTC))
-    return parse_date(moved.inner_text(), locale="da_DK", format="long")
+    number, month, year = moved.inner_text().split()
+    months = {name: n for n, name in get_month_names("wide", locale="da_DK").items()}
+    return date(int(year), months[month], int(number.rstrip(".")))
 
 
 def when(value: datetime) -> str:
@@ -422,7 +424,7 @@ def test_an_unpaid_fee_rejects_the_complaint_when_the_demo_passes_the_payment_de
     expect(page.locator(".upload-form")).to_have_count(0)
     expect(page.locator(".refund")).to_have_count(0)  # nothing was paid, nothing comes back
     shoot(page, "unpaid-02-rejected")
-    mail = mail_to(page, system, "klager@example.dk", f"{reference} er afgjort")
+    mail = mail_to(page, system, "klager@example.dk", f"Afgørelse i klagesag {reference}")
     expect(mail.locator(".mail-body")).to_contain_text("gebyret er ikke betalt")
 
 
@@ -465,6 +467,7 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
     page.goto("about:blank")
     page.context.clear_cookies()
     assert page.goto(link).status == 404
+    log_in(page, system, "klager")
     page.goto(system.url("/demo/e-mails"))
     again = page.locator(".mail").filter(has=page.locator(".mail-to", has_text="post@forening"))
     reload_until(page, lambda: again.count() == 2)
