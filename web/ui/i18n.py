@@ -331,7 +331,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "receipt_to_case": ("Gå til sagen", "Go to the case"),
     "receipt_link": ("Se kvitteringen", "See the receipt"),
-    "permit_holder_hint": (
+    "permit_holder_party": (
         "Du er part i sagen, fordi klagen gælder din tilladelse. Du kan følge sagen her og "
         "sende bemærkninger, når nævnet har sagen i høring.",
         "You are a party to the case because the complaint concerns your permit. You can "
@@ -557,6 +557,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "case moves on.",
     ),
     "comment_plain": ("Bemærkninger", "Comments"),
+    "permit_holder_party_ended": (
+        "Du er part i sagen, fordi klagen gælder din tilladelse. Sagen er afsluttet; du kan "
+        "læse, hvordan den endte.",
+        "You are a party to the case because the complaint concerns your permit. The case "
+        "has ended; you can read how it ended.",
+    ),
     "fee_permit_holder": (
         "Du betaler intet. Klagegebyret betales af den, der klager.",
         "You pay nothing. The complaint fee is paid by whoever complains.",
