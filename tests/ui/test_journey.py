@@ -98,7 +98,10 @@ def system(tmp_path_factory):
     """`klageflow run` on a fresh SQLite file, at the real date (no test clock)."""
     tmp = tmp_path_factory.mktemp("journey")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLAGEFLOW_")}
+    # The real clock and the demo's own settings: no test clock, no shared test database
+    # (the step budget the test suite sets for loaded machines stays).
+    dropped = ("KLAGEFLOW_TEST_CLOCK", "KLAGEFLOW_DEMO", "KLAGEFLOW_DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({
         "KLAGEFLOW_DATABASE_URL": f"sqlite:///{tmp}/klageflow.sqlite",
         "KLAGEFLOW_DATA_DIR": str(tmp),
@@ -444,6 +447,7 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
     expect(page.locator(".flash.success")).to_contain_text("sendt til dine medklagere")
     assert_case(page, status="Afventer medklager", waiting="Afventer medklager",
                 deadline=("Klagefrist", when(klagefrist)), suspensive=by_law, fee=None)  # fmt: skip
+    expect(page.locator("table.facts th", has_text="Klagefrist")).to_have_count(1)
     expect(page.locator(".co-list")).to_contain_text("Als Naturforening: inviteret")
     shoot(page, "joint-01-awaiting-co-complainant")
 
@@ -512,6 +516,9 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
                 deadline=(FOREWARD, forwarding), suspensive=by_law, fee=HOLDER_FEE)  # fmt: skip
     expect(page.locator("main")).not_to_contain_text("klager@example.dk")
     expect(page.locator("main")).not_to_contain_text("Hvorfor skal jeg betale gebyr?")
+    expect(page.locator(".alert")).to_contain_text(
+        "Du er part i sagen, fordi klagen gælder din tilladelse."
+    )
     expect(page.locator(".upload-form")).to_have_count(0)
     expect(page.locator(".permit-holder-later")).to_be_visible()
     shoot(page, "joint-05-permit-holder-case")
@@ -591,6 +598,7 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
                 fee=f"{fee_text} · betalt {day(paid_on)} · tilbagebetalt {day(decided)}",
                 more={OUTCOME: "Ophævet"})  # fmt: skip
     expect(page.locator(".upload-form")).to_have_count(0)
+    expect(page.get_by_role("button", name="Hvad sker der nu?")).to_have_count(0)
     labels = page.locator(".timeline li").all_inner_texts()
     assert labels[-1].endswith("Sagen er afsluttet"), labels
     shoot(page, "joint-09-decided")
@@ -605,6 +613,7 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
     expect(page.locator(".outcome-label")).to_have_text("Ophævet")
     expect(page.locator(".refund")).to_have_count(0)
     assert facts(page)["Gebyr"] == HOLDER_FEE
+    expect(page.locator(".alert")).to_contain_text("Sagen er afsluttet; du kan læse, hvordan")
     expect(page.locator(".upload-form")).to_have_count(0)
     shoot(page, "joint-11-permit-holder-decided")
     assert filed_on <= forwarded_on <= paid_on <= decided
