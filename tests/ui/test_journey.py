@@ -52,7 +52,7 @@ from workflows.complaint.status import DEFAULT_TIMES
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("KLAGEFLOW_ARTIFACTS", PROJECT_ROOT / "tests/ui/artifacts"))
 REFERENCE = re.compile(r"KP-\d{4}-\d{6}")
-FOREWARD = "Myndigheden bør videresende klagen til nævnet senest"
+FORWARDING = "Myndigheden bør videresende klagen til nævnet senest"
 COMMENTS = "Frist for bemærkninger til udtalelsen"
 PAYMENT = "Frist for betaling af gebyr"
 LAWSUIT = "Frist for at anlægge retssag"
@@ -340,7 +340,7 @@ def test_a_late_complaint_is_flagged_and_rejected_as_late_with_the_boards_reason
     due = deadlines.forwarding_deadline(klagefrist)
     overdue = " (overskredet)" if datetime.now(UTC) >= deadlines.expired_at(due) else ""
     assert_case(page, status="Indsendt", waiting="Afventer myndigheden",
-                deadline=(FOREWARD, when(due) + overdue), suspensive=LATE, fee=None,
+                deadline=(FORWARDING, when(due) + overdue), suspensive=LATE, fee=None,
                 more={"Klagefrist": when(klagefrist)})  # fmt: skip
     expect(page.locator(".late")).to_have_text(
         f"Klagefristen udløb {when(klagefrist)}. Nævnet afgør, om klagen alligevel kan "
@@ -397,7 +397,7 @@ def test_an_unpaid_fee_rejects_the_complaint_when_the_demo_passes_the_payment_de
         else ("Nej (efter loven)")
     )
     assert_case(page, status="Indsendt", waiting="Afventer myndigheden",
-                deadline=(FOREWARD, when(deadlines.forwarding_deadline(klagefrist))),
+                deadline=(FORWARDING, when(deadlines.forwarding_deadline(klagefrist))),
                 suspensive=suspensive, fee=None, more={"Klagefrist": when(klagefrist)})  # fmt: skip
 
     forward(page, system, reference)
@@ -492,7 +492,7 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
     filed_on = demo_today(page, system)
     forwarding = when(deadlines.forwarding_deadline(klagefrist))
     assert_case(page, status="Indsendt", waiting="Afventer myndigheden",
-                deadline=(FOREWARD, forwarding), suspensive=by_law, fee=None,
+                deadline=(FORWARDING, forwarding), suspensive=by_law, fee=None,
                 more={"Klagefrist": when(klagefrist)})  # fmt: skip
     expect(page.locator(".timeline")).to_contain_text(
         "Medklager har bekræftet klagen: Als Naturforening"
@@ -508,12 +508,12 @@ def test_a_joint_complaint_from_invitation_to_the_boards_decision(page, system):
     holder_row = page.locator("tr", has=page.get_by_role("link", name=reference))
     expect(holder_row).to_contain_text("Indsendt")
     expect(holder_row).to_contain_text(
-        f"{FOREWARD}: {formats.short_date(deadlines.forwarding_deadline(klagefrist), 'da')}"
+        f"{FORWARDING}: {formats.short_date(deadlines.forwarding_deadline(klagefrist), 'da')}"
     )
     shoot(page, "joint-04-permit-holder-mine-sager")
     page.get_by_role("link", name=reference).click()
     assert_case(page, status="Indsendt", waiting="Afventer myndigheden",
-                deadline=(FOREWARD, forwarding), suspensive=by_law, fee=HOLDER_FEE)  # fmt: skip
+                deadline=(FORWARDING, forwarding), suspensive=by_law, fee=HOLDER_FEE)  # fmt: skip
     expect(page.locator("main")).not_to_contain_text("klager@example.dk")
     expect(page.locator("main")).not_to_contain_text("Hvorfor skal jeg betale gebyr?")
     expect(page.locator(".alert")).to_contain_text(
