@@ -119,6 +119,7 @@ def public_track(principal: Principal | None, view: dict[str, Any]) -> dict[str,
         **view,
         "co_complainants": [
             {
+                "id": entry.get("id"),  # random: names the entry (to resend its invitation)
                 "name": entry.get("name"),
                 "type": entry.get("type"),
                 "invited_at": entry.get("invited_at"),

@@ -436,7 +436,9 @@ def test_a_comment_and_a_file_sent_together_are_both_stored(page, server, login,
     login(page, "klager")
     page.goto(server.url(f"/sager/{cases['filed']}"))
     letters = page.locator(".documents-table tbody tr").count()  # the receipt, written at filing
-    page.get_by_label("Bemærkninger til myndighedens udtalelse").fill("Se også vedlagte foto.")
+    # The authority has made no statement yet: the field does not ask for comments on one.
+    expect(page.get_by_label("Bemærkninger til myndighedens udtalelse")).to_have_count(0)
+    page.get_by_label("Bemærkninger", exact=True).fill("Se også vedlagte foto.")
     page.get_by_label(re.compile("^Fil")).set_input_files(
         files=[{"name": "foto.png", "mimeType": "image/png",
                 "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}]
@@ -447,7 +449,7 @@ def test_a_comment_and_a_file_sent_together_are_both_stored(page, server, login,
     expect(page.locator(".documents")).to_contain_text("bemaerkninger.txt")
 
     # A refused file does not lose the comment typed with it, and says which one failed.
-    page.get_by_label("Bemærkninger til myndighedens udtalelse").fill("Endnu en bemærkning.")
+    page.get_by_label("Bemærkninger", exact=True).fill("Endnu en bemærkning.")
     page.get_by_label(re.compile("^Fil")).set_input_files(
         files=[{"name": "virus.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}]
     )  # fmt: skip

@@ -112,3 +112,16 @@ def test_a_letter_is_shown_to_the_parties_it_is_addressed_to_and_to_staff(case):
     assert data.startswith(b"%PDF-") and meta["content_type"] == "application/pdf"
     with pytest.raises(NotFound):
         documents.read(principal("hans"), reference, receipt["id"])  # not addressed to him
+
+
+def test_an_ended_case_takes_no_more_documents_from_the_complainant(app, case):
+    documents, principal, reference, _ = case
+    documents.add(principal("klara"), reference, "comment", "bem.txt", b"Inden afslutningen.")
+    complaints = app.extensions["klageflow"].complaints
+    assert complaints.withdraw(principal("klara"), reference)["status"] == "withdrawn"
+    with pytest.raises(PermissionDenied) as refused:
+        documents.add(principal("klara"), reference, "comment", "bem.txt", b"Bagefter.")
+    assert refused.value.message == "the case has ended and takes no more documents"
+    assert [d["filename"] for d in uploads(documents.list(principal("klara"), reference))] == [
+        "bem.txt"
+    ]

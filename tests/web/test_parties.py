@@ -192,3 +192,53 @@ def test_a_permit_holder_account_matches_the_decision_by_address_unless_it_names
     assert complaints.mine(accounts.by_username("andet")) == []
     with pytest.raises(NotFound):
         complaints.track(accounts.by_username("andet"), reference)
+
+
+def test_a_resent_invitation_has_a_new_link_and_the_old_one_stops_working(system):
+    engine, accounts, complaints = system
+    klager, forening = accounts.by_username("klager"), accounts.by_username("forening")
+    reference = draft(complaints, accounts, [{"name": "Als Naturforening",
+                                              "email": "post@forening.example"}])  # fmt: skip
+    complaints.submit(klager, reference)
+    [first] = mails(engine, "co_complainant_invitation")
+    invitee = complaints.track(klager, reference)["co_complainants"][0]["id"]
+    with pytest.raises(NotFound):  # only the author resends: the invitee is not a party yet
+        complaints.resend_invitation(forening, reference, invitee)
+    with pytest.raises(NotFound):
+        complaints.resend_invitation(klager, reference, "no-such-invitee")
+
+    assert complaints.resend_invitation(klager, reference, invitee)["name"] == "Als Naturforening"
+    first_again, second = sorted(
+        mails(engine, "co_complainant_invitation"), key=lambda mail: mail.id
+    )
+    assert first_again.message_id == first.message_id
+    assert second.recipients == ["post@forening.example"]
+    old, new = token_of(first), token_of(second)
+    assert old != new
+    with pytest.raises(NotFound):
+        complaints.invitation(reference, old)
+    with pytest.raises(NotFound):
+        complaints.confirm(forening, reference, old)
+    filed = complaints.confirm(forening, reference, new)
+    assert filed["status"] == "filed"
+    # The association's account says what joined: an organisation (the fee's higher rate).
+    assert filed["co_complainants"][0]["type"] == "organisation"
+    with pytest.raises(Conflict):  # a filed complaint waits for nobody
+        complaints.resend_invitation(klager, reference, invitee)
+
+
+def test_invitations_and_refusals_are_written_in_the_language_the_complainant_chose(system):
+    engine, accounts, complaints = system
+    klager = accounts.by_username("klager")
+    reference = draft(complaints, accounts, [{"name": "Als Naturforening",
+                                              "email": "post@forening.example"}])  # fmt: skip
+    complaints.submit(klager, reference, language="en")
+    [invitation] = mails(engine, "co_complainant_invitation")
+    assert invitation.language == "en"
+    assert invitation.subject == f"Karen Klager invites you to complain together ({reference})"
+    assert "Dear Als Naturforening" in invitation.body_text
+    assert "The complaint deadline is " in invitation.body_text
+    complaints.decline(reference, token_of(invitation))
+    [declined] = mails(engine, "co_complainant_declined")
+    assert declined.language == "en"
+    assert "Kære" not in declined.body_text and "Dear" in declined.body_text

@@ -43,12 +43,16 @@ KINDS_BY_ROLE = {
 # The permit holder comments while the case is with the board for comments (the hearing):
 # from the authority's forwarding until the board's decision.
 HEARING_STATUSES = ("forwarded", "awaiting_fee", "under_consideration")
+# A case that has ended takes no more comments or attachments from the citizens.
+ENDED_STATUSES = ("decided", "closed", "withdrawn")
 
 
 def may_add(principal: Principal, status: str) -> bool:
     """Whether the caller may add documents to a case in `status` at all (by role)."""
     if principal.role == "permit_holder":
         return status in HEARING_STATUSES
+    if principal.role == "complainant" and status in ENDED_STATUSES:
+        return False
     return bool(KINDS_BY_ROLE.get(principal.role))
 
 
@@ -116,6 +120,8 @@ class Documents:
     ) -> dict[str, Any]:
         track = self.complaints.track(principal, reference)  # NotFound unless they see it
         if not may_add(principal, track["status"]):
+            if track["status"] in ENDED_STATUSES:
+                raise PermissionDenied("the case has ended and takes no more documents")
             raise PermissionDenied("the permit holder comments while the board hears the case")
         if kind not in KINDS_BY_ROLE.get(principal.role, ()):
             raise PermissionDenied(f"a {principal.role} cannot add a {kind!r} document")

@@ -232,9 +232,12 @@ class ComplaintService:
                     raise PermissionDenied("you are not a co-complainant of this complaint")
                 mine = found[0]
             now = clock.now()
+            # The account that confirms says what kind of complainant joins (an organisation
+            # joining makes the fee the higher rate); the invitation knew only a name.
+            kind = principal.complainant_type or mine.get("type") or "private"
             complaint.co_complainants = [
-                {**c, "username": principal.username, "confirmed_at": c.get("confirmed_at")
-                 or now.isoformat()} if c is mine else c
+                {**c, "username": principal.username, "type": kind, "confirmed_at":
+                 c.get("confirmed_at") or now.isoformat()} if c is mine else c
                 for c in complaint.co_complainants
             ]  # fmt: skip
             complaint.updated_at = now
@@ -292,6 +295,7 @@ class ComplaintService:
                     "decision_title": decision.title,
                     "case_url": self.case_url(reference),
                 },
+                language=_language(complaint),
             )
             return {"reference": reference, "name": invitee["name"]}
 
@@ -321,6 +325,28 @@ class ComplaintService:
         if not waiting:
             self._file(reference, principal.username)
         return self.track(principal, reference)
+
+    def resend_invitation(
+        self, principal: Principal, reference: str, invitee_id: str
+    ) -> dict[str, Any]:
+        """The author sends a co-complainant's invitation again, with a new link: the old
+        link no longer opens the invitation. Only while the complaint waits for them."""
+        with self.db.write() as session:
+            complaint = _locked(session, reference)
+            decision = session.get(Decision, complaint.decision_id) if complaint else None
+            access.visible(principal, complaint, decision, {})
+            access.owner(principal, complaint)
+            if complaint.status != AWAITING_CO:
+                raise Conflict(f"complaint {reference} is not waiting for its co-complainants")
+            entry = next((c for c in _pending(complaint) if c.get("id") == invitee_id), None)
+            if entry is None or not entry.get("invited_at"):
+                raise NotFound("no such invitation")
+            complaint.co_complainants = [
+                {**c, "invited_at": None, "token_sha256": None} if c is entry else c
+                for c in complaint.co_complainants
+            ]
+            self._invite(session, complaint, decision)
+            return {"reference": reference, "name": entry["name"]}
 
     def case_url(self, reference: str) -> str:
         """The absolute address of a case's page (for links in mails)."""
@@ -356,6 +382,7 @@ class ComplaintService:
                     "complaint_deadline_text": _when(decision.complaint_deadline),
                     "invitation_url": self.invitation_url(complaint.reference, token),
                 },
+                language=_language(complaint),
             )
             entries.append(entry)
         complaint.co_complainants = entries
@@ -714,6 +741,11 @@ def _when(value: str | datetime, with_time: bool = True) -> dict[str, str]:
     if with_time:
         return {lang: formats.date_time(value, lang) for lang in ("da", "en")}
     return {lang: formats.long_date(value, lang) for lang in ("da", "en")}
+
+
+def _language(complaint: Complaint) -> str:
+    """The language the complainant chose for the case's mails (Danish until they choose)."""
+    return "en" if complaint.complainant.get("language") == "en" else "da"
 
 
 def _digest(token: str) -> str:

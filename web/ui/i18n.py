@@ -222,6 +222,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "co_confirmed": ("har bekræftet", "has confirmed"),
     "co_declined": ("har takket nej", "declined"),
     "co_waiting": ("afventer svar", "awaiting reply"),
+    "resend_invitation": ("Send invitationen igen", "Send the invitation again"),
+    "resend_invitation_hint": (
+        "Er mailen ikke kommet frem? Send invitationen igen med et nyt link. Det gamle link "
+        "holder op med at virke.",
+        "Did the mail not arrive? Send the invitation again with a new link. The old link "
+        "stops working.",
+    ),
+    "invitation_resent": (
+        "Invitationen er sendt igen med et nyt link. Det gamle link virker ikke længere.",
+        "The invitation was sent again with a new link. The old link no longer works.",
+    ),
     "invitations_sent": (
         "Klagen er sendt til dine medklagere. Den indsendes automatisk, når alle har bekræftet "
         "den.",
@@ -320,7 +331,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "receipt_to_case": ("Gå til sagen", "Go to the case"),
     "receipt_link": ("Se kvitteringen", "See the receipt"),
-    "permit_holder_hint": (
+    "permit_holder_party": (
         "Du er part i sagen, fordi klagen gælder din tilladelse. Du kan følge sagen her og "
         "sende bemærkninger, når nævnet har sagen i høring.",
         "You are a party to the case because the complaint concerns your permit. You can "
@@ -566,6 +577,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the board with a statement you can comment on. The board then asks you to pay the "
         "complaint fee, screens the complaint and decides. You get an e-mail each time the "
         "case moves on.",
+    ),
+    "comment_plain": ("Bemærkninger", "Comments"),
+    "permit_holder_party_ended": (
+        "Du er part i sagen, fordi klagen gælder din tilladelse. Sagen er afsluttet; du kan "
+        "læse, hvordan den endte.",
+        "You are a party to the case because the complaint concerns your permit. The case "
+        "has ended; you can read how it ended.",
+    ),
+    "fee_permit_holder": (
+        "Du betaler intet. Klagegebyret betales af den, der klager.",
+        "You pay nothing. The complaint fee is paid by whoever complains.",
+    ),
+    "faq_fee_permit_holder": ("Skal jeg betale noget?", "Do I pay anything?"),
+    "faq_fee_permit_holder_text": (
+        "Nej. Klagegebyret betales af den, der klager. Som indehaver af tilladelsen er du "
+        "part i sagen uden at betale noget, også for at sende bemærkninger.",
+        "No. The complaint fee is paid by whoever complains. As the holder of the permit you "
+        "are a party to the case without paying anything, also when you send comments.",
+    ),
+    "faq_next_permit_holder_text": (
+        "Myndigheden genvurderer sin afgørelse. Fastholder den afgørelsen, sender den klagen "
+        "til nævnet med en udtalelse, og du kan sende bemærkninger, mens nævnet har sagen. "
+        "Nævnet træffer derefter afgørelse. Du får besked på e-mail, når sagen skifter trin.",
+        "The authority reconsiders its decision. If it keeps it, it forwards the complaint to "
+        "the board with a statement, and you can send comments while the board has the case. "
+        "The board then decides. You get an e-mail when the case moves on.",
     ),
     "faq_fee": ("Hvorfor skal jeg betale gebyr?", "Why do I pay a fee?"),
     "faq_fee_text": (
@@ -873,6 +910,19 @@ ERROR_MESSAGES: tuple[tuple[str, tuple[str, str]], ...] = (
         "Filtypen kan ikke modtages: brug PDF, PNG, JPEG eller tekst.",
         "The file type is not accepted: use PDF, PNG, JPEG or text.")),
     (r"no fee is due on \S+", ("Der er intet gebyr at betale.", "There is no fee to pay.")),
+    (r"the case has ended and takes no more documents", (
+        "Sagen er afsluttet, og der kan ikke længere lægges dokumenter på den.",
+        "The case has ended; no more documents can be added to it.")),
+    (r"the permit holder comments while the board hears the case", (
+        "Du kan sende bemærkninger, når myndigheden har sendt klagen til nævnet, og indtil "
+        "nævnet har truffet afgørelse.",
+        "You can send comments once the authority has forwarded the complaint to the board, "
+        "until the board has decided.")),
+    (r"complaint \S+ is not waiting for its co-complainants", (
+        "Klagen venter ikke længere på medklagere.",
+        "The complaint is no longer waiting for co-complainants.")),
+    (r"no such invitation", ("Invitationen findes ikke eller er ikke længere gyldig.",
+                             "The invitation does not exist or is no longer valid.")),
     (r"no such complaint", ("Klagen findes ikke, eller du har ikke adgang til den.",
                             "The complaint does not exist, or you have no access to it.")),
 )  # fmt: skip

@@ -268,6 +268,7 @@ def case(reference: str):
             KINDS_BY_ROLE.get(current_user().role, ())
             if may_add(current_user(), track["status"]) else ()
         ),
+        statement_sent=any(e.get("kind") == "statement_sent" for e in track.get("timeline", [])),
         is_complainant=current_user().username == _owner(track) or any(
             c.get("username") == current_user().username
             for c in parties.active_co_complainants(track.get("co_complainants") or [])
@@ -410,6 +411,17 @@ def _owner(track: dict[str, Any]) -> str | None:
 @login_required("complainant")
 def submit_case(reference: str):
     return _submit(reference)
+
+
+@bp.post("/sager/<reference>/medklagere/<invitee_id>/send-igen")
+@login_required("complainant")
+def resend_invitation(reference: str, invitee_id: str):
+    """The author sends an invitation again with a new link (the old one stops working)."""
+    flash_outcome(
+        lambda: services().complaints.resend_invitation(current_user(), reference, invitee_id),
+        "invitation_resent",
+    )
+    return redirect(url_for("ui.case", reference=reference))
 
 
 @bp.post("/sager/<reference>/bekraeft")
