@@ -313,3 +313,13 @@ def test_days_are_read_from_dates_and_from_instants_in_copenhagen_time():
     assert parse_day("2025-07-10T22:30:00+00:00") == date(2025, 7, 11)
     with pytest.raises(ValueError):
         parse_day("2025-07-10T22:30:00")
+
+
+def test_a_late_complaint_gives_the_authority_three_weeks_from_the_day_it_was_filed():
+    # Klagefrist 8 August 2025; filed late on 1 September: three weeks from the filing day,
+    # 22 September 2025 (a Monday), not 29 August, which had passed before it arrived.
+    filed = datetime(2025, 9, 1, 10, 0, tzinfo=COPENHAGEN)
+    assert forwarding_deadline(cph(2025, 8, 8), filed_at=filed) == cph(2025, 9, 22)
+    # In time, the filing day changes nothing.
+    in_time = datetime(2025, 8, 5, 10, 0, tzinfo=COPENHAGEN)
+    assert forwarding_deadline(cph(2025, 8, 8), filed_at=in_time) == cph(2025, 8, 29)

@@ -133,15 +133,21 @@ def is_filed_in_time(filed_at: datetime, deadline: datetime) -> bool:
 
 
 def forwarding_deadline(
-    complaint_deadline: datetime, policy: CalendarPolicy = DEFAULT_POLICY
+    complaint_deadline: datetime,
+    policy: CalendarPolicy = DEFAULT_POLICY,
+    *,
+    filed_at: datetime | None = None,
 ) -> datetime:
     """When the authority should have forwarded the complaint to the board: a guideline.
 
     "As soon as possible, as a rule within 3 weeks after the complaint deadline expires."
     The day is three weeks after the complaint deadline's day, moved off weekends and
-    holidays like every other period here.
+    holidays like every other period here. A complaint filed after its deadline cannot be
+    forwarded before it arrives: its three weeks count from the day it was filed.
     """
     last_day = local_date(require_aware(complaint_deadline, "complaint_deadline"))
+    if filed_at is not None:
+        last_day = max(last_day, local_date(require_aware(filed_at, "filed_at")))
     return _period_end(last_day + FORWARDING_PERIOD, policy)
 
 

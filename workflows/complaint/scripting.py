@@ -35,9 +35,13 @@ def filed_in_time(filed_at: str, deadline: str) -> bool:
     return deadlines.is_filed_in_time(parse_instant(filed_at), parse_instant(deadline))
 
 
-def forwarding_deadline_utc(complaint_deadline: str) -> str:
-    """The authority's forwarding guideline, 3 weeks after the klagefrist, as UTC ISO text."""
-    return to_utc_iso(deadlines.forwarding_deadline(parse_instant(complaint_deadline)))
+def forwarding_deadline_utc(complaint_deadline: str, filed_at: str | None = None) -> str:
+    """The authority's forwarding guideline as UTC ISO text: 3 weeks after the klagefrist,
+    or after the filing day for a complaint filed late."""
+    filed = parse_instant(filed_at) if filed_at else None
+    return to_utc_iso(
+        deadlines.forwarding_deadline(parse_instant(complaint_deadline), filed_at=filed)
+    )
 
 
 def comment_deadline_utc(received_on: str) -> str:

@@ -179,7 +179,7 @@ def next_deadline(
         label = ("Klagefrist", "Complaint deadline")
         return _deadline("complaint", facts.complaint_deadline, label, "complainant", now)
     if status in ("filed", "with_authority") and facts.complaint_deadline:
-        due = forwarding_deadline(facts.complaint_deadline, policy)
+        due = forwarding_deadline(facts.complaint_deadline, policy, filed_at=facts.filed_at)
         label = (
             "Myndigheden bør videresende klagen til nævnet senest",
             "The authority should forward the complaint to the board by",
@@ -242,7 +242,9 @@ def expected(
     authority: the forwarding guideline. These are estimates, not promises.
     """
     if status in ("filed", "with_authority") and facts.complaint_deadline:
-        day = local_date(forwarding_deadline(facts.complaint_deadline, policy))
+        day = local_date(
+            forwarding_deadline(facts.complaint_deadline, policy, filed_at=facts.filed_at)
+        )
         label = ("Forventes videresendt til nævnet", "Expected to reach the board")
         return {"date": day.isoformat(), "label": label[0], "label_en": label[1]}
     arrived = facts.arrived_at_board
