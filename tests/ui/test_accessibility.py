@@ -9,6 +9,11 @@ and amounts must be written the reader's way (`8. august 2025`, `1.800 kr.`); an
 request of the walk is recorded by its origin, which must be the server's own. Screenshots
 of the Danish pages at both widths go to tests/ui/artifacts/ for a person to look at.
 
+Time: one server for the module (started as tests/ui/conftest.py starts it, given longer
+on a loaded machine), one logged-in browser context per role for both languages, axe once
+per page, language and width, no fixed sleeps, and two Chromiums walking side by side
+(citizens' pages in one, staff pages in the other) so axe-core keeps both cores busy.
+
 The walk is compared with the app's own routes: a new page the walk does not reach fails
 the test until it is added here (or named below as not being a page).
 
@@ -20,13 +25,18 @@ information is on the page as text.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import time
+import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,7 +44,11 @@ from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
 from engine.config import PROJECT_ROOT, load_settings
-from tests.ui.conftest import CHROMIUM, screenshot
+from engine.db import Database
+from tests.processes import NO_SMTP, stop
+from tests.ui.conftest import CHROMIUM, Server, free_port, screenshot
+from web import demo, migrate
+from web.bootstrap import build_engine, build_services
 from web.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -258,6 +272,42 @@ def file_complaint(page, server, text: str, button: str = "submit", **co) -> str
     page.locator(f"button[value={button}]").click()
     page.wait_for_url(re.compile(r"/sager/KP-\d{4}-\d{6}"))
     return re.search(r"KP-\d{4}-\d{6}", page.url).group(0)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The module's `klageflow run` (as tests/ui/conftest.py starts it, the demo data seeded
+    as there), given up to three minutes to start on a loaded machine."""
+    tmp = tmp_path_factory.mktemp("a11y")
+    url = f"sqlite:///{tmp}/klageflow.sqlite"
+    db = Database(url)
+    migrate.upgrade(db)
+    services = build_services(load_settings(), build_engine(load_settings(), db=db))
+    services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
+    demo.seed(services.accounts, services.complaints, today=date(2025, 7, 14))
+    db.dispose()
+    port = free_port()
+    env = {
+        **os.environ, "KLAGEFLOW_DATABASE_URL": url, "KLAGEFLOW_TEST_CLOCK": "1",
+        "KLAGEFLOW_INSECURE_COOKIES": "1", **NO_SMTP, "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
+        "KLAGEFLOW_DATA_DIR": str(tmp),
+    }  # fmt: skip
+    with (tmp / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "run", "--no-seed", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=5).read()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
+            time.sleep(0.1)
+    yield Server(base, url)
+    stop([process], [tmp / "server.log"])
 
 
 @pytest.fixture(scope="module")
