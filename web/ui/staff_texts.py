@@ -124,7 +124,7 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "addressee": ("Adressat", "Addressee"),
     "permit_holder": ("Tilladelsens indehaver", "Permit holder"),
-    "permit_holder_hint": (
+    "permit_holder_field_hint": (
         "Den, der har fået tilladelsen eller dispensationen (ofte adressaten). Får besked om klager.",
         "Whoever was granted the permit or exemption (often the addressee). Is told of complaints.",
     ),
