@@ -7,7 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-from engine.config import load_settings
+from engine import clock
+from engine.config import PROJECT_ROOT, load_settings
 from tests.web.conftest import PASSWORD
 from tests.web.test_complaints_api import GAMMELDAM
 from web.app import create_app
@@ -54,6 +55,28 @@ def test_the_task_pages_count_only_the_tasks_the_search_finds(app, client, deplo
     found = client.get("/opgaver?q=KP-2025-000001").get_data(as_text=True)
     assert "Side 1 / 1 (1)" in found
     assert "KP-2025-000002" not in found
+
+
+def test_the_permit_holder_and_the_authority_each_read_their_own_permit_holder_hint(app, client):
+    services = app.extensions["klageflow"]
+    services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
+    decision = services.complaints.register_decision(
+        services.accounts.by_username("sonja"), {**GAMMELDAM, "published_at": clock.now().date()}
+    )
+    klara = services.accounts.by_username("klara")
+    reference = services.complaints.create_draft(
+        klara, {"decision": decision["id"], "legal_basis": "planloven-35",
+                "complainant_type": "private", "text": "Huset skæmmer landskabet."},
+    )["reference"]  # fmt: skip
+    services.complaints.submit(klara, reference)
+    log_in(client, "hans")
+    case = client.get(f"/sager/{reference}").get_data(as_text=True)
+    assert "Du er part i sagen, fordi klagen gælder din tilladelse." in case
+    assert "Får besked om klager." not in case
+    authority = app.test_client()
+    log_in(authority, "sonja")
+    form = authority.get("/afgoerelser/ny").get_data(as_text=True)
+    assert "Den, der har fået tilladelsen eller dispensationen (ofte adressaten)." in form
 
 
 def test_a_form_post_without_the_csrf_token_changes_nothing(app, client):

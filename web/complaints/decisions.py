@@ -8,7 +8,6 @@ complaint against it is filed, after which the facts the case was filed on stay 
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from workflows.complaint import deadlines, standing
 
 from ..accounts import Accounts, Principal
 from ..models import Organisation
-from .documents import MAX_BYTES, content_type_of, safe_filename
+from .documents import check_size, content_type_of, safe_filename, storage_key, store
 from .models import Complaint, Decision
 
 # Kinds of decision an authority registers: code -> (Danish, English).
@@ -203,12 +202,7 @@ class Decisions:
 
     def _store(self, filename: str, data: bytes) -> dict[str, Any]:
         """Keep the decision document (a PDF) under its SHA-256; its description to store."""
-        if not data:
-            raise InvalidData("the file is empty", {"document": ["choose a file with content"]})
-        if len(data) > MAX_BYTES:
-            raise InvalidData(
-                "the file is too large", {"document": [f"at most {MAX_BYTES // (1024 * 1024)} MB"]}
-            )
+        check_size(data, "document")
         name = safe_filename(filename)
         try:
             content_type = content_type_of(name, data)
@@ -216,16 +210,10 @@ class Decisions:
             content_type = None
         if content_type != "application/pdf":
             raise InvalidData("the decision document must be a PDF", {"document": ["a PDF file"]})
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.folder / digest[:2] / digest
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
-            partial.write_bytes(data)
-            partial.replace(target)  # appears whole or not at all
+        digest = store(self.folder, data)
         return {
             "filename": name, "content_type": content_type, "size": len(data),
-            "sha256": digest, "storage_key": f"{digest[:2]}/{digest}",
+            "sha256": digest, "storage_key": storage_key(digest),
             "uploaded_at": clock.now().isoformat(),
         }  # fmt: skip
 
@@ -257,9 +245,8 @@ def _complaints_of(session, decision_ids: list[int]) -> dict[int, list[dict[str,
     return found
 
 
-def decision_view(decision: Decision, authority: Organisation | None) -> dict[str, Any]:
-    """A decision as the authority's pages and the API show it."""
-    document = decision.document or None
+def public_view(decision: Decision, authority: Organisation | None) -> dict[str, Any]:
+    """A decision's public facts: anyone logged in may look them up to complain."""
     return {
         "id": decision.id,
         "authority": decision.authority_id,
@@ -275,13 +262,21 @@ def decision_view(decision: Decision, authority: Organisation | None) -> dict[st
         ).isoformat(),
         "addressee": decision.addressee or {},
         "permit_holder": decision.permit_holder,
+        "created_at": decision.created_at.isoformat(),
+    }
+
+
+def decision_view(decision: Decision, authority: Organisation | None) -> dict[str, Any]:
+    """A decision as the authority's pages and the API show it: its public facts, the
+    document's description and who registered and last corrected it."""
+    document = decision.document or None
+    return public_view(decision, authority) | {
         "document": (
             {k: document[k] for k in ("filename", "content_type", "size", "uploaded_at")}
             if document
             else None
         ),
         "created_by": decision.created_by,
-        "created_at": decision.created_at.isoformat(),
         "updated_by": decision.updated_by,
         "updated_at": decision.updated_at.isoformat() if decision.updated_at else None,
     }

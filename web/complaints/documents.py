@@ -90,6 +90,33 @@ def safe_filename(filename: str) -> str:
     return name or "dokument"
 
 
+def check_size(data: bytes, field: str) -> None:
+    """Refuse an empty upload or one above MAX_BYTES (InvalidData naming the form field)."""
+    if not data:
+        raise InvalidData("the file is empty", {field: ["choose a file with content"]})
+    if len(data) > MAX_BYTES:
+        raise InvalidData(
+            "the file is too large", {field: [f"at most {MAX_BYTES // (1024 * 1024)} MB"]}
+        )
+
+
+def store(folder: Path, data: bytes) -> str:
+    """Keep `data` in `folder` under its SHA-256 (at `storage_key(digest)`); the digest."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = folder / storage_key(digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(target)  # appears whole or not at all
+    return digest
+
+
+def storage_key(digest: str) -> str:
+    """Where a stored file lies below the documents folder."""
+    return f"{digest[:2]}/{digest}"
+
+
 def content_type_of(filename: str, data: bytes) -> str:
     """The type of an upload, if its name and its content agree on one we accept."""
     name = filename.lower()
@@ -125,27 +152,16 @@ class Documents:
             raise PermissionDenied("the permit holder comments while the board hears the case")
         if kind not in KINDS_BY_ROLE.get(principal.role, ()):
             raise PermissionDenied(f"a {principal.role} cannot add a {kind!r} document")
-        if not data:
-            raise InvalidData("the file is empty", {"file": ["choose a file with content"]})
-        if len(data) > MAX_BYTES:
-            raise InvalidData(
-                "the file is too large", {"file": [f"at most {MAX_BYTES // (1024 * 1024)} MB"]}
-            )
+        check_size(data, "file")
         safe_name = safe_filename(filename)
         content_type = content_type_of(safe_name, data)
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.folder / digest[:2] / digest
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
-            partial.write_bytes(data)
-            partial.replace(target)  # appears whole or not at all
+        digest = store(self.folder, data)
         with self.db.write() as session:
             if session.get(Complaint, reference) is None:
                 raise NotFound("no such complaint")
             row = ComplaintDocument(
                 reference=reference, kind=kind, filename=safe_name, content_type=content_type,
-                size=len(data), sha256=digest, storage_key=f"{digest[:2]}/{digest}",
+                size=len(data), sha256=digest, storage_key=storage_key(digest),
                 uploaded_by=principal.username, uploaded_at=clock.now(),
             )  # fmt: skip
             session.add(row)

@@ -93,7 +93,7 @@ class ComplaintService:
             )
             session.add(decision)
             session.flush()
-            return decision_dict(decision, authority)
+            return decisions.public_view(decision, authority)
 
     def decision(self, decision_id: int) -> dict[str, Any]:
         """A registered decision (public facts: anyone logged in may look it up to complain)."""
@@ -101,7 +101,7 @@ class ComplaintService:
             decision = get_by_id(session, Decision, decision_id)
             if decision is None:
                 raise NotFound(f"decision {decision_id} does not exist")
-            return decision_dict(decision, session.get(Organisation, decision.authority_id))
+            return decisions.public_view(decision, session.get(Organisation, decision.authority_id))
 
     def decisions(self, *, authority_id: str | None = None, open_only: bool = False) -> list[dict]:
         """Registered decisions, newest first; `open_only` keeps those still open to complaints."""
@@ -113,7 +113,7 @@ class ComplaintService:
                 query = query.where(Decision.complaint_deadline >= clock.now())
             rows = session.scalars(query.limit(200)).all()
             orgs = {o.id: o for o in session.scalars(select(Organisation))}
-            return [decision_dict(d, orgs.get(d.authority_id)) for d in rows]
+            return [decisions.public_view(d, orgs.get(d.authority_id)) for d in rows]
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -203,11 +203,7 @@ class ComplaintService:
         if principal.role != "complainant":
             raise PermissionDenied("only complainants confirm complaints")
         with self.db.write() as session:
-            complaint = _locked(session, reference)
-            if complaint is None:
-                raise NotFound("no such complaint")
-            if complaint.status not in NOT_FILED:
-                raise Conflict(f"complaint {reference} is already filed")
+            complaint = _unfiled(session, reference, "no such complaint")
             if token is not None:
                 mine = _invitee(complaint, token)
                 if principal.username == complaint.complainant_username:
@@ -270,11 +266,7 @@ class ComplaintService:
         """An invitee declines: they leave the complaint, which goes back to its author as
         a draft (to file without them or invite someone else), and the author is told."""
         with self.db.write() as session:
-            complaint = _locked(session, reference)
-            if complaint is None:
-                raise NotFound("no such invitation")
-            if complaint.status not in NOT_FILED:
-                raise Conflict(f"complaint {reference} is already filed")
+            complaint = _unfiled(session, reference, "no such invitation")
             invitee = _invitee(complaint, token)
             now = clock.now()
             complaint.co_complainants = [
@@ -777,6 +769,17 @@ def _locked(session: Session, reference: str) -> Complaint | None:
     )
 
 
+def _unfiled(session: Session, reference: str, missing: str) -> Complaint:
+    """The complaint, locked, while it is not yet filed: NotFound (`missing`) if there is
+    none, Conflict once it is filed."""
+    complaint = _locked(session, reference)
+    if complaint is None:
+        raise NotFound(missing)
+    if complaint.status not in NOT_FILED:
+        raise Conflict(f"complaint {reference} is already filed")
+    return complaint
+
+
 def _invitation_timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Timeline entries of a joint complaint: each invitation, confirmation and refusal."""
     found = []
@@ -790,24 +793,3 @@ def _invitation_timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 name = entry.get("name") or ""
                 found.append(timeline.entry(entry[key], kind, None, (name, name)))
     return found
-
-
-def decision_dict(decision: Decision, authority: Organisation | None) -> dict[str, Any]:
-    """A decision as the API shows it."""
-    return {
-        "id": decision.id,
-        "authority": decision.authority_id,
-        "authority_name": authority.name if authority else None,
-        "title": decision.title,
-        "legal_bases": decision.legal_bases,
-        "published": decision.published,
-        "notified_on": decision.notified_on,
-        "notified_by": decision.notified_by,
-        "complaint_deadline": decision.complaint_deadline.astimezone(
-            deadlines.COPENHAGEN
-        ).isoformat(),
-        "permit_holder": decision.permit_holder,
-        "decision_type": decision.decision_type,
-        "addressee": decision.addressee or {},
-        "created_at": decision.created_at.isoformat(),
-    }
