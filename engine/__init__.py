@@ -7,6 +7,7 @@ return, the errors they raise, `TaskFilter` and the clock.
 from .api import Engine
 from .clock import clock, now
 from .errors import (
+    BpmnError,
     Conflict,
     DeploymentError,
     DeployProblem,
@@ -32,6 +33,7 @@ from .records import (
 from .worklist import TaskFilter
 
 __all__ = [
+    "BpmnError",
     "Conflict",
     "Definition",
     "DefinitionInfo",

@@ -53,7 +53,7 @@ from .models import (
     new_id,
 )
 from .records import Definition, InstanceSummary
-from .scripting import ScriptEngine
+from .scripting import ErrorThrown, ScriptEngine
 from .spiff import (
     ParsedDefinition,
     SpecCache,
@@ -79,6 +79,8 @@ MAX_TIMER_ROUNDS = 1000
 MAX_STEP_ROUNDS = 3
 # Call activities nested deeper than this at run time (a process that ends up calling itself).
 MAX_CALL_DEPTH = 10
+# BPMN errors caught in one step (a boundary path looping back to a task that throws again).
+MAX_ERRORS_THROWN = 100
 
 current_step: contextvars.ContextVar[StepContext] = contextvars.ContextVar("klageflow_step")
 # The incident (id, operator) that the step run in this context resolves when it succeeds.
@@ -749,19 +751,34 @@ def _engine_steps(ctx: StepContext) -> None:
 
     SpiffWorkflow does not wrap every failure a model causes (a multi-instance task whose
     collection is missing raises a bare TypeError), so those are wrapped here for the
-    element being run, with the root cause.
+    element being run, with the root cause. A BPMN error a service task threw and a
+    boundary event caught (`ErrorThrown`: the task is in ERROR) is audited, and the engine
+    steps go on along the boundary path.
     """
-    try:
-        ctx.workflow.do_engine_steps(
-            will_complete_task=lambda task: _enter(ctx, task),
-            did_complete_task=lambda task: _completed(ctx, task),
-        )
-    except ProcessError:
-        raise
-    except SpiffWorkflowException as exc:
-        raise process_error(exc, ctx.current_element) from exc
-    except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
-        raise ProcessError.caused_by(ctx.current_element, exc) from exc
+    for _ in range(MAX_ERRORS_THROWN):
+        try:
+            ctx.workflow.do_engine_steps(
+                will_complete_task=lambda task: _enter(ctx, task),
+                did_complete_task=lambda task: _completed(ctx, task),
+            )
+            return
+        except ErrorThrown as thrown:
+            ctx.audit(
+                "bpmn_error",
+                thrown.element_id,
+                code=thrown.code,
+                message=thrown.message,
+                caught_by=thrown.caught_by,
+            )
+        except ProcessError:
+            raise
+        except SpiffWorkflowException as exc:
+            raise process_error(exc, ctx.current_element) from exc
+        except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
+            raise ProcessError.caused_by(ctx.current_element, exc) from exc
+    raise ProcessError(
+        ctx.current_element, f"more than {MAX_ERRORS_THROWN} BPMN errors were thrown in one step"
+    )
 
 
 def _audit_fired(ctx: StepContext, fired) -> None:

@@ -3,6 +3,7 @@
 import engine
 
 PUBLIC_API = {
+    "BpmnError",
     "Conflict",
     "Definition",
     "DefinitionInfo",
