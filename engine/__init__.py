@@ -28,6 +28,8 @@ from .records import (
     InstanceListItem,
     InstanceSummary,
     InstanceView,
+    MigrationOutcome,
+    MigrationRecord,
     TaskInfo,
 )
 from .worklist import TaskFilter
@@ -50,6 +52,8 @@ __all__ = [
     "InstanceView",
     "InvalidData",
     "KlageflowError",
+    "MigrationOutcome",
+    "MigrationRecord",
     "NotFound",
     "PermissionDenied",
     "TaskFilter",

@@ -161,6 +161,12 @@ class StepContext:
         self.mails.append(mail)
         self.audit("mail_queued", self.current_element, to=mail.recipients, subject=mail.subject)
 
+    def move_to(self, definition: DefinitionRef, parsed: ParsedDefinition) -> None:
+        """Run the instance on another version of its process from here on (a migration
+        that has already realigned `workflow`): the write stores that version."""
+        self.definition = definition
+        self.parsed = parsed
+
     def on_write(self, write: Callable[[Session], None]) -> None:
         """Run `write(session)` in the step's write transaction, once the instance is written."""
         self.writes.append(write)
@@ -563,6 +569,7 @@ class Runtime:
         workflow, now, scan = ctx.workflow, ctx.now, ctx.scan
         assert scan is not None  # prepared by _prepare_write
         instance.state = ctx.state
+        instance.definition_id = ctx.definition.id  # another one only after a migration
         instance.data = to_plain(scan.data)
         instance.active_elements = [] if workflow.is_completed() else list(scan.active)
         instance.next_timer_due_at = next_timer_due(workflow)

@@ -20,6 +20,8 @@ PUBLIC_API = {
     "InstanceView",
     "InvalidData",
     "KlageflowError",
+    "MigrationOutcome",
+    "MigrationRecord",
     "NotFound",
     "PermissionDenied",
     "TaskFilter",
