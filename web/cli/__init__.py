@@ -18,6 +18,7 @@ COMMANDS: tuple[click.Command, ...] = (
     # processes and their work
     processes.deploy,
     processes.definitions,
+    processes.migrate_instances,
     processes.start,
     processes.tasks,
     processes.claim,
