@@ -598,8 +598,12 @@ class Engine:
             target_parsed = self.runtime.parsed(
                 session, self.runtime.definition_ref(session, target.id)
             )
-            reasons = [str(found) for found in _migration.obstacles(workflow, target_parsed)]
-            return outcome(migratable=not reasons, reasons=reasons)
+            found = _migration.obstacles(workflow, target_parsed)
+            return outcome(
+                migratable=not found,
+                reasons=[str(obstacle) for obstacle in found],
+                obstacles=[obstacle.as_dict() for obstacle in found],
+            )
 
     def _migrate(
         self, instance_id: str, source: Definition, target: Definition, actor: str | None
@@ -623,7 +627,9 @@ class Engine:
             target_parsed = self.runtime.parsed(ctx.session, target_ref)
             found = _migration.obstacles(ctx.workflow, target_parsed)
             if found:
-                raise _MigrationRefused([str(obstacle) for obstacle in found])
+                raise _MigrationRefused(
+                    [str(obstacle) for obstacle in found], [o.as_dict() for o in found]
+                )
             _migration.migrate(ctx.workflow, target_parsed)
             ctx.move_to(target_ref, target_parsed)
             ctx.audit(
@@ -648,9 +654,11 @@ class Engine:
                 instance_id, action, actor=actor, action_record={"kind": "advance"}
             )
         except _MigrationRefused as refused:
-            return self._outcome(instance_id, seen, migrated=False, reasons=refused.reasons)
+            return self._outcome(
+                instance_id, seen, reasons=refused.reasons, obstacles=refused.obstacles
+            )
         except (Conflict, IncidentRaised) as exc:
-            return self._outcome(instance_id, seen, migrated=False, reasons=[exc.message])
+            return self._outcome(instance_id, seen, reasons=[exc.message])
         summary = _summary_of(result)
         return MigrationOutcome(
             instance_id=instance_id,
@@ -663,8 +671,14 @@ class Engine:
         )
 
     def _outcome(
-        self, instance_id: str, seen: dict[str, Any], *, migrated: bool, reasons: list[str]
+        self,
+        instance_id: str,
+        seen: dict[str, Any],
+        *,
+        reasons: list[str],
+        obstacles: list[dict[str, Any]] | None = None,
     ) -> MigrationOutcome:
+        """The outcome of an instance that did not move."""
         if not seen:
             with self.db.read() as session:
                 row = session.get_one(ProcessInstance, instance_id)
@@ -676,8 +690,9 @@ class Engine:
         return MigrationOutcome(
             instance_id=instance_id,
             migratable=False,
-            migrated=migrated,
+            migrated=False,
             reasons=reasons,
+            obstacles=obstacles or [],
             **seen,
         )
 
@@ -722,14 +737,22 @@ class Engine:
         key: str | None = None,
         business_key: str | None = None,
         status: str | None = None,
+        version: int | None = None,
+        unfinished: bool = False,
         limit: int = 50,
         offset: int = 0,
     ) -> list[InstanceListItem]:
-        """Instances, newest first, narrowed by key, business key and status."""
+        """Instances, newest first, narrowed by key, business key and status, and with a
+        key by `version` of it and to the `unfinished` ones."""
         with self.db.read() as session:
             query = select(ProcessInstance).order_by(ProcessInstance.created_at.desc())
             if key:
                 query = query.where(ProcessInstance.process_key == key)
+                if version is not None:
+                    definition = self._definition(session, key, version)
+                    query = query.where(ProcessInstance.definition_id == definition.id)
+            if unfinished:
+                query = query.where(ProcessInstance.status != "completed")
             if business_key:
                 query = query.where(ProcessInstance.business_key == business_key)
             if status:
@@ -847,9 +870,10 @@ _NOT_RUNNING = "it has an open incident: retry it first"
 class _MigrationRefused(Conflict):
     """An instance cannot move: `reasons` say which elements it reached changed or vanished."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], obstacles: list[dict[str, Any]] | None = None):
         super().__init__("the instance cannot move to the new version: " + "; ".join(reasons))
         self.reasons = reasons
+        self.obstacles = obstacles or []
 
 
 def _letterhead(settings: Settings) -> Letterhead:

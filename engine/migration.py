@@ -12,7 +12,8 @@ data and timers (a waiting deadline keeps its due instant), so its work items st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow
@@ -34,6 +35,9 @@ class Obstacle:
     state: str  # "completed", "waiting" or "cancelled"
     change: str  # "changed" or "removed"
     attributes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "attributes": list(self.attributes)}
 
     def __str__(self) -> str:
         what = {"completed": "it has completed", "waiting": "it is waiting at"}.get(

@@ -267,6 +267,9 @@ class MigrationOutcome(_Record):
     migrated: whether it moved (False on a dry run and for an instance that cannot).
     reasons: why it cannot move: each element it completed or waits at that changed or
         vanished, or its status; empty when it can.
+    obstacles: the elements among the reasons as data: `element_id`, `state` ("completed",
+        "waiting" or "cancelled"), `change` ("changed" or "removed") and the changed
+        `attributes` of its spec.
     """
 
     instance_id: str
@@ -276,3 +279,4 @@ class MigrationOutcome(_Record):
     migratable: bool
     migrated: bool
     reasons: list[str]
+    obstacles: list[dict[str, Any]] = field(default_factory=list)

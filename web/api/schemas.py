@@ -60,6 +60,10 @@ class MigrationOutcomeSchema(Schema):
         fields.String(),
         metadata={"description": "each element it completed or waits at that changed or vanished"},
     )
+    obstacles = fields.List(
+        fields.Dict(),
+        metadata={"description": "those elements as data: element_id, state, change, attributes"},
+    )
 
 
 class MigrationResponseSchema(Schema):
