@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import BpmnError, Engine, IncidentRaised
+from engine import BpmnError, Engine, IncidentRaised, InvalidData
 
 pytestmark = pytest.mark.both_databases
 
@@ -91,3 +91,22 @@ def test_an_uncaught_bpmn_error_is_an_incident_naming_the_code_and_the_element(p
     # Nothing of the failed step was kept: the confirmation waits again.
     assert [t.element_id for t in view.open_tasks] == ["confirm"]
     assert not [h for h in view.history if h.kind == "bpmn_error"]
+
+
+def test_an_error_from_a_task_in_a_subprocess_is_caught_by_the_subprocess_boundary(engine):
+    engine.register_service("charge", outcome_service)
+    engine.deploy_paths([MODEL.parent / "subprocess_error.bpmn"], deployed_by="designer")
+
+    declined = engine.show(engine.start("subprocess_error", {"charge_outcome": "card_declined"}))
+    assert declined.status == "completed"
+    assert {"payment_failed", "ended_failed"} <= set(declined.completed_elements)
+    assert "charge_in_subprocess" not in declined.completed_elements
+    assert declined.data["payment_error"] == {
+        "code": "card_declined",
+        "message": "the bank said no",
+    }
+    paid = engine.show(engine.start("subprocess_error", {"charge_outcome": "ok"}))
+    assert "ended_paid" in paid.completed_elements
+    # A code the subprocess boundary does not catch refuses the start, naming it.
+    with pytest.raises(InvalidData, match=r"charge_in_subprocess.*'expired' was not caught"):
+        engine.start("subprocess_error", {"charge_outcome": "expired"})
