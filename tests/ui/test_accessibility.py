@@ -193,6 +193,8 @@ def visit_every_page(inspector: Inspector, page, lang, width, foreign, reference
     check("designer", "processes")
     page.goto(server.url("/processer/complaint"))
     check("designer", "process")
+    page.goto(server.url("/processer/complaint/versioner/1/sager"))
+    check("designer", "version-cases")
     page.goto(server.url("/processer/complaint/rediger"))
     expect(page.locator("#canvas[data-ready=true]")).to_be_attached()
     page.evaluate(
