@@ -7,6 +7,7 @@ return, the errors they raise, `TaskFilter` and the clock.
 from .api import Engine
 from .clock import clock, now
 from .errors import (
+    BpmnError,
     Conflict,
     DeploymentError,
     DeployProblem,
@@ -27,6 +28,8 @@ from .records import (
     InstanceListItem,
     InstanceSummary,
     InstanceView,
+    MigrationOutcome,
+    MigrationRecord,
     ModelTestDifference,
     ModelTestResult,
     TaskInfo,
@@ -34,6 +37,7 @@ from .records import (
 from .worklist import TaskFilter
 
 __all__ = [
+    "BpmnError",
     "Conflict",
     "Definition",
     "DefinitionInfo",
@@ -50,6 +54,8 @@ __all__ = [
     "InstanceView",
     "InvalidData",
     "KlageflowError",
+    "MigrationOutcome",
+    "MigrationRecord",
     "ModelTestDifference",
     "ModelTestResult",
     "NotFound",

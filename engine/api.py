@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from . import clock
 from . import deploy as _deploy
+from . import migration as _migration
 from .attempts import not_leased
 from .config import Settings, load_settings
 from .db import MAX_ID, Database, get_by_id
@@ -26,6 +27,8 @@ from .errors import (
     DeploymentError,
     DeployProblem,
     HelpersNotRegistered,
+    IncidentRaised,
+    InvalidData,
     NotFound,
     PermissionDenied,
     TaskNotReady,
@@ -33,7 +36,14 @@ from .errors import (
 from .forms import json_object, localized_form, validate_submission
 from .letters import Letterhead, LetterRenderer
 from .mail import MailTemplates
-from .models import AuditEvent, Incident, ProcessDefinition, ProcessInstance, WorkItem
+from .models import (
+    AuditEvent,
+    Incident,
+    InstanceMigration,
+    ProcessDefinition,
+    ProcessInstance,
+    WorkItem,
+)
 from .modeltests import failure_problems, run_model_tests
 from .outbox import Outbox, send_mail_service
 from .records import (
@@ -45,6 +55,8 @@ from .records import (
     InstanceListItem,
     InstanceSummary,
     InstanceView,
+    MigrationOutcome,
+    MigrationRecord,
     ModelTestResult,
     TaskInfo,
 )
@@ -540,6 +552,182 @@ class Engine:
                 query = query.where(Incident.resolved_at.is_(None))
             return session.scalar(query) or 0
 
+    # -- migration --------------------------------------------------------------------------
+
+    def migrate_instances(
+        self,
+        key: str,
+        from_version: int,
+        to_version: int,
+        *,
+        actor: str | None = None,
+        dry_run: bool = False,
+    ) -> list[MigrationOutcome]:
+        """Move the unfinished instances of version `from_version` of `key` to `to_version`.
+
+        Each instance is checked with SpiffWorkflow's diff of the two versions
+        (`engine.migration`): it can move when every element it has completed or waits at
+        is unchanged in the new version. A dry run only reports; otherwise each instance
+        that can move moves in a step of its own (fired timers first, checked against the
+        state the step read, audited as `instance_migrated` and kept in its version
+        history), and one that cannot, or that another step changed meanwhile, stays as
+        it is. Returns one outcome per instance, oldest first.
+        """
+        if from_version == to_version:
+            raise InvalidData(
+                "the versions to migrate from and to are the same", {"to": ["same version"]}
+            )
+        source = self.definition(key, from_version)
+        target = self.definition(key, to_version)
+        self._require_helpers(target)
+        with self.db.read() as session:
+            instance_ids = list(
+                session.scalars(
+                    select(ProcessInstance.id)
+                    .where(
+                        ProcessInstance.definition_id == source.id,
+                        ProcessInstance.status != "completed",
+                    )
+                    .order_by(ProcessInstance.created_at, ProcessInstance.id)
+                )
+            )
+        return [
+            self._check_migration(instance_id, source, target)
+            if dry_run
+            else self._migrate(instance_id, source, target, actor)
+            for instance_id in instance_ids
+        ]
+
+    def instance_migrations(self, instance_id: str) -> list[MigrationRecord]:
+        """The version history of an instance: its migrations, oldest first."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(InstanceMigration)
+                .where(InstanceMigration.instance_id == instance_id)
+                .order_by(InstanceMigration.id)
+            )
+            return [MigrationRecord.from_row(row) for row in rows]
+
+    def _check_migration(
+        self, instance_id: str, source: Definition, target: Definition
+    ) -> MigrationOutcome:
+        """A dry run for one instance: its committed state against the target version."""
+        with self.db.read() as session:
+            instance = session.get_one(ProcessInstance, instance_id)
+            outcome = partial(
+                MigrationOutcome,
+                instance_id=instance.id,
+                business_key=instance.business_key,
+                status=instance.status,
+                active_elements=list(instance.active_elements or []),
+                migrated=False,
+            )
+            if instance.status != "running":
+                return outcome(migratable=False, reasons=[_NOT_RUNNING])
+            ref = self.runtime.definition_ref(session, source.id)
+            parsed = self.runtime.parsed(session, ref)
+            workflow = load_state(instance.state, parsed.spec, parsed.subprocess_specs, None)
+            target_parsed = self.runtime.parsed(
+                session, self.runtime.definition_ref(session, target.id)
+            )
+            found = _migration.obstacles(workflow, target_parsed)
+            return outcome(
+                migratable=not found,
+                reasons=[str(obstacle) for obstacle in found],
+                obstacles=[obstacle.as_dict() for obstacle in found],
+            )
+
+    def _migrate(
+        self, instance_id: str, source: Definition, target: Definition, actor: str | None
+    ) -> MigrationOutcome:
+        """Move one instance in a step of its own; an outcome whether it moved or not."""
+        seen: dict[str, Any] = {}
+
+        def action(ctx: StepContext) -> None:
+            seen.update(
+                business_key=ctx.instance.business_key,
+                status=ctx.instance.status,
+                active_elements=list(ctx.instance.active_elements or []),
+            )
+            if ctx.definition.id != source.id:
+                raise _MigrationRefused(
+                    [f"it runs version {ctx.definition.version}, not {source.version}"]
+                )
+            if ctx.instance.status != "running":
+                raise _MigrationRefused([_NOT_RUNNING])
+            target_ref = self.runtime.definition_ref(ctx.session, target.id)
+            target_parsed = self.runtime.parsed(ctx.session, target_ref)
+            found = _migration.obstacles(ctx.workflow, target_parsed)
+            if found:
+                raise _MigrationRefused(
+                    [str(obstacle) for obstacle in found], [o.as_dict() for o in found]
+                )
+            _migration.migrate(ctx.workflow, target_parsed)
+            ctx.move_to(target_ref, target_parsed)
+            ctx.audit(
+                "instance_migrated", None, from_version=source.version, to_version=target.version
+            )
+            ctx.on_write(
+                lambda session: session.add(
+                    InstanceMigration(
+                        instance_id=instance_id,
+                        from_definition_id=source.id,
+                        to_definition_id=target.id,
+                        from_version=source.version,
+                        to_version=target.version,
+                        migrated_at=ctx.now,
+                        migrated_by=actor,
+                    )
+                )
+            )
+
+        try:
+            result = self.runtime.run_step(
+                instance_id, action, actor=actor, action_record={"kind": "advance"}
+            )
+        except _MigrationRefused as refused:
+            return self._outcome(
+                instance_id, seen, reasons=refused.reasons, obstacles=refused.obstacles
+            )
+        except (Conflict, IncidentRaised) as exc:
+            return self._outcome(instance_id, seen, reasons=[exc.message])
+        summary = _summary_of(result)
+        return MigrationOutcome(
+            instance_id=instance_id,
+            business_key=summary.business_key,
+            status=summary.status,
+            active_elements=summary.active_elements,
+            migratable=True,
+            migrated=True,
+            reasons=[],
+        )
+
+    def _outcome(
+        self,
+        instance_id: str,
+        seen: dict[str, Any],
+        *,
+        reasons: list[str],
+        obstacles: list[dict[str, Any]] | None = None,
+    ) -> MigrationOutcome:
+        """The outcome of an instance that did not move."""
+        if not seen:
+            with self.db.read() as session:
+                row = session.get_one(ProcessInstance, instance_id)
+                seen = {
+                    "business_key": row.business_key,
+                    "status": row.status,
+                    "active_elements": list(row.active_elements or []),
+                }
+        return MigrationOutcome(
+            instance_id=instance_id,
+            migratable=False,
+            migrated=False,
+            reasons=reasons,
+            obstacles=obstacles or [],
+            **seen,
+        )
+
     def show(self, instance_id: str) -> InstanceView:
         """Status, active and completed elements, data, open tasks, incidents and history."""
         with self.db.read() as session:
@@ -581,14 +769,22 @@ class Engine:
         key: str | None = None,
         business_key: str | None = None,
         status: str | None = None,
+        version: int | None = None,
+        unfinished: bool = False,
         limit: int = 50,
         offset: int = 0,
     ) -> list[InstanceListItem]:
-        """Instances, newest first, narrowed by key, business key and status."""
+        """Instances, newest first, narrowed by key, business key and status, and with a
+        key by `version` of it and to the `unfinished` ones."""
         with self.db.read() as session:
             query = select(ProcessInstance).order_by(ProcessInstance.created_at.desc())
             if key:
                 query = query.where(ProcessInstance.process_key == key)
+                if version is not None:
+                    definition = self._definition(session, key, version)
+                    query = query.where(ProcessInstance.definition_id == definition.id)
+            if unfinished:
+                query = query.where(ProcessInstance.status != "completed")
             if business_key:
                 query = query.where(ProcessInstance.business_key == business_key)
             if status:
@@ -698,6 +894,18 @@ class Engine:
         """Release a task claimed by `actor` (or by anyone, with `force`)."""
         with self.db.write() as session:
             return task_info(unclaim(session, task_id, actor, force=force))
+
+
+_NOT_RUNNING = "it has an open incident: retry it first"
+
+
+class _MigrationRefused(Conflict):
+    """An instance cannot move: `reasons` say which elements it reached changed or vanished."""
+
+    def __init__(self, reasons: list[str], obstacles: list[dict[str, Any]] | None = None):
+        super().__init__("the instance cannot move to the new version: " + "; ".join(reasons))
+        self.reasons = reasons
+        self.obstacles = obstacles or []
 
 
 def _letterhead(settings: Settings) -> Letterhead:

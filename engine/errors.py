@@ -9,6 +9,9 @@ KlageflowError
 ├── DeploymentError
 ├── ProcessError      (model code failed; the step turns it into an incident)
 └── IncidentRaised
+
+BpmnError is not one of them: a service handler raises it to throw a BPMN error that the
+model catches with an error boundary event.
 """
 
 from __future__ import annotations
@@ -152,3 +155,18 @@ class IncidentRaised(KlageflowError):
         self.incident_id = incident_id
         self.element_id = element_id
         super().__init__(f"Incident on instance {instance_id} at {element_id or '?'}: {message}")
+
+
+class BpmnError(Exception):
+    """Raised by a service handler to throw a BPMN error with `code` from its service task.
+
+    An error boundary event on the task whose error has this code (or one with no error,
+    which catches every code) takes the boundary path; its `spiffworkflow:variableName`
+    receives `{"code": ..., "message": ...}`. Uncaught, the step ends in an incident
+    naming the code and the element.
+    """
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message

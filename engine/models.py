@@ -1,4 +1,5 @@
-"""The engine's tables: definitions, instances, work items, audit events, incidents, outbox."""
+"""The engine's tables: definitions, instances, work items, audit events, incidents, outbox,
+migrations of instances between versions."""
 
 from __future__ import annotations
 
@@ -168,6 +169,22 @@ def audit_row(
 def add_audit(session: Session, instance_id: str, kind: str, **row: Any) -> None:
     """Write one audit event in `session`'s transaction (see `audit_row` for the fields)."""
     session.execute(insert(AuditEvent), [audit_row(instance_id, kind, **row)])
+
+
+class InstanceMigration(Base):
+    """An instance moved from one version of its process to another: its version history."""
+
+    __tablename__ = "instance_migration"
+    __table_args__ = (Index("ix_instance_migration_instance", "instance_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))
+    from_definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    to_definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    from_version: Mapped[int] = mapped_column(Integer)
+    to_version: Mapped[int] = mapped_column(Integer)
+    migrated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    migrated_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class Incident(Base):

@@ -296,3 +296,45 @@ class ModelTestResult(_Record):
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True)
+class MigrationRecord(_Record):
+    """One move of an instance to another version of its process (its version history).
+
+    instance_id: the instance moved.
+    from_version, to_version: the versions it ran before and after.
+    migrated_at, migrated_by: when, and by whom.
+    """
+
+    instance_id: str
+    from_version: int
+    to_version: int
+    migrated_at: datetime
+    migrated_by: str | None
+
+
+@dataclass(frozen=True)
+class MigrationOutcome(_Record):
+    """What a migration (or its dry run) found or did for one instance
+    (`Engine.migrate_instances`).
+
+    instance_id, business_key, status: the instance as it was read.
+    active_elements: where it waits.
+    migratable: whether it can move (every element it completed or waits at is unchanged).
+    migrated: whether it moved (False on a dry run and for an instance that cannot).
+    reasons: why it cannot move: each element it completed or waits at that changed or
+        vanished, or its status; empty when it can.
+    obstacles: the elements among the reasons as data: `element_id`, `state` ("completed",
+        "waiting" or "cancelled"), `change` ("changed" or "removed") and the changed
+        `attributes` of its spec.
+    """
+
+    instance_id: str
+    business_key: str | None
+    status: str
+    active_elements: list[str]
+    migratable: bool
+    migrated: bool
+    reasons: list[str]
+    obstacles: list[dict[str, Any]] = field(default_factory=list)

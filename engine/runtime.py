@@ -53,7 +53,7 @@ from .models import (
     new_id,
 )
 from .records import Definition, InstanceSummary
-from .scripting import ScriptEngine
+from .scripting import ErrorThrown, ScriptEngine
 from .spiff import (
     ParsedDefinition,
     SpecCache,
@@ -80,6 +80,8 @@ MAX_TIMER_ROUNDS = 1000
 MAX_STEP_ROUNDS = 3
 # Call activities nested deeper than this at run time (a process that ends up calling itself).
 MAX_CALL_DEPTH = 10
+# BPMN errors caught in one step (a boundary path looping back to a task that throws again).
+MAX_ERRORS_THROWN = 100
 
 current_step: contextvars.ContextVar[StepContext] = contextvars.ContextVar("klageflow_step")
 # The incident (id, operator) that the step run in this context resolves when it succeeds.
@@ -159,6 +161,12 @@ class StepContext:
         mail.instance_id = self.instance.id
         self.mails.append(mail)
         self.audit("mail_queued", self.current_element, to=mail.recipients, subject=mail.subject)
+
+    def move_to(self, definition: DefinitionRef, parsed: ParsedDefinition) -> None:
+        """Run the instance on another version of its process from here on (a migration
+        that has already realigned `workflow`): the write stores that version."""
+        self.definition = definition
+        self.parsed = parsed
 
     def on_write(self, write: Callable[[Session], None]) -> None:
         """Run `write(session)` in the step's write transaction, once the instance is written."""
@@ -562,6 +570,7 @@ class Runtime:
         workflow, now, scan = ctx.workflow, ctx.now, ctx.scan
         assert scan is not None  # prepared by _prepare_write
         instance.state = ctx.state
+        instance.definition_id = ctx.definition.id  # another one only after a migration
         instance.data = to_plain(scan.data)
         instance.active_elements = [] if workflow.is_completed() else list(scan.active)
         instance.next_timer_due_at = next_timer_due(workflow)
@@ -750,24 +759,40 @@ def _engine_steps(ctx: StepContext) -> None:
 
     SpiffWorkflow does not wrap every failure a model causes (a multi-instance task whose
     collection is missing raises a bare TypeError), so those are wrapped here for the
-    element being run, with the root cause.
+    element being run, with the root cause. A BPMN error a service task threw and a
+    boundary event caught (`ErrorThrown`: the task is in ERROR) is audited, and the engine
+    steps go on along the boundary path.
     """
-    try:
-        ctx.workflow.do_engine_steps(
-            will_complete_task=lambda task: _enter(ctx, task),
-            did_complete_task=lambda task: _completed(ctx, task),
-        )
-        if settle_event_subprocesses(ctx.workflow, ctx.parsed.event_subprocesses):
-            ctx.workflow.do_engine_steps(
-                will_complete_task=lambda task: _enter(ctx, task),
-                did_complete_task=lambda task: _completed(ctx, task),
+    for _ in range(MAX_ERRORS_THROWN):
+        try:
+            _run_engine_steps(ctx)
+            if settle_event_subprocesses(ctx.workflow, ctx.parsed.event_subprocesses):
+                _run_engine_steps(ctx)
+            return
+        except ErrorThrown as thrown:
+            ctx.audit(
+                "bpmn_error",
+                thrown.element_id,
+                code=thrown.code,
+                message=thrown.message,
+                caught_by=thrown.caught_by,
             )
-    except ProcessError:
-        raise
-    except SpiffWorkflowException as exc:
-        raise process_error(exc, ctx.current_element) from exc
-    except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
-        raise ProcessError.caused_by(ctx.current_element, exc) from exc
+        except ProcessError:
+            raise
+        except SpiffWorkflowException as exc:
+            raise process_error(exc, ctx.current_element) from exc
+        except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
+            raise ProcessError.caused_by(ctx.current_element, exc) from exc
+    raise ProcessError(
+        ctx.current_element, f"more than {MAX_ERRORS_THROWN} BPMN errors were thrown in one step"
+    )
+
+
+def _run_engine_steps(ctx: StepContext) -> None:
+    ctx.workflow.do_engine_steps(
+        will_complete_task=lambda task: _enter(ctx, task),
+        did_complete_task=lambda task: _completed(ctx, task),
+    )
 
 
 def _audit_fired(ctx: StepContext, fired) -> None:

@@ -43,11 +43,15 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import RestrictingNodeTransformer
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.spiff.specs.event_definitions import ErrorEventDefinition
+from SpiffWorkflow.util.task import TaskState
 
 from . import clock
-from .errors import KlageflowError, ProcessError
+from .errors import BpmnError, KlageflowError, ProcessError
 from .spiff import to_plain
 
 HELPER_ENTRY_POINT_GROUP = "klageflow.script_helpers"
@@ -478,8 +482,63 @@ class ScriptEngine(PythonScriptEngine):
                 task.task_spec.bpmn_id, f"unknown service operation {operation_name!r}"
             )
         params = {name: param["value"] for name, param in (operation_params or {}).items()}
-        with _model_code(task, f"service {operation_name!r}"):
-            return json.dumps(to_plain(handler(task, params)))
+        try:
+            with _model_code(task, f"service {operation_name!r}"):
+                return json.dumps(to_plain(handler(task, params)))
+        except BpmnError as error:
+            raise throw_bpmn_error(task, error) from None
+
+
+class ErrorThrown(Exception):
+    """A service task threw a BPMN error that a boundary event caught.
+
+    Raised out of the task's run so SpiffWorkflow leaves the task in ERROR (it never
+    completes); the step goes on with the engine steps, which take the boundary path.
+    """
+
+    def __init__(self, element_id: str, code: str, message: str, caught_by: list[str]):
+        super().__init__(f"{element_id}: BPMN error {code!r} caught by {', '.join(caught_by)}")
+        self.element_id = element_id
+        self.code = code
+        self.message = message
+        self.caught_by = caught_by
+
+
+def throw_bpmn_error(task, error: BpmnError) -> Exception:
+    """Throw `error` from service task `task` as a BPMN error event (SpiffWorkflow's own
+    ErrorEventDefinition, matched by code): the error boundary events attached to the task
+    catch it first, else those of enclosing subprocesses. Returns the exception to raise:
+    `ErrorThrown` when caught, a `ProcessError` naming the code and element when not.
+    """
+    element = task.task_spec.bpmn_id
+    payload = {"code": error.code, "message": error.message}
+    event = BpmnEvent(ErrorEventDefinition(error.code, code=error.code), payload=payload)
+    caught = []
+    split = task.parent
+    if split is not None and isinstance(split.task_spec, BoundaryEventSplit):
+        for boundary in split.children:
+            spec = boundary.task_spec
+            if (
+                boundary is not task
+                and boundary.state == TaskState.WAITING
+                and isinstance(spec.event_definition, ErrorEventDefinition)
+                and spec.event_definition.catches(boundary, event)
+            ):
+                spec.catch(boundary, event)
+                spec._update(boundary)
+                caught.append(spec.bpmn_id)
+    top = task.workflow.top_workflow
+    if not caught and task.workflow is not top:
+        event.target = task.workflow.parent_workflow
+        top.catch(event)
+        if event not in top.bpmn_events:
+            caught.append(f"a boundary event of {task.workflow.spec.name}")
+    if not caught:
+        detail = f": {error.message}" if error.message else ""
+        return ProcessError(
+            element, f"BPMN error {error.code!r} was not caught by an error boundary event{detail}"
+        )
+    return ErrorThrown(element, error.code, error.message, caught)
 
 
 @contextmanager
@@ -487,7 +546,7 @@ def _model_code(task, what: str) -> Iterator[None]:
     """Run model code for `task`; whatever it raises becomes a ProcessError for its element."""
     try:
         yield
-    except KlageflowError:
-        raise  # a ProcessError already, or a refusal the model raised on purpose
+    except (KlageflowError, BpmnError):
+        raise  # a ProcessError already, a refusal or BPMN error the model raised on purpose
     except Exception as exc:
         raise ProcessError.caused_by(task.task_spec.bpmn_id, exc, what) from exc

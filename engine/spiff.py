@@ -132,8 +132,8 @@ def _build_registry():
     return registry
 
 
-_registry = _build_registry()
-_state_converter = _InstanceStateConverter(BpmnWorkflow, _registry)
+registry = _build_registry()
+_state_converter = _InstanceStateConverter(BpmnWorkflow, registry)
 
 
 def to_plain(value: Any) -> Any:
@@ -153,7 +153,7 @@ def to_plain(value: Any) -> Any:
 
 def dump_state(workflow: BpmnWorkflow) -> bytes:
     """Serialize a workflow's runtime state (no spec) to compressed JSON."""
-    dct = _registry.convert(workflow)
+    dct = registry.convert(workflow)
     dct.pop("typename", None)
     dct["format"] = STATE_FORMAT
     text = json.dumps(dct, separators=(",", ":"), default=str)

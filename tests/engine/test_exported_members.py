@@ -3,6 +3,7 @@
 import engine
 
 PUBLIC_API = {
+    "BpmnError",
     "Conflict",
     "Definition",
     "DefinitionInfo",
@@ -21,6 +22,8 @@ PUBLIC_API = {
     "KlageflowError",
     "ModelTestDifference",
     "ModelTestResult",
+    "MigrationOutcome",
+    "MigrationRecord",
     "NotFound",
     "PermissionDenied",
     "TaskFilter",

@@ -83,6 +83,23 @@ EXPECTED = {
             admin=403,
         ),
     ),
+    # One version only: the caller who may migrate gets past the gate to the 422 of
+    # migrating a version to itself (the migration itself: test_migrations_api.py).
+    "migrate instances": (
+        "POST",
+        "/api/v1/definitions/approval/migrations",
+        "migrate",
+        dict(
+            anonymous=401,
+            complainant=403,
+            permit_holder=403,
+            authority_caseworker=403,
+            other_authority_caseworker=403,
+            board_caseworker=403,
+            designer=422,
+            admin=422,
+        ),
+    ),
     "start an instance": (
         "POST",
         "/api/v1/instances",
@@ -279,6 +296,7 @@ BODIES = {
         }
     },
     "token": lambda: {"json": {"username": "klara"}},
+    "migrate": lambda: {"json": {"from_version": 1, "to_version": 1, "dry_run": True}},
     None: lambda: {},
 }
 

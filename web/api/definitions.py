@@ -9,7 +9,13 @@ from flask_smorest import Blueprint
 from engine import InvalidData, NotFound
 
 from .. import auth
-from .schemas import DefinitionSchema, DeployFormSchema, DeployResponseSchema
+from .schemas import (
+    DefinitionSchema,
+    DeployFormSchema,
+    DeployResponseSchema,
+    MigrationRequestSchema,
+    MigrationResponseSchema,
+)
 
 PREFIX = "/definitions"
 blp = Blueprint("definitions", __name__, description="Deployed BPMN/DMN process definitions")
@@ -57,6 +63,29 @@ class DefinitionVersions(MethodView):
     def get(self, key):
         """Every version of one process key, newest first."""
         return _engine().definition_versions(key)
+
+
+@blp.route("/<key>/migrations")
+class DefinitionMigrations(MethodView):
+    @blp.arguments(MigrationRequestSchema)
+    @blp.response(200, MigrationResponseSchema)
+    @auth.require("designer", "admin")
+    def post(self, body, key):
+        """Move the unfinished instances of one version to another (or, with `dry_run`, say
+        which can move and why not).
+
+        An instance moves when every element it has completed or waits at is unchanged in
+        the new version; each moves in a step of its own, audited. 404 for an unknown key
+        or version, 422 for the same version twice.
+        """
+        outcomes = _engine().migrate_instances(
+            key,
+            body["from_version"],
+            body["to_version"],
+            actor=auth.current().username,
+            dry_run=body["dry_run"],
+        )
+        return {**body, "key": key, "instances": outcomes}
 
 
 @blp.route("/<key>/versions/<int:version>/files/<path:filename>")

@@ -36,6 +36,44 @@ class DeployFormSchema(Schema):
     )
 
 
+class MigrationRequestSchema(Schema):
+    from_version = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
+    to_version = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "only say which instances can move, and why not"},
+    )
+
+
+class MigrationOutcomeSchema(Schema):
+    instance_id = fields.String()
+    business_key = fields.String(allow_none=True)
+    status = fields.String()
+    active_elements = fields.List(fields.String())
+    migratable = fields.Boolean()
+    migrated = fields.Boolean()
+    reasons = fields.List(
+        fields.String(),
+        metadata={"description": "each element it completed or waits at that changed or vanished"},
+    )
+    obstacles = fields.List(
+        fields.Dict(),
+        metadata={"description": "those elements as data: element_id, state, change, attributes"},
+    )
+
+
+class MigrationResponseSchema(Schema):
+    key = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    dry_run = fields.Boolean()
+    instances = fields.List(fields.Nested(MigrationOutcomeSchema))
+
+
 class StartInstanceSchema(Schema):
     key = fields.String(required=True, validate=validate.Length(min=1, max=200))
     data = fields.Dict(keys=fields.String(), load_default=dict)

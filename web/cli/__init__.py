@@ -19,6 +19,7 @@ COMMANDS: tuple[click.Command, ...] = (
     processes.deploy,
     processes.test_model,
     processes.definitions,
+    processes.migrate_instances,
     processes.start,
     processes.tasks,
     processes.claim,

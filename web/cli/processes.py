@@ -135,6 +135,47 @@ def definitions(run: Invocation, key: str | None) -> Output:
     return Output(rows, lambda rows: table(rows, columns))
 
 
+@command("migrate-instances")
+@click.argument("key")
+@click.option("--from", "from_version", type=int, required=True, help="The version they run.")
+@click.option("--to", "to_version", type=int, required=True, help="The version to move them to.")
+@click.option("--dry-run", is_flag=True, help="Only say which instances can move, and why not.")
+@ACTOR
+def migrate_instances(
+    run: Invocation, key: str, from_version: int, to_version: int, dry_run: bool, actor: str
+) -> Output:
+    """Move the unfinished instances of KEY from one version to another.
+
+    An instance moves when every element it has completed or is waiting at is unchanged
+    in the new version; each moves in a step of its own. Prints one line per instance:
+    migrated, migratable (dry run) or refused with the reasons.
+    """
+    outcomes = run.engine().migrate_instances(
+        key, from_version, to_version, actor=actor, dry_run=dry_run
+    )
+
+    def text(rows: list[dict[str, Any]]) -> str:
+        if not rows:
+            return f"no unfinished instances of {key} version {from_version}"
+        lines = []
+        for row in rows:
+            verdict = (
+                "migrated"
+                if row["migrated"]
+                else "migratable"
+                if row["migratable"]
+                else "refused: " + "; ".join(row["reasons"])
+            )
+            case = row["business_key"] or "-"
+            lines.append(f"{row['instance_id']}  {case}  {verdict}")
+        moved = sum(1 for row in rows if row["migrated" if not dry_run else "migratable"])
+        word = "can move" if dry_run else "moved"
+        lines.append(f"{moved} of {len(rows)} {word} from version {from_version} to {to_version}")
+        return "\n".join(lines)
+
+    return Output(outcomes, text)
+
+
 @command("start")
 @click.argument("key")
 @click.option("--data", metavar="JSON", help=DATA_HELP.format("start data"))

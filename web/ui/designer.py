@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
 from lxml import etree
 from werkzeug.exceptions import BadRequest
 
@@ -18,6 +18,7 @@ from . import (
     login_required,
     services,
 )
+from .i18n import t
 
 
 @bp.get("/processer")
@@ -48,6 +49,37 @@ def process(key: str):
         "ui/process.html", key=key, version=version, versions=versions,
         counts=counts, waiting=waiting, bpmn_file=bpmn_file,
         forms=sorted(name for name in definition.files if name.endswith(".form")),
+    )  # fmt: skip
+
+
+@bp.route("/processer/<key>/versioner/<int:version>/sager", methods=["GET", "POST"])
+@login_required("designer", "admin")
+def version_cases(key: str, version: int):
+    """The unfinished cases of a version, and moving them to another version: a dry run
+    says which can move (and why not), then they move, each in a step of its own."""
+    engine = services().engine
+    try:
+        versions = engine.definition_versions(key)
+        definition = engine.definition(key, version)
+    except KlageflowError:
+        abort(404)
+    targets = [v.version for v in versions if v.version != version]
+    outcomes, dry_run, target = None, True, (targets[0] if targets else None)
+    if request.method == "POST":
+        target = request.form.get("to_version", type=int)
+        dry_run = request.form.get("action") != "migrate"
+        if target not in targets:
+            flash(t("migration_pick_version"), "error")
+        else:
+            outcomes = engine.migrate_instances(
+                key, version, target, actor=current_user().username, dry_run=dry_run
+            )
+    names = element_names(definition.files[bpmn_file_of(definition, key)])
+    return render_template(
+        "ui/version_cases.html", key=key, version=version, targets=targets, target=target,
+        target_options=[(v, str(v)) for v in targets],
+        cases=engine.instances(key=key, version=version, unfinished=True, limit=500),
+        outcomes=outcomes, dry_run=dry_run, names=names,
     )  # fmt: skip
 
 

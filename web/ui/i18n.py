@@ -775,6 +775,82 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # processes and the designer
     "versions": ("Versioner", "Versions"),
+    # moving cases between versions
+    "version_cases": (
+        "Sager på denne version, og flytning til en anden version",
+        "Cases on this version, and moving them to another version",
+    ),
+    "version_cases_title": ("Sager på version {version}", "Cases on version {version}"),
+    "version_cases_intro": (
+        "En uafsluttet sag kan flyttes til en anden version af processen, når alt, hvad den "
+        "har gennemført eller venter ved, er uændret i den nye version. Det, sagen endnu ikke "
+        "er nået til, må gerne være ændret. Prøv først: en prøve ændrer ingenting.",
+        "An unfinished case can move to another version of the process when everything it "
+        "has completed or is waiting at is unchanged in the new version. What it has not "
+        "reached yet may have changed. Try first: a trial changes nothing.",
+    ),
+    "unfinished_cases": ("Uafsluttede sager", "Unfinished cases"),
+    "no_unfinished_cases": (
+        "Ingen uafsluttede sager kører på denne version.",
+        "No unfinished cases run on this version.",
+    ),
+    "started_at": ("Startet", "Started"),
+    "status_running": ("I gang", "Running"),
+    "status_incident": ("Hændelse", "Incident"),
+    "move_to_version": ("Flyt til version", "Move to version"),
+    "migration_try": ("Prøv flytningen", "Try the migration"),
+    "migration_run": ("Flyt sagerne", "Move the cases"),
+    "migration_only_version": (
+        "Der er ingen anden version at flytte sagerne til.",
+        "There is no other version to move the cases to.",
+    ),
+    "migration_pick_version": (
+        "Vælg en anden version af processen.",
+        "Choose another version of the process.",
+    ),
+    "migration_dry_caption": (
+        "Prøve: kan sagerne flyttes til version {version}?",
+        "Trial: can the cases move to version {version}?",
+    ),
+    "migration_done_caption": (
+        "Flytning til version {version}",
+        "Migration to version {version}",
+    ),
+    "migration_dry_summary": (
+        "{count} af {total} sager kan flyttes til version {version}. Intet er ændret endnu.",
+        "{count} of {total} cases can move to version {version}. Nothing has changed yet.",
+    ),
+    "migration_done_summary": (
+        "{count} af {total} sager er flyttet til version {version}.",
+        "{count} of {total} cases have moved to version {version}.",
+    ),
+    "waiting_at": ("Venter ved", "Waiting at"),
+    "result": ("Resultat", "Result"),
+    "reason": ("Begrundelse", "Reason"),
+    "migratable": ("Kan flyttes", "Can move"),
+    "migrated": ("Flyttet", "Moved"),
+    "not_migratable": ("Kan ikke flyttes", "Cannot move"),
+    "obstacle_completed": ("som sagen har gennemført", "which the case has completed"),
+    "obstacle_waiting": ("som sagen venter ved", "which the case is waiting at"),
+    "obstacle_cancelled": ("som sagen har passeret", "which the case has passed"),
+    "obstacle_changed": ("er ændret i den nye version", "has changed in the new version"),
+    "obstacle_removed": ("findes ikke i den nye version", "is not in the new version"),
+    "migration_incident": (
+        "Sagen har en åben hændelse. Prøv hændelsen igen først.",
+        "The case has an open incident. Retry the incident first.",
+    ),
+    "migration_meanwhile": (
+        "Sagen blev ændret undervejs. Prøv igen.",
+        "The case changed meanwhile. Try again.",
+    ),
+    "version_history": ("Versionshistorik", "Version history"),
+    "version_history_intro": (
+        "Sagen er flyttet mellem versioner af processen:",
+        "The case has moved between versions of the process:",
+    ),
+    "from_version": ("Fra version", "From version"),
+    "to_version": ("Til version", "To version"),
+    "by_whom": ("Af", "By"),
     "waiting_table": (
         "Uafsluttede sager pr. element (samme tal som i diagrammet)",
         "Unfinished cases per element (the figures of the diagram)",

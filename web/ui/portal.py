@@ -243,15 +243,19 @@ def case(reference: str):
     track = services().complaints.track(current_user(), reference)
     case_access.record(services().engine.db, current_user(), "view_case", "ui", reference=reference)
     active: list[str] = []
+    staff = current_user().role not in ("complainant", "permit_holder")
+    migrations = []
     if track.get("instance_id"):
         active = services().engine.show(track["instance_id"]).active_elements
+        if staff:
+            migrations = services().engine.instance_migrations(track["instance_id"])
     from ..complaints.documents import KINDS_BY_ROLE, may_add
 
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
         is_owner=current_user().username == _owner(track), active=active,
         steps=citizen_steps(track["status"]),
-        show_diagram=current_user().role not in ("complainant", "permit_holder"),
+        show_diagram=staff, migrations=migrations,
         authority_name=_organisation_name(track.get("authority")),
         board_name=_organisation_name(track.get("board")),
         co_pending=[
