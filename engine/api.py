@@ -209,7 +209,9 @@ class Engine(EventTriggers):
             )
             starts = _next_starts(session)
             return [
-                _definition_info(row, running=running.get(row.key, 0), next_start=starts.get(row.id))
+                _definition_info(
+                    row, running=running.get(row.key, 0), next_start=starts.get(row.id)
+                )
                 for row in rows
             ]
 
@@ -502,7 +504,10 @@ class Engine(EventTriggers):
                 self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))
             elif kind == "signal":
                 self._signal_step(
-                    incident.instance_id, action["name"], action.get("data") or {}, action.get("actor")
+                    incident.instance_id,
+                    action["name"],
+                    action.get("data") or {},
+                    action.get("actor"),
                 )
             elif kind == "message":
                 self.send_message(

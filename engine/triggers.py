@@ -10,11 +10,11 @@ occurrence of a start timer, the delivered mark of a signal delivery.
 from __future__ import annotations
 
 import logging
-from copy import deepcopy
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import (
     MessageEventDefinition,
     SignalEventDefinition,
 )
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -131,7 +131,9 @@ class EventTriggers:
                 ref = DefinitionRef(row.id, row.key, row.version, row.content_hash)
                 for event in start_events(self.runtime.parsed(session, ref)):
                     if event.kind == kind and event.name == name:
-                        found.append((Definition.from_row(row, files=dict(row.files)), event.element_id))
+                        found.append(
+                            (Definition.from_row(row, files=dict(row.files)), event.element_id)
+                        )
         return found
 
     def _start_by(
@@ -372,17 +374,20 @@ class EventTriggers:
 
     def _deliver(self, delivery_id: int, name: str, data: dict, target: Any, actor: Any) -> None:
         def mark(session: Session, instance_id: str) -> None:
-            changed = session.execute(
-                update(SignalDelivery)
-                .where(SignalDelivery.id == delivery_id, SignalDelivery.status == "pending")
-                .values(
-                    status="delivered",
-                    delivered_at=clock.now(),
-                    result_instance_id=instance_id,
-                    lease_until=None,
-                )
-            ).rowcount
-            if not changed:
+            result = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(SignalDelivery)
+                    .where(SignalDelivery.id == delivery_id, SignalDelivery.status == "pending")
+                    .values(
+                        status="delivered",
+                        delivered_at=clock.now(),
+                        result_instance_id=instance_id,
+                        lease_until=None,
+                    )
+                ),
+            )
+            if not result.rowcount:  # delivered meanwhile: this step rolls back
                 raise _LostClaim
 
         try:
@@ -530,7 +535,9 @@ class EventTriggers:
                     "running it ended each time (killed, or out of memory)"
                 )
                 _advance_timer(row, due, now, error)
-                log.error("start timer %s of %s skipped: %s", row.element_id, row.process_key, error)
+                log.error(
+                    "start timer %s of %s skipped: %s", row.element_id, row.process_key, error
+                )
                 return timer_id, None
             row.lease_until = wall_now() + timedelta(
                 seconds=self.settings.step_seconds + LEASE_MARGIN_SECONDS

@@ -24,6 +24,7 @@ COMMANDS: tuple[click.Command, ...] = (
     processes.unclaim,
     processes.complete,
     processes.message,
+    processes.signal,
     processes.show,
     processes.incidents,
     processes.retry,
