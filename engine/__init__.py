@@ -1,12 +1,14 @@
 """Klageflow's BPMN runtime over SpiffWorkflow; it knows nothing of complaints.
 
 The public API is what `__all__` lists: the `Engine`, the typed records its methods
-return, the errors they raise, `TaskFilter` and the clock.
+return (`SignalReport` and `StartTimerInfo` among them), the errors they raise,
+`TaskFilter` and the clock.
 """
 
 from .api import Engine
 from .clock import clock, now
 from .errors import (
+    AmbiguousTarget,
     Conflict,
     DeploymentError,
     DeployProblem,
@@ -29,9 +31,11 @@ from .records import (
     InstanceView,
     TaskInfo,
 )
+from .triggers import SignalReport, StartTimerInfo
 from .worklist import TaskFilter
 
 __all__ = [
+    "AmbiguousTarget",
     "Conflict",
     "Definition",
     "DefinitionInfo",
@@ -50,6 +54,8 @@ __all__ = [
     "KlageflowError",
     "NotFound",
     "PermissionDenied",
+    "SignalReport",
+    "StartTimerInfo",
     "TaskFilter",
     "TaskInfo",
     "TaskNotReady",

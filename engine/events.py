@@ -150,6 +150,12 @@ def fire_start_event(
             continue
         if event is None:
             task._set_internal_data(event_fired=True)
+            if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition):
+                # A cycle makes its outgoing paths only as it fires (it has none predicted):
+                # this start is one firing, after which the start event completes.
+                for output in task.task_spec.outputs:
+                    child = task._add_child(output, TaskState.FUTURE)
+                    child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
         else:
             task.task_spec.event_definition.catch(task, event)
         return

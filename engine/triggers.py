@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .attempts import LEASE_MARGIN_SECONDS, OWNER, wall_now
-from .errors import Conflict, IncidentRaised, InvalidData, NotFound
+from .errors import AmbiguousTarget, Conflict, IncidentRaised, InvalidData, NotFound
 from .events import correlation_text, following, start_events, subscriptions
 from .forms import json_object
 from .models import (
@@ -49,14 +49,6 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 log = logging.getLogger("klageflow.triggers")
-
-
-class AmbiguousTarget(Conflict):
-    """More than one instance or process would take the message; `extra` lists them."""
-
-    def __init__(self, message: str, **extra: Any):
-        super().__init__(message)
-        self.extra = extra
 
 
 class _LostClaim(Exception):

@@ -3,6 +3,7 @@
 import engine
 
 PUBLIC_API = {
+    "AmbiguousTarget",
     "Conflict",
     "Definition",
     "DefinitionInfo",
@@ -21,6 +22,8 @@ PUBLIC_API = {
     "KlageflowError",
     "NotFound",
     "PermissionDenied",
+    "SignalReport",
+    "StartTimerInfo",
     "TaskFilter",
     "TaskInfo",
     "TaskNotReady",
