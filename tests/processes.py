@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 from engine.scheduler import STOP_GRACE_SECONDS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Mail goes nowhere: nothing listens on port 1, and a literal address needs no name lookup
 # (a resolver that does not answer would hold each delivery attempt for its full timeout).
@@ -31,3 +36,33 @@ def stop(processes: list[subprocess.Popen], logs: list[Path] = ()) -> None:
     if hung:
         tails = "\n".join(path.read_text()[-3000:] for path in logs if path.exists())
         raise AssertionError(f"did not stop after SIGTERM: {hung}\n{tails}")
+
+
+def scheduler_process(database_url: str, log: Path, **settings: str) -> subprocess.Popen:
+    """A real `klageflow scheduler` on `database_url`, polling every 0.2 s, mail going nowhere.
+
+    `settings` become KLAGEFLOW_* variables (`step_seconds="2"`); the log is appended to
+    `log` (a pipe nobody reads would fill up and block the process).
+    """
+    env = {
+        **os.environ,
+        "KLAGEFLOW_DATABASE_URL": database_url,
+        "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
+        **NO_SMTP,
+        **{f"KLAGEFLOW_{name.upper()}": value for name, value in settings.items()},
+    }
+    with log.open("a") as stream:
+        return subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "scheduler"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stream,
+        )  # fmt: skip
+
+
+def wait_for(condition, timeout: float = 90.0, what: str = "") -> float:
+    """Wait until `condition()` holds; return the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        time.sleep(0.1)
+    return time.monotonic() - started
