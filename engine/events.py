@@ -197,15 +197,16 @@ def subscriptions(workflow: BpmnWorkflow) -> Iterator[Subscription]:
 
 
 def _correlation_values(task, definition: MessageEventDefinition) -> dict[str, Any]:
-    """The correlation properties a catch event names and the instance's values of them."""
-    properties = list(getattr(definition, "process_correlations", None) or [])
+    """The correlation properties a catch event names and the instance's values of them.
+
+    Each value is the property's expression evaluated on the waiting task's data (an event
+    behind an event-based gateway has not put it among the workflow's correlations).
+    """
     values: dict[str, Any] = {}
-    correlations = task.workflow.correlations or {}
-    for prop in properties:
-        for key in prop.correlation_keys:
-            if prop.name in correlations.get(key, {}):
-                values[prop.name] = correlations[key][prop.name]
-                break
-        else:
-            values[prop.name] = None
+    for prop in getattr(definition, "process_correlations", None) or []:
+        try:
+            value = task.workflow.script_engine.evaluate(task, prop.retrieval_expression)
+        except Exception:  # a variable not set (yet): no instance correlates on it
+            value = None
+        values[prop.name] = value
     return values
