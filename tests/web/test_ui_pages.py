@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from engine import clock
 from engine.config import load_settings
+from tests.conftest import ROOT
 from tests.web.conftest import PASSWORD
 from tests.web.test_complaints_api import GAMMELDAM
 from web.app import create_app
@@ -139,3 +141,13 @@ def test_no_template_carries_an_inline_script_or_style():
         if inline_scripts or re.search(r"\sstyle=|<style|\son[a-z]+=", text):
             offenders.append(template.name)
     assert offenders == []
+
+
+def test_the_designer_sees_when_a_timer_start_event_starts_its_next_instance(app, client, engine):
+    clock.set(datetime(2026, 1, 5, 6, 0, tzinfo=UTC), frozen=True)
+    engine.deploy_paths([ROOT / "tests/engine/bpmn/timer_start.bpmn"])
+    log_in(client, "dorte")
+    page = client.get("/processer").get_data(as_text=True)
+    assert '<th scope="col">Næste start</th>' in page
+    row = page[page.index("Weekly overdue report") :]
+    assert 'data-title="Næste start">12.01.2026' in row
