@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .attempts import LEASE_MARGIN_SECONDS, OWNER, wall_now
-from .errors import AmbiguousTarget, Conflict, IncidentRaised, InvalidData, NotFound
+from .errors import AmbiguousTarget, Conflict, IncidentRaised, KlageflowError, NotFound
 from .events import correlation_text, following, start_events, subscriptions
 from .forms import json_object
 from .models import (
@@ -396,8 +396,6 @@ class EventTriggers:
                 self._start_by(definition, trigger, dict(data), actor, mark)
         except _LostClaim:
             return  # delivered meanwhile by another process
-        except (Conflict, NotFound, InvalidData) as exc:
-            self._skip_delivery(delivery_id, str(exc.message))
         except IncidentRaised as incident:
             self._skip_delivery(
                 delivery_id,
@@ -405,6 +403,8 @@ class EventTriggers:
                 status="incident",
                 instance_id=incident.instance_id,
             )
+        except KlageflowError as exc:  # no longer waiting, a start refused by its model
+            self._skip_delivery(delivery_id, exc.message)
 
     def _signal_step(self, instance_id: str, name: str, data: dict, actor: Any, mark=None):
         """Deliver signal `name` to one instance in a step (`mark` writes in its transaction)."""
@@ -486,9 +486,14 @@ class EventTriggers:
             ]
 
     def next_start_due(self) -> datetime | None:
-        """The earliest next occurrence of any start timer (the scheduler's wake-up)."""
+        """The earliest next occurrence of a start timer no process holds (the scheduler's
+        wake-up; one held is looked at again at the next poll)."""
         with self.db.read() as session:
-            return session.scalar(select(func.min(StartTimer.next_due_at)))
+            return session.scalar(
+                select(func.min(StartTimer.next_due_at)).where(
+                    or_(StartTimer.lease_until.is_(None), StartTimer.lease_until < wall_now())
+                )
+            )
 
     def claim_start_timer(self, *, actor: str = "scheduler") -> tuple[int, str | None] | None:
         """Claim the earliest due start timer and start its instance; None when none is due.
@@ -554,7 +559,9 @@ class EventTriggers:
             summary = self._start_by(definition, trigger, {}, actor, advance)
         except _LostClaim:
             return timer_id, None
-        except InvalidData as exc:
+        except IncidentRaised:
+            raise  # a start raises none; never expected
+        except KlageflowError as exc:  # the model failed at its start, helpers missing
             log.error("start timer %s of %s failed: %s", element_id, definition.key, exc.message)
             try:
                 with self.db.write() as session:

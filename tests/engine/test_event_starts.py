@@ -276,3 +276,37 @@ def test_a_delivery_already_made_is_not_made_again(engine):
     engine._deliver(*claimed)
     assert engine.show(instance_id).status == "running"
     assert engine.history(instance_id, kinds=["signal_received"]) == []
+
+
+def test_a_timer_start_whose_model_fails_records_why_and_moves_to_the_next_occurrence(
+    engine, frozen_now
+):
+    files = timer_model()
+    files["timer_start.bpmn"] = files["timer_start.bpmn"].replace(
+        'report = "overdue cases"', "report = 1 / 0"
+    )
+    engine.deploy(files)
+    clock.set(frozen_now + timedelta(days=7, seconds=1), frozen=True)
+
+    assert start_all_due(engine) == [None]
+    [timer] = engine.start_timers()
+    assert "compile_report" in timer.last_error and "division by zero" in timer.last_error
+    assert timer.next_start_at == frozen_now + timedelta(days=14) and timer.started == 0
+    assert started(engine) == []
+
+
+def test_a_signal_whose_step_fails_is_an_incident_on_that_instance_only(engine):
+    files = {"signal_wait.bpmn": (BPMN / "signal_wait.bpmn").read_text()}
+    files["signal_wait.bpmn"] = files["signal_wait.bpmn"].replace(
+        "applied = True", "applied = 10 / divisor"
+    )
+    engine.deploy(files)
+    failing = engine.start("law_watch", {"divisor": 0})
+    fine = engine.start("law_watch", {"divisor": 5})
+
+    report = engine.signal("law_changed")
+
+    statuses = {row["instance_id"]: row["status"] for row in report.deliveries}
+    assert statuses == {failing: "incident", fine: "delivered"}
+    assert engine.show(failing).status == "incident"
+    assert engine.show(fine).data["applied"] == 2
