@@ -12,6 +12,7 @@ correlation and a signal finds every instance waiting for it without loading wor
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -173,9 +174,18 @@ class Subscription:
     task: Any
 
 
+# The longest name and correlation text a subscription row holds (the column sizes).
+MAX_NAME = 200
+MAX_CORRELATION = 1000
+
+
 def correlation_text(values: dict[str, Any]) -> str:
-    """Correlation values as canonical JSON (how they are stored and compared)."""
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    """Correlation values as canonical JSON (how they are stored and compared); values too
+    long for the column are stored and compared as the JSON's SHA-256."""
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    if len(text) > MAX_CORRELATION:
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return text
 
 
 def subscriptions(workflow: BpmnWorkflow) -> Iterator[Subscription]:
@@ -184,6 +194,9 @@ def subscriptions(workflow: BpmnWorkflow) -> Iterator[Subscription]:
         if task.state != TaskState.WAITING:
             continue
         for definition in _definitions(task.task_spec.event_definition):
+            name = getattr(definition, "name", None)
+            if not isinstance(name, str) or not name or len(name) > MAX_NAME:
+                continue  # nothing can send it by name (a signal without signalRef)
             if isinstance(definition, MessageEventDefinition):
                 yield Subscription(
                     "message",
