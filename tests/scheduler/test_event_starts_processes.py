@@ -15,7 +15,7 @@ from tests.processes import ROOT, scheduler_process, stop, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
 BPMN = ROOT / "tests" / "engine" / "bpmn"
-SIGNALLED = 200
+SIGNALLED = 120
 
 
 def every_second() -> dict[str, str]:
@@ -47,14 +47,18 @@ def test_three_schedulers_one_killed_start_each_timer_occurrence_exactly_once(
 ):
     engine.deploy(every_second())
     logs = [tmp_path / f"scheduler{n}.log" for n in range(3)]
-    processes = [scheduler_process(database_url, log, step_seconds="2") for log in logs]
+    processes = [scheduler_process(database_url, log, step_seconds="10") for log in logs]
     try:
-        wait_for(lambda: len(timer_starts(engine)) >= 3, what="the first starts")
+        wait_for(lambda: len(timer_starts(engine)) >= 3, timeout=180, what="the first starts")
         processes[0].send_signal(signal.SIGKILL)
         processes[0].wait(timeout=30)
         killed_at = len(timer_starts(engine))
         # The killed process's lease (budget + margin) runs out; the others go on.
-        wait_for(lambda: len(timer_starts(engine)) >= killed_at + 8, what="starts after the kill")
+        wait_for(
+            lambda: len(timer_starts(engine)) >= killed_at + 5,
+            timeout=180,
+            what="starts after the kill",
+        )
     finally:
         stop(processes[1:], logs)
     time.sleep(0.5)
@@ -65,7 +69,7 @@ def test_three_schedulers_one_killed_start_each_timer_occurrence_exactly_once(
     assert all(row.status == "completed" for row in engine.instances(key="weekly_report"))
 
 
-def test_schedulers_deliver_a_signal_to_each_of_200_instances_once_despite_a_sigkill(
+def test_schedulers_deliver_a_signal_to_each_of_120_instances_once_despite_a_sigkill(
     engine, database_url, tmp_path
 ):
     engine.deploy_paths([BPMN / "signal_wait.bpmn"])
@@ -74,14 +78,14 @@ def test_schedulers_deliver_a_signal_to_each_of_200_instances_once_despite_a_sig
     assert len(report.deliveries) == SIGNALLED
 
     logs = [tmp_path / "killed.log", tmp_path / "second.log", tmp_path / "third.log"]
-    first = scheduler_process(database_url, logs[0], step_seconds="2")
+    first = scheduler_process(database_url, logs[0], step_seconds="10")
     try:
         wait_for(lambda: sum(signals_received(engine).values()) >= 20, what="some deliveries")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
     assert sum(signals_received(engine).values()) < SIGNALLED, "the kill lands mid-way"
-    others = [scheduler_process(database_url, log, step_seconds="2") for log in logs[1:]]
+    others = [scheduler_process(database_url, log, step_seconds="10") for log in logs[1:]]
     try:
         wait_for(lambda: sum(signals_received(engine).values()) >= SIGNALLED, what="all deliveries")
         time.sleep(1.0)  # give a double delivery the chance to show
