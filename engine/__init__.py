@@ -1,12 +1,14 @@
 """Klageflow's BPMN runtime over SpiffWorkflow; it knows nothing of complaints.
 
 The public API is what `__all__` lists: the `Engine`, the typed records its methods
-return, the errors they raise, `TaskFilter` and the clock.
+return (`SignalReport` and `StartTimerInfo` among them), the errors they raise,
+`TaskFilter` and the clock.
 """
 
 from .api import Engine
 from .clock import clock, now
 from .errors import (
+    AmbiguousTarget,
     BpmnError,
     Conflict,
     DeploymentError,
@@ -34,9 +36,11 @@ from .records import (
     ModelTestResult,
     TaskInfo,
 )
+from .triggers import SignalReport, StartTimerInfo
 from .worklist import TaskFilter
 
 __all__ = [
+    "AmbiguousTarget",
     "BpmnError",
     "Conflict",
     "Definition",
@@ -60,6 +64,8 @@ __all__ = [
     "ModelTestResult",
     "NotFound",
     "PermissionDenied",
+    "SignalReport",
+    "StartTimerInfo",
     "TaskFilter",
     "TaskInfo",
     "TaskNotReady",

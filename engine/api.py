@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from .models import (
     InstanceMigration,
     ProcessDefinition,
     ProcessInstance,
+    StartTimer,
     WorkItem,
 )
 from .modeltests import failure_problems, run_model_tests
@@ -63,6 +65,7 @@ from .records import (
 from .runtime import Runtime, ServiceHandler, StepContext, StepResult, workflow_elements
 from .scripting import engine_helpers, register_helpers
 from .spiff import SpecCache, load_state, to_plain
+from .triggers import EventTriggers
 from .worklist import (
     TaskFilter,
     claim,
@@ -74,8 +77,12 @@ from .worklist import (
 )
 
 
-class Engine:
-    """The BPMN runtime over one database. Thread-safe; one per process is enough."""
+class Engine(EventTriggers):
+    """The BPMN runtime over one database. Thread-safe; one per process is enough.
+
+    Timer, message and signal start events, messages by correlation and signals come from
+    `EventTriggers` (engine/triggers.py).
+    """
 
     def __init__(self, db: Database, settings: Settings | None = None):
         self.db = db
@@ -238,7 +245,13 @@ class Engine:
                     .group_by(ProcessInstance.process_key)
                 ).all()
             )
-            return [_definition_info(row, running=running.get(row.key, 0)) for row in rows]
+            starts = _next_starts(session)
+            return [
+                _definition_info(
+                    row, running=running.get(row.key, 0), next_start=starts.get(row.id)
+                )
+                for row in rows
+            ]
 
     def definition_versions(self, key: str) -> list[DefinitionInfo]:
         """Every version of a process key, newest first, with running-instance counts."""
@@ -259,7 +272,11 @@ class Engine:
                     .group_by(ProcessInstance.definition_id)
                 ).all()
             )
-            return [_definition_info(row, running=running.get(row.id, 0)) for row in rows]
+            starts = _next_starts(session)
+            return [
+                _definition_info(row, running=running.get(row.id, 0), next_start=starts.get(row.id))
+                for row in rows
+            ]
 
     def definition(self, key: str, version: int | None = None) -> Definition:
         """A definition version with its files (the latest when `version` is None)."""
@@ -523,6 +540,13 @@ class Engine:
         with self.runtime.resolving(incident_id, actor):
             if kind == "complete_task":
                 self.complete_task(action["task_id"], action.get("data"), actor=action.get("actor"))
+            elif kind == "signal":
+                self._signal_step(
+                    incident.instance_id,
+                    action["name"],
+                    action.get("data") or {},
+                    action.get("actor"),
+                )
             elif kind == "message":
                 self.send_message(
                     incident.instance_id,
@@ -937,5 +961,21 @@ def _history_entry(event: AuditEvent) -> HistoryEntry:
     return HistoryEntry.from_row(event, details=event.details or {})
 
 
-def _definition_info(row: ProcessDefinition, running: int = 0) -> DefinitionInfo:
-    return DefinitionInfo.from_row(row, files=sorted(row.files), running_instances=running)
+def _definition_info(
+    row: ProcessDefinition, running: int = 0, next_start: datetime | None = None
+) -> DefinitionInfo:
+    return DefinitionInfo.from_row(
+        row, files=sorted(row.files), running_instances=running, next_start_at=next_start
+    )
+
+
+def _next_starts(session) -> dict[int, datetime]:
+    """The next timer start of each definition version that has one, by definition id."""
+    return {
+        definition_id: due
+        for definition_id, due in session.execute(
+            select(StartTimer.definition_id, func.min(StartTimer.next_due_at))
+            .where(StartTimer.next_due_at.is_not(None))
+            .group_by(StartTimer.definition_id)
+        )
+    }

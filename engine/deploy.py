@@ -21,16 +21,17 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import clock
 from .bundlerules import recursive_calls, unknown_operators
 from .errors import DeploymentError, DeployProblem
+from .events import literal_timer, schedule, start_events
 from .forms import FORM_PROPERTY, FormError, check_form
 from .letters import LETTER_OPERATOR, LETTER_SUFFIX, check_letter_template, template_file
 from .modelparse import parse_bundle
-from .models import ProcessDefinition
+from .models import ProcessDefinition, StartTimer
 from .modeltests import process_test_problems, unit_test_problems
 from .records import DeployResult
 from .schemacheck import check_schema
@@ -155,7 +156,62 @@ def check_bundle(
         problems.append(DeployProblem("the deployment contains no .bpmn file"))
     if problems:
         raise DeploymentError(problems)
-    return texts, parse_bundle(texts)
+    parsed = parse_bundle(texts)
+    problems = [problem for key in sorted(parsed) for problem in _start_timer_problems(parsed[key])]
+    if problems:
+        raise DeploymentError(problems)
+    return texts, parsed
+
+
+def _start_timer_problems(definition: ParsedDefinition) -> list[DeployProblem]:
+    """A timer start event needs a literal ISO 8601 value: no instance data exists before it."""
+    problems = []
+    for event in start_events(definition):
+        if event.kind != "timer":
+            continue
+        value = literal_timer(event.expression or "")
+        reason = None
+        if value is None:
+            reason = (
+                "a timer start event needs a quoted ISO 8601 value (no process data exists "
+                f"before the start), got {event.expression!r}"
+            )
+        else:
+            try:
+                schedule(event.name, value, clock.now())
+            except Exception as exc:
+                reason = f"timer start event value {value!r} is not valid ISO 8601 ({exc})"
+        if reason:
+            problems.append(DeployProblem(reason, None, None, event.element_id))
+    return problems
+
+
+def replace_start_timers(
+    session: Session, key: str, definition_id: int, definition: ParsedDefinition
+) -> None:
+    """The new latest version `definition_id` of `key` takes over its timer start events:
+    the older versions' schedules are dropped and the new version's first occurrences written."""
+    session.execute(delete(StartTimer).where(StartTimer.process_key == key))
+    now = clock.now()
+    for event in start_events(definition):
+        value = literal_timer(event.expression or "") if event.kind == "timer" else None
+        if value is None:
+            continue
+        first = schedule(event.name, value, now)
+        session.add(
+            StartTimer(
+                definition_id=definition_id,
+                process_key=key,
+                element_id=event.element_id,
+                kind=event.name,
+                expression=value,
+                next_due_at=first.due,
+                remaining=first.remaining,
+                period_seconds=first.period_seconds,
+                started=0,
+                attempts=0,
+            )
+        )
 
 
 def store(
@@ -208,6 +264,7 @@ def store(
         )
         session.add(row)
         session.flush()
+        replace_start_timers(session, key, row.id, definition)
         results.append(DeployResult(key, version, row.id, created=True))
     return results
 

@@ -3,7 +3,8 @@
 KlageflowError
 ├── NotFound
 ├── Conflict
-│   └── TaskNotReady
+│   ├── TaskNotReady
+│   └── AmbiguousTarget
 ├── InvalidData
 ├── PermissionDenied
 ├── DeploymentError
@@ -44,6 +45,15 @@ class Conflict(KlageflowError):
 
 class TaskNotReady(Conflict):
     """The task exists but cannot be completed now (not READY, already completed, cancelled)."""
+
+
+class AmbiguousTarget(Conflict):
+    """A message would reach more than one instance or process; `extra` lists them
+    (`instances` or `processes`), for the caller to name one."""
+
+    def __init__(self, message: str, **extra: list[str]):
+        super().__init__(message)
+        self.extra = extra
 
 
 class InvalidData(KlageflowError):

@@ -256,3 +256,92 @@ class ClockSetting(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offset_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StartTimer(Base):
+    """The next occurrence of a timer start event of a process key's latest version.
+
+    One row per timer start event; deploying a new version of the key replaces its rows.
+    A scheduler claims a due row (a lease, as for steps), starts the instance and writes
+    the following occurrence in the start's own transaction, so each occurrence starts
+    exactly one instance however many schedulers run and whichever of them dies.
+    """
+
+    __tablename__ = "start_timer"
+    __table_args__ = (
+        UniqueConstraint("definition_id", "element_id", name="uq_start_timer_element"),
+        Index("ix_start_timer_due", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    process_key: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # date | duration | cycle
+    expression: Mapped[str] = mapped_column(String(500))
+    # None once every occurrence has started; `remaining` counts a bounded cycle's (-1: unbounded).
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remaining: Mapped[int] = mapped_column(Integer)
+    period_seconds: Mapped[float | None] = mapped_column(Float)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class EventSubscription(Base):
+    """A message or signal an instance waits for after its last step, with the correlation
+    values its catch event names: how a message finds its instance and a signal all of them.
+
+    Rewritten by every step of the instance (in the step's transaction).
+    """
+
+    __tablename__ = "event_subscription"
+    __table_args__ = (
+        Index("ix_event_subscription_lookup", "kind", "name", "correlation"),
+        Index("ix_event_subscription_instance", "instance_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # message | signal
+    name: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
+    # The catch event's correlation properties and the instance's values, as canonical JSON
+    # ("{}" when it names none).
+    correlation: Mapped[str] = mapped_column(String(1000))
+
+
+class SignalBroadcast(Base):
+    """A signal thrown to every instance waiting for it (and to signal start events)."""
+
+    __tablename__ = "signal_broadcast"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sent_by: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SignalDelivery(Base):
+    """One instance a signal reaches (or one start event it starts), delivered in a step of
+    its own that marks the row delivered in its transaction: exactly once, and a delivery
+    left pending by a process that died is taken up by the scheduler."""
+
+    __tablename__ = "signal_delivery"
+    __table_args__ = (Index("ix_signal_delivery_pending", "status", "lease_until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signal_broadcast.id"))
+    instance_id: Mapped[str | None] = mapped_column(ForeignKey("process_instance.id"))
+    # For a signal start event: the definition version and element it starts.
+    definition_id: Mapped[int | None] = mapped_column(ForeignKey("process_definition.id"))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # pending | delivered | skipped
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The instance it reached or started, and why a delivery was skipped.
+    result_instance_id: Mapped[str | None] = mapped_column(String(36))
+    note: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -194,6 +194,8 @@ class DefinitionInfo(_Record):
     files: the names of the bundle's files, sorted.
     deployed_by, deployed_at: who deployed it, and when.
     running_instances: how many of its instances have not completed.
+    next_start_at: when a timer start event of it starts the next instance (None: no timer
+    start event, no occurrence left, or not the latest version).
     """
 
     id: int
@@ -205,6 +207,7 @@ class DefinitionInfo(_Record):
     deployed_by: str | None
     deployed_at: datetime
     running_instances: int
+    next_start_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -41,8 +41,10 @@ from .budget import BudgetExceeded, step_budget
 from .clock import clock
 from .db import Database
 from .errors import Conflict, IncidentRaised, InvalidData, KlageflowError, NotFound, ProcessError
+from .events import fire_start_event, subscriptions
 from .models import (
     AuditEvent,
+    EventSubscription,
     Incident,
     OutboxMail,
     ProcessDefinition,
@@ -138,6 +140,7 @@ class StepContext:
     state: bytes = b""
     scan: _Scan | None = None
     new_items: list[WorkItem] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
 
     def audit(self, kind: str, element_id: str | None = None, **details: Any) -> None:
         """Record an audit event for this instance, committed with the step."""
@@ -174,6 +177,16 @@ class StepContext:
 
 
 ServiceHandler = Callable[[StepContext, Any, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class StartTrigger:
+    """The start event an instance starts by: a timer (`event` None), message or signal;
+    `details` go on record with the start (the trigger, the timer's occurrence)."""
+
+    element_id: str
+    event: Any
+    details: dict[str, Any]
 
 
 class _Stale(Exception):
@@ -432,6 +445,15 @@ class Runtime:
         the task tree and the work items to open (their groups and due dates are model code)."""
         ctx.scan = _scan(ctx.workflow)
         ctx.state = dump_state(ctx.workflow)
+        ctx.subscriptions = [
+            {
+                "kind": sub.kind,
+                "name": sub.name,
+                "element_id": sub.element_id,
+                "correlation": sub.correlation,
+            }
+            for sub in ({} if ctx.workflow.is_completed() else subscriptions(ctx.workflow))
+        ]
         open_ids: set[str] = set()
         if not ctx.is_new:
             open_ids = set(
@@ -454,20 +476,24 @@ class Runtime:
         business_key: str | None,
         actor: str | None,
         in_transaction: Callable[[Session, str], None] | None = None,
+        start_event: StartTrigger | None = None,
     ) -> InstanceSummary:
         """Create an instance, run it to its first wait state and commit it; return its summary.
 
         `in_transaction(session, instance_id)` runs inside the same transaction (a domain
         row that must be written together with the start, such as a filed complaint). A
         model that fails before its first wait state (or runs past the step budget) refuses
-        the start (InvalidData).
+        the start (InvalidData). `start_event` passes a timer, message or signal start
+        event (the instance starts because it fired), put on record with the start.
         """
         deadline = time.monotonic() + self.step_seconds
         with self.db.read() as session:
             try:
                 ctx = self._compute(
                     deadline,
-                    lambda: self._new_instance(session, definition.id, data, business_key, actor),
+                    lambda: self._new_instance(
+                        session, definition.id, data, business_key, actor, start_event
+                    ),
                     None,
                 )
             except ProcessError as exc:
@@ -490,6 +516,7 @@ class Runtime:
         data: dict[str, Any],
         business_key: str | None,
         actor: str | None,
+        start_event: StartTrigger | None = None,
     ) -> StepContext:
         """A new instance row (not yet added) and its workflow at the start event, holding `data`."""
         definition = self.definition_ref(session, definition_id)
@@ -502,6 +529,8 @@ class Runtime:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
         own_timer_refresh(workflow)
+        if start_event is not None:
+            fire_start_event(workflow, start_event.element_id, start_event.event)
         instance = ProcessInstance(
             id=new_id(),
             definition_id=definition.id,
@@ -515,7 +544,14 @@ class Runtime:
             updated_at=now,
         )
         ctx = StepContext(session, instance, definition, parsed, workflow, actor, now, is_new=True)
-        ctx.audit("instance_started", None, version=definition.version, business_key=business_key)
+        trigger = start_event.details if start_event is not None else {}
+        ctx.audit(
+            "instance_started",
+            start_event.element_id if start_event is not None else None,
+            version=definition.version,
+            business_key=business_key,
+            **trigger,
+        )
         return ctx
 
     @contextmanager
@@ -587,6 +623,7 @@ class Runtime:
         if ctx.refused is None:
             _resolve_incident(ctx, session)
         open_items = self._sync_work_items(ctx, session, scan.ready_manual)
+        self._sync_subscriptions(ctx, session)
         session.add_all(ctx.mails)
         for write in ctx.writes:
             write(session)
@@ -597,6 +634,18 @@ class Runtime:
             session.execute(insert(AuditEvent), ctx.events)
         ctx.instance = instance
         ctx.summary = _summary(ctx, scan, open_items)
+
+    def _sync_subscriptions(self, ctx: StepContext, session: Session) -> None:
+        """Make the instance's event_subscription rows the messages and signals it waits for."""
+        if not ctx.is_new:
+            session.execute(
+                delete(EventSubscription).where(EventSubscription.instance_id == ctx.instance.id)
+            )
+        if ctx.subscriptions:
+            session.execute(
+                insert(EventSubscription),
+                [{"instance_id": ctx.instance.id, **row} for row in ctx.subscriptions],
+            )
 
     def _sync_work_items(
         self, ctx: StepContext, session: Session, ready: dict[str, Any]

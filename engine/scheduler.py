@@ -1,4 +1,5 @@
-"""The scheduler: fires due timers exactly once and delivers the outbox.
+"""The scheduler: fires due timers exactly once, starts instances of timer start events,
+delivers signals left pending and delivers the outbox.
 
 It polls for instances whose `next_timer_due_at` has come (an indexed range query), runs
 one timer step for each (the step re-checks under its lock, so several schedulers never
@@ -106,8 +107,35 @@ class Scheduler:
         self.fired += fired
         return fired
 
+    def start_due(self, limit: int | None = None) -> int:
+        """Start an instance for each due occurrence of a timer start event; return how many.
+
+        Each claim is leased and the start commits with the timer's next occurrence (see
+        `Engine.claim_start_timer`): several schedulers never start one occurrence twice.
+        """
+        started = claims = 0
+        while not self._stopping.is_set() and (limit is None or claims < limit):
+            claims += 1
+            claimed = self.engine.claim_start_timer()
+            if claimed is None:
+                break
+            started += claimed[1] is not None
+        return started
+
+    def deliver_signals(self, limit: int | None = None) -> int:
+        """Deliver signal deliveries left pending (a thrower that died, or many of them)."""
+        if self._stopping.is_set():
+            return 0
+        return self.engine.deliver_signals(limit=limit)
+
     def next_due(self) -> datetime | None:
-        """The earliest due time of any running instance's timer that no step holds."""
+        """The earliest due time of any running instance's timer that no step holds, or of
+        a timer start event."""
+        dues = [self._next_instance_due(), self.engine.next_start_due()]
+        known = [due for due in dues if due is not None]
+        return min(known) if known else None
+
+    def _next_instance_due(self) -> datetime | None:
         with self.engine.db.read() as session:
             return session.scalar(
                 select(ProcessInstance.next_timer_due_at)
@@ -125,18 +153,23 @@ class Scheduler:
         with self._lock:
             if self.sync_clock is not None:
                 self.sync_clock()
-            fired = 0
+            fired = started = signals = 0
             mail = {"sent": 0, "deferred": 0, "failed": 0}
             while True:
                 # Mail goes out between batches, so a backlog of timers never holds it up.
                 batch = self.fire_due(limit=self.batch_size)
                 fired += batch
+                starts = self.start_due(limit=self.batch_size)
+                started += starts
+                deliveries = self.deliver_signals(limit=self.batch_size)
+                signals += deliveries
                 for outcome, count in self.engine.outbox.deliver_due(stop=self._stopping).items():
                     mail[outcome] += count
-                if batch < self.batch_size or self._stopping.is_set():
+                full = max(batch, starts, deliveries) >= self.batch_size
+                if not full or self._stopping.is_set():
                     break
             self._plan_wake_up()
-            return {"fired": fired, **mail}
+            return {"fired": fired, "started": started, "signals": signals, **mail}
 
     # -- running in the background -------------------------------------------------------
 

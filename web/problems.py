@@ -57,7 +57,8 @@ def register(app: Flask, html_handler=None) -> None:
         if isinstance(exc, DeploymentError):
             return problem(exc.status, exc.message, errors=[p.as_dict() for p in exc.problems])
         fields = getattr(exc, "fields", None) or None
-        response = problem(exc.status, exc.message, errors=fields)
+        extra = getattr(exc, "extra", None) or {}  # e.g. the instances a message could reach
+        response = problem(exc.status, exc.message, errors=fields, **extra)
         if getattr(exc, "retry_after", None):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response

@@ -61,7 +61,9 @@ def test_definitions_list_the_latest_versions_and_every_version_of_one_key(appro
     start_approval(approval)
 
     header, row = approval("definitions").lines
-    assert header.split() == ["KEY", "VERSION", "NAME", "RUNNING_INSTANCES", "DEPLOYED_AT"]
+    assert header.split() == [
+        "KEY", "VERSION", "NAME", "RUNNING_INSTANCES", "NEXT_START_AT", "DEPLOYED_AT"
+    ]  # fmt: skip
     assert row.split()[:4] == ["approval", "2", "Approval", "1"]
     [latest] = approval("definitions", "--json").json
     assert (latest["key"], latest["version"], latest["running_instances"]) == ("approval", 2, 1)

@@ -4,6 +4,7 @@ import engine
 
 PUBLIC_API = {
     "BpmnError",
+    "AmbiguousTarget",
     "Conflict",
     "Definition",
     "DefinitionInfo",
@@ -26,6 +27,8 @@ PUBLIC_API = {
     "MigrationRecord",
     "NotFound",
     "PermissionDenied",
+    "SignalReport",
+    "StartTimerInfo",
     "TaskFilter",
     "TaskInfo",
     "TaskNotReady",

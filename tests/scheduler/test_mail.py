@@ -141,7 +141,7 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_once_when_it_returns(
 ):
     notify(mail_engine, frozen_now, ["klager@example.dk"], "KP-8")
     down = deliver(mail_engine, frozen_now + timedelta(minutes=11))
-    assert down == {"fired": 1, "sent": 0, "deferred": 1, "failed": 0}
+    assert down == {"fired": 1, "started": 0, "signals": 0, "sent": 0, "deferred": 1, "failed": 0}
     [row] = mail_engine.outbox.mails()
     assert row["status"] == "pending" and row["attempts"] == 1 and row["last_error"]
 

@@ -358,6 +358,8 @@ def test_a_signed_provider_callback_pays_the_fee_once(system):
     [message] = [e for e in history if e.kind == "message_received"]
     assert message.details["data"]["provider"] == "betaling"
     assert message.details["data"]["provider_ref"] == "NETS-4711"
+    # The provider's case reference found the case (correlation), not its instance id.
+    assert message.details["correlation"] == {"reference": reference}
 
 
 # -- finding 4: the secret key ----------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from engine import clock
@@ -162,3 +162,13 @@ def test_no_template_carries_an_inline_script_or_style():
         if inline_scripts or re.search(r"\sstyle=|<style|\son[a-z]+=", text):
             offenders.append(template.name)
     assert offenders == []
+
+
+def test_the_designer_sees_when_a_timer_start_event_starts_its_next_instance(app, client, engine):
+    clock.set(datetime(2026, 1, 5, 6, 0, tzinfo=UTC), frozen=True)
+    engine.deploy_paths([PROJECT_ROOT / "tests/engine/bpmn/timer_start.bpmn"])
+    log_in(client, "dorte")
+    page = client.get("/processer").get_data(as_text=True)
+    assert '<th scope="col">Næste start</th>' in page
+    row = page[page.index("Weekly overdue report") :]
+    assert 'data-title="Næste start">12.01.2026' in row

@@ -9,9 +9,9 @@ from engine.config import Settings
 
 def register_api(api: Api, settings: Settings) -> None:
     """Register every API blueprint; the test clock only in test mode."""
-    from . import admin, complaints, definitions, instances, session, tasks
+    from . import admin, complaints, definitions, events, instances, session, tasks
 
-    for module in (session, definitions, instances, tasks, admin, complaints):
+    for module in (session, definitions, instances, events, tasks, admin, complaints):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
     if settings.test_clock:
         from . import testclock

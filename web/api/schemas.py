@@ -17,6 +17,7 @@ class DefinitionSchema(Schema):
     deployed_by = fields.String(allow_none=True)
     deployed_at = fields.DateTime(format="iso")
     running_instances = fields.Integer()
+    next_start_at = fields.DateTime(format="iso", allow_none=True)
 
 
 class DeployResultSchema(Schema):
@@ -88,6 +89,30 @@ class StartInstanceSchema(Schema):
 class MessageSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class CorrelatedMessageSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    correlation = fields.Dict(keys=fields.String(), load_default=dict)
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class SignalSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class SignalDeliverySchema(Schema):
+    instance_id = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    status = fields.String()
+    note = fields.String(allow_none=True)
+
+
+class SignalReportSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    deliveries = fields.List(fields.Nested(SignalDeliverySchema))
 
 
 class TaskSchema(Schema):

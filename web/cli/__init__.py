@@ -26,6 +26,7 @@ COMMANDS: tuple[click.Command, ...] = (
     processes.unclaim,
     processes.complete,
     processes.message,
+    processes.signal,
     processes.show,
     processes.incidents,
     processes.retry,

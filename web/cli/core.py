@@ -155,7 +155,8 @@ def _describe(exc: Exception) -> tuple[str, dict[str, Any]]:
             "element_id": exc.element_id,
         }
     if isinstance(exc, KlageflowError):
-        return exc.message, {"fields": getattr(exc, "fields", None) or {}}
+        extra = getattr(exc, "extra", None) or {}  # e.g. the instances a message could reach
+        return exc.message, {"fields": getattr(exc, "fields", None) or {}, **extra}
     if isinstance(exc, OperationalError):
         return f"the database cannot be used: {exc.orig}", {}
     return str(exc), {}

@@ -127,11 +127,12 @@ def _test_report(summary: dict[str, Any]) -> str:
 def definitions(run: Invocation, key: str | None) -> Output:
     """List deployed processes, or every version of KEY.
 
-    Without KEY: the latest version of each process with its running-instance count.
+    Without KEY: the latest version of each process with its running-instance count
+    and, for a process with a timer start event, when it starts its next instance.
     """
     engine = run.engine()
     rows = engine.definition_versions(key) if key else engine.definitions()
-    columns = ["key", "version", "name", "running_instances", "deployed_at"]
+    columns = ["key", "version", "name", "running_instances", "next_start_at", "deployed_at"]
     return Output(rows, lambda rows: table(rows, columns))
 
 
@@ -262,17 +263,75 @@ def unclaim(run: Invocation, task_id: str, actor: str) -> Output:
 
 
 @command("message")
-@click.argument("instance_id")
-@click.argument("name")
+@click.argument("target")
+@click.argument("name", required=False)
 @click.option("--data", metavar="JSON", help=DATA_HELP.format("message data"))
+@click.option(
+    "--correlate",
+    "correlations",
+    metavar="PROPERTY=VALUE",
+    multiple=True,
+    help="Reach the instance whose catch event correlates PROPERTY to VALUE "
+    "(e.g. reference=KP-2026-000002); repeat for several properties.",
+)
 @ACTOR
-def message(run: Invocation, instance_id: str, name: str, data: str | None, actor: str) -> Output:
-    """Send a message to an instance waiting for it.
+def message(
+    run: Invocation,
+    target: str,
+    name: str | None,
+    data: str | None,
+    correlations: tuple[str, ...],
+    actor: str,
+) -> Output:
+    """Send a message: `message NAME` or `message INSTANCE_ID NAME`.
 
-    NAME is the BPMN message name, e.g. fee_paid. Prints the instance after the step.
+    NAME is the BPMN message name, e.g. fee_paid. With INSTANCE_ID it goes to that
+    instance; with --correlate to the one instance waiting for NAME with those values;
+    with neither it starts the process whose message start event catches NAME. Prints
+    the instance after the step.
     """
-    summary = run.engine().send_message(instance_id, name, _json_object(data), actor=actor)
+    engine = run.engine()
+    payload = _json_object(data)
+    if name is not None:
+        if correlations:
+            raise click.UsageError("give either INSTANCE_ID or --correlate, not both")
+        summary = engine.send_message(target, name, payload, actor=actor)
+    else:
+        correlation = dict(_property(item) for item in correlations)
+        summary = engine.correlate_message(target, correlation, payload, actor=actor)
     return Output(summary, instance_text)
+
+
+def _property(item: str) -> tuple[str, str]:
+    name, equals, value = item.partition("=")
+    if not equals or not name.strip():
+        raise click.BadParameter(f"{item!r} is not PROPERTY=VALUE", param_hint="--correlate")
+    return name.strip(), value
+
+
+@command("signal")
+@click.argument("name")
+@click.option("--data", metavar="JSON", help=DATA_HELP.format("signal data"))
+@ACTOR
+def signal(run: Invocation, name: str, data: str | None, actor: str) -> Output:
+    """Throw signal NAME to every instance waiting for it (and start signal-started processes).
+
+    Each instance gets the signal in a step of its own, exactly once; what this command
+    does not finish (it is stopped), the scheduler delivers. Prints each delivery.
+    """
+    report = run.engine().signal(name, _json_object(data), actor=actor)
+    return Output(report, _signal_text)
+
+
+def _signal_text(report: dict) -> str:
+    lines = [
+        f"signal {report['name']} (#{report['id']}): {len(report['deliveries'])} delivery(ies)"
+    ]
+    for row in report["deliveries"]:
+        started = f" (started at {row['element_id']})" if row["element_id"] else ""
+        note = f": {row['note']}" if row["note"] else ""
+        lines.append(f"  {row['status']:<9} {row['instance_id'] or '-'}{started}{note}")
+    return "\n".join(lines)
 
 
 @command("show")

@@ -546,13 +546,26 @@ class ComplaintService:
             "provider": payment.get("provider") or principal.username,
             "provider_ref": payment.get("provider_ref"),
         }
-        self.engine.send_message(
-            complaint.instance_id,
-            "fee_paid",
-            message,
-            actor=principal.username,
-            in_transaction=in_transaction,
-        )
+        try:
+            # The provider knows the case reference: the message finds the case waiting for
+            # it by the reference its catch event correlates on.
+            self.engine.correlate_message(
+                "fee_paid",
+                {"reference": reference},
+                message,
+                actor=principal.username,
+                in_transaction=in_transaction,
+            )
+        except NotFound:
+            # A case started on a version without the correlation (or before it was kept)
+            # is reached by its instance id; one not waiting for the fee is refused there.
+            self.engine.send_message(
+                complaint.instance_id,
+                "fee_paid",
+                message,
+                actor=principal.username,
+                in_transaction=in_transaction,
+            )
         return self.track_as_system(reference)
 
     def withdraw(self, principal: Principal, reference: str) -> dict[str, Any]:

@@ -181,6 +181,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "version": ("Version", "Version"),
     "running": ("Kørende sager", "Running cases"),
     "deployed": ("Udrullet", "Deployed"),
+    "next_start": ("Næste start", "Next start"),
     "documents": ("Dokumenter", "Documents"),
     "forms": ("Formularer", "Forms"),
     "edit_form": ("Redigér formularen", "Edit the form"),
