@@ -1,7 +1,7 @@
 """instance migration: the version history of instances moved to another version
 
 Revision ID: 0010
-Revises: 0008 (to be re-chained after 0009)
+Revises: 0009
 Create Date: 2026-11-30 17:00:00
 """
 
