@@ -2,17 +2,91 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from engine.config import PROJECT_ROOT
 from engine.scheduler import STOP_GRACE_SECONDS
 
 # Mail goes nowhere: nothing listens on port 1, and a literal address needs no name lookup
 # (a resolver that does not answer would hold each delivery attempt for its full timeout).
 NO_SMTP = {"KLAGEFLOW_SMTP_HOST": "127.0.0.1", "KLAGEFLOW_SMTP_PORT": "1"}
+# The `klageflow` command of this checkout: `[*KLAGEFLOW, "run", "--port", "8000"]`.
+KLAGEFLOW = [sys.executable, "-m", "web.cli"]
+# How long a process may take to answer its first request; a busy machine starts slowly.
+START_SECONDS = 180
 
 
-def stop(processes: list[subprocess.Popen], logs: list[Path] = ()) -> None:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tails(logs: Sequence[Path]) -> str:
+    return "\n".join(path.read_text()[-3000:] for path in logs if path.exists())
+
+
+def start(
+    commands: Sequence[Sequence[str]],
+    env: Mapping[str, str],
+    logs: Sequence[Path],
+    ready: str,
+    timeout: float = START_SECONDS,
+) -> list[subprocess.Popen]:
+    """Start each command in the project root with its output (stdout and stderr) in its
+    own log, and return once `ready` (a URL) answers over HTTP.
+
+    One log may serve several commands (they append). If a process exits or `ready` does not
+    answer within `timeout` seconds, the processes are stopped and the test fails with the
+    logs' tails.
+    """
+    assert len(logs) in (1, len(commands)), "one log, or one per command"
+    processes: list[subprocess.Popen] = []
+    for index, command in enumerate(commands):
+        log = logs[index if len(logs) > 1 else 0]
+        with log.open("a") as output:
+            process = subprocess.Popen(
+                list(command), cwd=PROJECT_ROOT, env=dict(env),
+                stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        processes.append(process)
+    try:
+        wait_for_http(ready, processes, logs, timeout)
+    except BaseException:
+        stop(processes, logs)
+        raise
+    return processes
+
+
+def wait_for_http(
+    url: str,
+    processes: Sequence[subprocess.Popen] = (),
+    logs: Sequence[Path] = (),
+    timeout: float = START_SECONDS,
+) -> None:
+    """Wait until `url` answers (any HTTP status); fail at once if one of `processes` exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            exited = [p.args for p in processes if p.poll() is not None]
+            assert not exited, f"exited before answering {url}: {exited}\n{tails(logs)}"
+            assert time.monotonic() < deadline, f"{url} did not answer\n{tails(logs)}"
+            time.sleep(0.05)
+
+
+def stop(processes: Sequence[subprocess.Popen], logs: Sequence[Path] = ()) -> None:
     """SIGTERM each process and wait for it longer than the scheduler's own stop grace.
 
     A process still running after that is killed, and the test fails with its log's tail.
@@ -29,5 +103,4 @@ def stop(processes: list[subprocess.Popen], logs: list[Path] = ()) -> None:
             process.wait()
             hung.append(process.args)
     if hung:
-        tails = "\n".join(path.read_text()[-3000:] for path in logs if path.exists())
-        raise AssertionError(f"did not stop after SIGTERM: {hung}\n{tails}")
+        raise AssertionError(f"did not stop after SIGTERM: {hung}\n{tails(logs)}")
