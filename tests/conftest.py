@@ -36,6 +36,24 @@ def _letters_ready():
     import weasyprint  # noqa: F401
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashes():
+    """Passwords the tests store are hashed with argon2id at a low cost (1 pass over 1 MiB,
+    one lane) instead of the production cost, which takes a tenth of a second per hash on
+    an idle machine and seconds on a loaded one; fixtures create users for nearly every
+    test, and each login verifies. Verifying reads the cost from the stored hash, so the
+    servers the tests start verify these quickly as well; what they hash themselves keeps
+    the production cost."""
+    from argon2 import PasswordHasher
+
+    from web import accounts
+
+    production = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = production
+
+
 @pytest.fixture(autouse=True)
 def _reset_clock():
     yield

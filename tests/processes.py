@@ -10,18 +10,85 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from engine.config import PROJECT_ROOT
 from engine.scheduler import STOP_GRACE_SECONDS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Mail goes nowhere: nothing listens on port 1, and a literal address needs no name lookup
 # (a resolver that does not answer would hold each delivery attempt for its full timeout).
 NO_SMTP = {"KLAGEFLOW_SMTP_HOST": "127.0.0.1", "KLAGEFLOW_SMTP_PORT": "1"}
+# The `klageflow` command of this checkout: `[*KLAGEFLOW, "run", "--port", "8000"]`.
+KLAGEFLOW = [sys.executable, "-m", "web.cli"]
+# How long a process may take to answer its first request; a busy machine starts slowly.
+START_SECONDS = 180
 
 
-def stop(processes: list[subprocess.Popen], logs: list[Path] = ()) -> None:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tails(logs: Sequence[Path]) -> str:
+    return "\n".join(path.read_text()[-3000:] for path in logs if path.exists())
+
+
+def start(
+    commands: Sequence[Sequence[str]],
+    env: Mapping[str, str],
+    logs: Sequence[Path],
+    ready: str,
+    timeout: float = START_SECONDS,
+) -> list[subprocess.Popen]:
+    """Start each command in the project root with its output (stdout and stderr) in its
+    own log, and return once `ready` (a URL) answers over HTTP.
+
+    One log may serve several commands (they append). If a process exits or `ready` does not
+    answer within `timeout` seconds, the processes are stopped and the test fails with the
+    logs' tails.
+    """
+    assert len(logs) in (1, len(commands)), "one log, or one per command"
+    processes: list[subprocess.Popen] = []
+    for index, command in enumerate(commands):
+        log = logs[index if len(logs) > 1 else 0]
+        with log.open("a") as output:
+            process = subprocess.Popen(
+                list(command), cwd=PROJECT_ROOT, env=dict(env),
+                stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        processes.append(process)
+    try:
+        wait_for_http(ready, processes, logs, timeout)
+    except BaseException:
+        stop(processes, logs)
+        raise
+    return processes
+
+
+def wait_for_http(
+    url: str,
+    processes: Sequence[subprocess.Popen] = (),
+    logs: Sequence[Path] = (),
+    timeout: float = START_SECONDS,
+) -> None:
+    """Wait until `url` answers (any HTTP status); fail at once if one of `processes` exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            exited = [p.args for p in processes if p.poll() is not None]
+            assert not exited, f"exited before answering {url}: {exited}\n{tails(logs)}"
+            assert time.monotonic() < deadline, f"{url} did not answer\n{tails(logs)}"
+            time.sleep(0.05)
+
+
+def stop(processes: Sequence[subprocess.Popen], logs: Sequence[Path] = ()) -> None:
     """SIGTERM each process and wait for it longer than the scheduler's own stop grace.
 
     A process still running after that is killed, and the test fails with its log's tail.
@@ -38,8 +105,7 @@ def stop(processes: list[subprocess.Popen], logs: list[Path] = ()) -> None:
             process.wait()
             hung.append(process.args)
     if hung:
-        tails = "\n".join(path.read_text()[-3000:] for path in logs if path.exists())
-        raise AssertionError(f"did not stop after SIGTERM: {hung}\n{tails}")
+        raise AssertionError(f"did not stop after SIGTERM: {hung}\n{tails(logs)}")
 
 
 def scheduler_process(database_url: str, log: Path, **settings: str) -> subprocess.Popen:
@@ -58,7 +124,7 @@ def scheduler_process(database_url: str, log: Path, **settings: str) -> subproce
     with log.open("a") as stream:
         return subprocess.Popen(
             [sys.executable, "-m", "web.cli", "scheduler"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stream,
+            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stream,
         )  # fmt: skip
 
 
@@ -70,12 +136,6 @@ def wait_for(condition, timeout: float = 90.0, what: str = "") -> float:
             raise AssertionError(f"timed out waiting for {what or condition}")
         time.sleep(0.1)
     return time.monotonic() - started
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http(base: str, method: str, path: str, body=None, token: str | None = None):
@@ -105,20 +165,10 @@ def serve_process(database_url: str, data_dir: Path) -> tuple[subprocess.Popen, 
         "KLAGEFLOW_DATA_DIR": str(data_dir),
         **NO_SMTP,
     }
-    log = data_dir / "server.log"
-    with log.open("a") as stream:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "serve", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stream,
-        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            http(base, "GET", "/api/v1/openapi.json")
-            return process, base, log
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise AssertionError(log.read_text()[-3000:]) from None
-            time.sleep(0.1)
+    log = data_dir / "server.log"
+    [process] = start(
+        [[sys.executable, "-m", "web.cli", "serve", "--port", str(port)]],
+        env, [log], ready=base + "/api/v1/openapi.json",
+    )  # fmt: skip
+    return process, base, log

@@ -10,11 +10,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from engine.config import PROJECT_ROOT
 from engine.models import AuditEvent, SignalDelivery
-from tests.processes import ROOT, scheduler_process, stop, wait_for
+from tests.processes import scheduler_process, stop, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
-BPMN = ROOT / "tests" / "engine" / "bpmn"
+BPMN = PROJECT_ROOT / "tests" / "engine" / "bpmn"
 SIGNALLED = 120
 
 

@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real Klageflow server.
 
-One `klageflow run` per module (web and scheduler in one real process on a fresh
-SQLite file with the shared test clock, the demo data seeded), one browser per session,
+One `klageflow run` per module (web and scheduler in one real process with the shared
+test clock, on its own copy of a SQLite file migrated and seeded with the demo data once
+per session: seeding hashes every demo user's password), one browser per session,
 a fresh browser context (cookies) per test. Screenshots go to tests/ui/artifacts/ (or
 $KLAGEFLOW_ARTIFACTS) for a person to look at; they are not committed.
 """
@@ -10,11 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import sqlite3
 import subprocess
-import sys
-import time
 import urllib.request
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import pytest
 
 from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
-from tests.processes import NO_SMTP, stop
+from tests.processes import KLAGEFLOW, NO_SMTP, free_port, start, stop
 from web import demo, migrate
 from web.bootstrap import build_engine, build_services
 
@@ -31,12 +31,6 @@ ARTIFACTS = Path(os.environ.get("KLAGEFLOW_ARTIFACTS", PROJECT_ROOT / "tests/ui/
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -59,60 +53,69 @@ class Server:
             assert response.status == 200
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("ui")
-    url = f"sqlite:///{tmp}/klageflow.sqlite"
-    db = Database(url)
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """A SQLite file migrated, with the complaint bundle deployed and the demo seeded, made
+    once per session; each module's server runs on its own copy (see `copy_database`)."""
+    path = tmp_path_factory.mktemp("demo-database") / "klageflow.sqlite"
+    db = Database(f"sqlite:///{path}")
     migrate.upgrade(db)
     services = build_services(load_settings(), build_engine(load_settings(), db=db))
     services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
-    accounts = services.accounts
     # The demo's decisions dated as the tests' Gammeldam story: the landzone permit listed
     # first was published Friday 11 July 2025 (klagefrist 8 August 2025).
-    demo.seed(accounts, services.complaints, today=date(2025, 7, 14))
-    accounts.upsert_organisation(
+    demo.seed(services.accounts, services.complaints, today=date(2025, 7, 14))
+    # A second authority, whose caseworker must not see the first one's cases.
+    services.accounts.upsert_organisation(
         "aabenraa", kind="authority", name="Aabenraa Kommune",
         notification_email="plan@aabenraa.example",
     )  # fmt: skip
-    accounts.create_user(
+    services.accounts.create_user(
         "aabenraa", "authority_caseworker", password=demo.DEMO_PASSWORD,
         organisation_id="aabenraa",
     )  # fmt: skip
     db.dispose()
+    return path
+
+
+def copy_database(template: Path, folder: Path) -> str:
+    """A copy of the SQLite file `template` as folder/klageflow.sqlite; its URL."""
+    target = folder / "klageflow.sqlite"
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
+
+
+def run_demo(folder: Path, url: str, **env: str) -> tuple[Server, list[subprocess.Popen]]:
+    """`klageflow run --no-seed` on `url` with the shared test clock, its data in `folder`
+    (the mails it caught as well) and its log in folder/server.log; `env` adds settings."""
     port = free_port()
-    env = {
+    base = f"http://127.0.0.1:{port}"
+    settings = {
         **os.environ,
         "KLAGEFLOW_DATABASE_URL": url,
         "KLAGEFLOW_TEST_CLOCK": "1",
         "KLAGEFLOW_INSECURE_COOKIES": "1",
-        **NO_SMTP,  # mail waits in the outbox
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
-        "KLAGEFLOW_DATA_DIR": str(tmp),
+        "KLAGEFLOW_DATA_DIR": str(folder),
+        "KLAGEFLOW_BASE_URL": base,  # links in mails lead to this server
+        **env,
     }
+    processes = start(
+        [[*KLAGEFLOW, "run", "--no-seed", "--port", str(port)]], settings,
+        [folder / "server.log"], ready=base + "/login",
+    )  # fmt: skip
+    return Server(base, url), processes
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_database):
+    tmp = tmp_path_factory.mktemp("ui")
     # `klageflow run` is the demo system (web and scheduler in one process, the test
-    # payment provider); the data above stands in for its seeding.
-    processes = []
-    with (tmp / "server.log").open("w") as log:
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "web.cli", "run", "--no-seed", "--port", str(port)],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=5).read()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
-            time.sleep(0.1)
-    yield Server(base, url)
+    # payment provider); the copied data stands in for its seeding. Mail goes to the demo's
+    # own catcher (KLAGEFLOW_SMTP_* aside) and waits there.
+    system, processes = run_demo(tmp, copy_database(demo_database, tmp), **NO_SMTP)
+    yield system
     stop(processes, [tmp / "server.log"])
 
 

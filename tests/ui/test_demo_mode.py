@@ -5,20 +5,14 @@ e-mails", and "Demo: spol tiden frem" lets a deadline fire while the visitor wat
 from __future__ import annotations
 
 import os
-import queue
 import re
-import subprocess
-import sys
-import threading
 import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from engine.config import PROJECT_ROOT
-from tests.processes import NO_SMTP, stop
-from tests.ui.conftest import free_port, screenshot
+from tests.processes import KLAGEFLOW, NO_SMTP, free_port, start, stop
+from tests.ui.conftest import screenshot
 from web.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -51,34 +45,14 @@ def demo_system(tmp_path_factory):
         **NO_SMTP,  # the demo delivers to its own catcher, whatever these say
         "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
     })  # fmt: skip
-    log = (tmp / "run.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "run", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True,
-    )  # fmt: skip
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
-    ).start()
-    printed: list[str] = []
-    deadline = time.monotonic() + 120
-    while not (printed and printed[-1].startswith("Demo: spol tiden frem")):
-        try:
-            printed.append(lines.get(timeout=max(0.1, deadline - time.monotonic())).rstrip("\n"))
-        except queue.Empty:
-            raise AssertionError(f"{printed}\n{(tmp / 'run.log').read_text()[-3000:]}") from None
     base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=5).read()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, (tmp / "run.log").read_text()[-3000:]
-            time.sleep(0.1)
+    log = tmp / "run.log"
+    processes = start([[*KLAGEFLOW, "run", "--port", str(port)]], env, [log], ready=base + "/login")
+    # What it printed at start (before it served: the report is flushed first).
+    printed = log.read_text().splitlines()
     yield Demo(base, printed)
-    stop([process], [tmp / "run.log"])
-    log.close()
-    smtp_errors = (tmp / "run.log").read_text().count("deferred")
+    stop(processes, [log])
+    smtp_errors = log.read_text().count("deferred")
     assert smtp_errors == 0, "every mail reached the demo's catcher at once"
 
 

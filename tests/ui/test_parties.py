@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import replace
-from datetime import date
 from email.message import Message
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from engine.config import PROJECT_ROOT, load_settings
-from engine.db import Database
+from engine.config import load_settings
 from tests.processes import stop
-from tests.ui.conftest import Server, free_port, screenshot
+from tests.ui.conftest import copy_database, run_demo, screenshot
 from tests.ui.test_accessibility import axe_violations, horizontal_overflow
-from web import demo, migrate
-from web.bootstrap import build_engine, build_services
+from web import demo
 from web.mailcatcher import folder_of
 
 pytestmark = pytest.mark.slow
@@ -80,47 +73,11 @@ def inbox(data_dir):
 
 
 @pytest.fixture(scope="module")
-def server(data_dir, inbox):
-    tmp = data_dir
-    url = f"sqlite:///{tmp}/klageflow.sqlite"
-    db = Database(url)
-    migrate.upgrade(db)
-    services = build_services(load_settings(), build_engine(load_settings(), db=db))
-    services.engine.deploy_paths(sorted((PROJECT_ROOT / "bpmn/complaint").glob("*.*")))
-    demo.seed(services.accounts, services.complaints, today=date(2025, 7, 14))
-    db.dispose()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "KLAGEFLOW_DATABASE_URL": url,
-        "KLAGEFLOW_TEST_CLOCK": "1",
-        "KLAGEFLOW_INSECURE_COOKIES": "1",
-        "KLAGEFLOW_BASE_URL": base,  # the demo delivers every mail to its own catcher
-        "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
-        "KLAGEFLOW_DATA_DIR": str(tmp),
-    }
-    processes = []
-    with (tmp / "server.log").open("w") as log:
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "web.cli", "run", "--no-seed", "--port", str(port)],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-        )
-    deadline = time.monotonic() + 180  # a busy machine starts slowly
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=5).read()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, (tmp / "server.log").read_text()[-3000:]
-            time.sleep(0.1)
-    yield Server(base, url)
-    stop(processes, [tmp / "server.log"])
+def server(data_dir, inbox, demo_database):
+    """`klageflow run` on a copy of the seeded demo database; every mail goes to its catcher."""
+    system, processes = run_demo(data_dir, copy_database(demo_database, data_dir))
+    yield system
+    stop(processes, [data_dir / "server.log"])
 
 
 @pytest.fixture

@@ -15,9 +15,6 @@ import email.policy
 import os
 import re
 import subprocess
-import sys
-import time
-import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,9 +22,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from engine.config import PROJECT_ROOT
-from tests.processes import stop
-from tests.ui.conftest import Server, free_port, screenshot
+from tests.processes import KLAGEFLOW, free_port, start, stop
+from tests.ui.conftest import Server, screenshot
 from web.demo import DEMO_PASSWORD
 from web.ui.formats import long_date
 from workflows.complaint import deadlines
@@ -68,21 +64,10 @@ class DemoSystem(Server):
         }
         port = ["--port", str(self.port)]
         commands = [["run", *port]] if demo else [["serve", *port], ["scheduler"]]
-        with (self.tmp / f"run-{self.starts}.log").open("w") as log:
-            for command in commands:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "web.cli", *command],
-                    cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-                self.processes.append(process)
-        deadline = time.monotonic() + 180  # a busy machine starts slowly
-        while True:
-            try:
-                urllib.request.urlopen(self.url("/login"), timeout=5).read()
-                return
-            except OSError:
-                assert time.monotonic() < deadline, self.log()[-3000:]
-                time.sleep(0.2)
+        self.processes = start(
+            [[*KLAGEFLOW, *command] for command in commands], env,
+            [self.tmp / f"run-{self.starts}.log"], ready=self.url("/login"),
+        )  # fmt: skip
 
     def stop(self) -> None:
         if self.processes:

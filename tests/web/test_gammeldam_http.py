@@ -11,9 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +20,7 @@ import pytest
 
 from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
-from tests.processes import NO_SMTP, stop
+from tests.processes import KLAGEFLOW, NO_SMTP, free_port, start, stop
 from web import migrate
 from web.accounts import Accounts
 from web.bootstrap import build_engine
@@ -97,12 +94,6 @@ class Api:
             time.sleep(0.1)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def system(tmp_path: Path):
     """A migrated database with the complaint bundle, parties, and a server plus scheduler."""
@@ -140,29 +131,14 @@ def system(tmp_path: Path):
         "KLAGEFLOW_DATA_DIR": str(tmp_path),
         "KLAGEFLOW_PAYMENT_SECRETS": f"betaling={PROVIDER_SECRET}",
     }
-    command = [sys.executable, "-m", "web.cli"]
-    with (tmp_path / "server.log").open("w") as server_log:
-        server = subprocess.Popen(
-            [*command, "serve", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=server_log,
-        )  # fmt: skip
-    with (tmp_path / "scheduler.log").open("w") as scheduler_log:
-        scheduler = subprocess.Popen(
-            [*command, "scheduler"], cwd=PROJECT_ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=scheduler_log,
-        )  # fmt: skip
     api = Api(f"http://127.0.0.1:{port}", tokens)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            api.call("GET", "/api/v1/openapi.json")
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise AssertionError((tmp_path / "server.log").read_text()[-3000:]) from None
-            time.sleep(0.1)
+    logs = [tmp_path / "server.log", tmp_path / "scheduler.log"]
+    processes = start(
+        [[*KLAGEFLOW, "serve", "--port", str(port)], [*KLAGEFLOW, "scheduler"]], env, logs,
+        ready=api.base + "/api/v1/openapi.json",
+    )  # fmt: skip
     yield api
-    stop([server, scheduler], [tmp_path / "server.log", tmp_path / "scheduler.log"])
+    stop(processes, logs)
 
 
 def test_the_gammeldam_complaint_through_http_from_filing_to_refund(system):

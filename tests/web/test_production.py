@@ -14,7 +14,6 @@ import hmac
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from flask.sessions import SecureCookieSessionInterface
 from engine import TaskFilter
 from engine.config import PROJECT_ROOT, load_settings
 from engine.db import Database
-from tests.processes import NO_SMTP
+from tests.processes import KLAGEFLOW, NO_SMTP, free_port, start, stop
 from web import migrate
 from web.accounts import Accounts
 from web.bootstrap import build_engine
@@ -51,12 +50,6 @@ USERS = [
     ("betaling", "payment_provider", None),
     ("nets", "payment_provider", None),  # no callback secret configured
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def production_env(url: str, data_dir: Path, **overrides: str) -> dict[str, str]:
@@ -177,28 +170,17 @@ def system(tmp_path_factory):
         )  # fmt: skip
         tokens[username] = accounts.create_token(username)
     port = free_port()
-    with (tmp / "gunicorn.log").open("w") as log:
-        gunicorn = subprocess.Popen(
-            # Clients come from elsewhere, as in docker-compose: gunicorn itself believes
-            # X-Forwarded-Proto only from --forwarded-allow-ips (loopback by default).
-            [GUNICORN, "web.wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--log-level", "warning", "--forwarded-allow-ips", "192.0.2.1"],
-            cwd=PROJECT_ROOT, env=production_env(url, tmp), stdout=subprocess.DEVNULL,
-            stderr=log,
-        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(base + "/api/v1/openapi.json", timeout=5)
-            break
-        except (requests.ConnectionError, requests.Timeout):
-            assert gunicorn.poll() is None, (tmp / "gunicorn.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, (tmp / "gunicorn.log").read_text()[-3000:]
-            time.sleep(0.2)
+    log = tmp / "gunicorn.log"
+    # Clients come from elsewhere, as in docker-compose: gunicorn itself believes
+    # X-Forwarded-Proto only from --forwarded-allow-ips (loopback by default).
+    gunicorn = start(
+        [[GUNICORN, "web.wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+          "--log-level", "warning", "--forwarded-allow-ips", "192.0.2.1"]],
+        production_env(url, tmp), [log], ready=base + "/api/v1/openapi.json",
+    )  # fmt: skip
     yield System(base, db, tokens)
-    gunicorn.terminate()
-    gunicorn.wait(timeout=60)
+    stop(gunicorn, [log])
     db.dispose()
 
 
@@ -428,22 +410,12 @@ def test_locally_a_published_key_signs_nothing_either(system, tmp_path):
     env = production_env(
         str(system.db.url), tmp_path, KLAGEFLOW_SECRET_KEY="change-me-in-production"
     )
-    with (tmp_path / "serve.log").open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "serve", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    server = start(
+        [[*KLAGEFLOW, "serve", "--port", str(port)]], env, [tmp_path / "serve.log"],
+        ready=base + "/api/v1/openapi.json",
+    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(base + "/api/v1/openapi.json", timeout=5)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
         admin_id = system.accounts.by_username("adam").id
         epoch = system.accounts.session_epoch(admin_id)
         forged = forged_session("change-me-in-production", admin_id, epoch)
@@ -458,8 +430,7 @@ def test_locally_a_published_key_signs_nothing_either(system, tmp_path):
         )
         assert genuine.status_code == 200 and genuine.json()["username"] == "adam"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server, [tmp_path / "serve.log"])
 
 
 # -- findings 3 and 7: without trusted proxies --------------------------------------------------
