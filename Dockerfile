@@ -15,6 +15,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY engine ./engine
 COPY web ./web
 COPY workflows ./workflows
+COPY migrations ./migrations
 COPY bpmn ./bpmn
 RUN pip install --no-cache-dir -c constraints.txt -e .
 COPY --from=frontend /app/node_modules ./node_modules

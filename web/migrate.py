@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 
 from engine.db import Database
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The top-level `migrations` package: beside `web/` in a checkout and in site-packages alike.
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 class SchemaNotCurrent(RuntimeError):
