@@ -224,20 +224,7 @@ class Engine(EventTriggers):
     def definitions(self) -> list[DefinitionInfo]:
         """The latest version of each process key, with version and running-instance counts."""
         with self.db.read() as session:
-            latest = (
-                select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-                .group_by(ProcessDefinition.key)
-                .subquery()
-            )
-            rows = session.scalars(
-                select(ProcessDefinition)
-                .join(
-                    latest,
-                    (ProcessDefinition.key == latest.c.key)
-                    & (ProcessDefinition.version == latest.c.version),
-                )
-                .order_by(ProcessDefinition.key)
-            ).all()
+            rows = _deploy.latest_versions(session)
             running = dict(
                 session.execute(
                     select(ProcessInstance.process_key, func.count())

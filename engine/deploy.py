@@ -279,6 +279,26 @@ def _latest(
     return session.scalars(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
 
 
+def latest_versions(session: Session) -> list[ProcessDefinition]:
+    """The newest version of every process key, by key."""
+    latest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(ProcessDefinition)
+            .join(
+                latest,
+                (ProcessDefinition.key == latest.c.key)
+                & (ProcessDefinition.version == latest.c.version),
+            )
+            .order_by(ProcessDefinition.key)
+        ).all()
+    )
+
+
 def key_fingerprint(texts: Mapping[str, str], processes: Collection[str]) -> str:
     """A hash of the files a process runs on (`processes`: it and what it calls).
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .attempts import LEASE_MARGIN_SECONDS, OWNER, wall_now
+from .deploy import latest_versions
 from .errors import AmbiguousTarget, Conflict, IncidentRaised, KlageflowError, NotFound
 from .events import correlation_text, following, start_events, subscriptions
 from .forms import json_object
@@ -103,20 +104,7 @@ class EventTriggers:
         """(latest version, start event id) of every process whose start event catches `name`."""
         found = []
         with self.db.read() as session:
-            latest = (
-                select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-                .group_by(ProcessDefinition.key)
-                .subquery()
-            )
-            rows = session.scalars(
-                select(ProcessDefinition)
-                .join(
-                    latest,
-                    (ProcessDefinition.key == latest.c.key)
-                    & (ProcessDefinition.version == latest.c.version),
-                )
-                .order_by(ProcessDefinition.key)
-            ).all()
+            rows = latest_versions(session)
             for row in rows:
                 if not any(name in text for text in row.files.values()):
                     continue
