@@ -7,7 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from .. import auth, case_access
+from .. import case_access
+from .operation import operation
 from .schemas import (
     AccountSchema,
     OrganisationSchema,
@@ -37,15 +38,12 @@ def _accounts():
 
 @blp.route("/organisations")
 class Organisations(MethodView):
-    @blp.response(200, OrganisationOutSchema(many=True))
-    @auth.require("admin")
+    @operation(blp, 200, OrganisationOutSchema(many=True), "admin")
     def get(self):
         """Authorities and boards."""
         return _accounts().organisations()
 
-    @blp.arguments(OrganisationSchema)
-    @blp.response(201, OrganisationOutSchema)
-    @auth.require("admin")
+    @operation(blp, 201, OrganisationOutSchema, "admin", arguments=OrganisationSchema)
     def post(self, body):
         """Create or update an authority or board (notification address included)."""
         return _accounts().upsert_organisation(
@@ -59,15 +57,12 @@ class Organisations(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @blp.response(200, UserOutSchema(many=True))
-    @auth.require("admin")
+    @operation(blp, 200, UserOutSchema(many=True), "admin")
     def get(self):
         """All users."""
         return _accounts().users()
 
-    @blp.arguments(UserCreateSchema)
-    @blp.response(201, PrincipalSchema)
-    @auth.require("admin")
+    @operation(blp, 201, PrincipalSchema, "admin", arguments=UserCreateSchema)
     def post(self, body):
         """Create a user with a role (caseworkers name their authority or board)."""
         return principal_dict(_accounts().create_user(**body))
@@ -75,9 +70,7 @@ class Users(MethodView):
 
 @blp.route("/tokens")
 class Tokens(MethodView):
-    @blp.arguments(TokenCreateSchema)
-    @blp.response(201, TokenSchema)
-    @auth.require("admin")
+    @operation(blp, 201, TokenSchema, "admin", arguments=TokenCreateSchema)
     def post(self, body):
         """Issue a bearer token for a user; the value is shown only in this response."""
         return {"token": _accounts().create_token(body["username"], body["name"])}
@@ -85,8 +78,7 @@ class Tokens(MethodView):
 
 @blp.route("/tokens/<int:token_id>")
 class Token(MethodView):
-    @blp.response(204)
-    @auth.require("admin")
+    @operation(blp, 204, None, "admin")
     def delete(self, token_id):
         """Revoke a token."""
         _accounts().revoke_token(token_id)
@@ -121,9 +113,9 @@ class CaseAccessPageSchema(Schema):
 
 @blp.route("/case-access")
 class CaseAccessLog(MethodView):
-    @blp.arguments(CaseAccessQuerySchema, location="query")
-    @blp.response(200, CaseAccessPageSchema)
-    @auth.require("admin")
+    @operation(
+        blp, 200, CaseAccessPageSchema, "admin", arguments=CaseAccessQuerySchema, location="query"
+    )
     def get(self, query):
         """Who of the staff opened which case, when and what; newest first, paginated."""
         return case_access.entries(

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from .. import auth, case_access, payments
 from ..complaints.decisions import DECISION_TYPES
 from ..inputs import MAX_ID
+from .operation import operation
 
 PREFIX = ""
 blp = Blueprint("complaints", __name__, description="Decisions and complaints (track and trace)")
@@ -143,9 +144,7 @@ def _service():
 
 @blp.route("/decisions")
 class Decisions(MethodView):
-    @blp.arguments(DecisionQuerySchema, location="query")
-    @blp.response(200, DecisionSchema(many=True))
-    @auth.require()
+    @operation(blp, 200, DecisionSchema(many=True), arguments=DecisionQuerySchema, location="query")
     def get(self, query):
         """Registered decisions (optionally of one authority, or only those still open).
 
@@ -154,9 +153,9 @@ class Decisions(MethodView):
         found = _service().decisions(authority_id=query["authority"], open_only=query["open"])
         return [case_access.public_decision(auth.current(), decision) for decision in found]
 
-    @blp.arguments(DecisionCreateSchema)
-    @blp.response(201, DecisionSchema)
-    @auth.require("authority_caseworker", "admin")
+    @operation(
+        blp, 201, DecisionSchema, "authority_caseworker", "admin", arguments=DecisionCreateSchema
+    )
     def post(self, body):
         """An authority registers a decision; the response carries its complaint deadline."""
         return _service().register_decision(auth.current(), body)
@@ -164,8 +163,7 @@ class Decisions(MethodView):
 
 @blp.route("/decisions/<int:decision_id>")
 class DecisionResource(MethodView):
-    @blp.response(200, DecisionSchema)
-    @auth.require()
+    @operation(blp, 200, DecisionSchema)
     def get(self, decision_id):
         """One decision (whom it concerns: in full for staff, by name for everyone else)."""
         return case_access.public_decision(auth.current(), _service().decision(decision_id))
@@ -173,15 +171,12 @@ class DecisionResource(MethodView):
 
 @blp.route("/complaints")
 class Complaints(MethodView):
-    @blp.response(200, TrackSchema(many=True))
-    @auth.require()
+    @operation(blp, 200, TrackSchema(many=True))
     def get(self):
         """Mine (complainants) or my authority's / my board's cases (caseworkers)."""
         return _service().mine(auth.current())
 
-    @blp.arguments(ComplaintCreateSchema)
-    @blp.response(201, TrackSchema)
-    @auth.require("complainant")
+    @operation(blp, 201, TrackSchema, "complainant", arguments=ComplaintCreateSchema)
     def post(self, body):
         """Start a complaint as a draft (not filed until submitted)."""
         return _service().create_draft(auth.current(), body)
@@ -189,8 +184,7 @@ class Complaints(MethodView):
 
 @blp.route("/complaints/<reference>")
 class ComplaintResource(MethodView):
-    @blp.response(200, TrackSchema)
-    @auth.require()
+    @operation(blp, 200, TrackSchema)
     def get(self, reference):
         """Track and trace: status, waiting for, next deadline, expected date, timeline, fee.
 
@@ -200,9 +194,7 @@ class ComplaintResource(MethodView):
         case_access.record(_service().db, auth.current(), "view_case", "api", reference=reference)
         return view
 
-    @blp.arguments(ComplaintUpdateSchema)
-    @blp.response(200, TrackSchema)
-    @auth.require("complainant")
+    @operation(blp, 200, TrackSchema, "complainant", arguments=ComplaintUpdateSchema)
     def patch(self, body, reference):
         """Change a draft."""
         return _service().update_draft(auth.current(), reference, body)
@@ -210,8 +202,7 @@ class ComplaintResource(MethodView):
 
 @blp.route("/complaints/<reference>/confirm")
 class Confirm(MethodView):
-    @blp.response(200, TrackSchema)
-    @auth.require("complainant")
+    @operation(blp, 200, TrackSchema, "complainant")
     def post(self, reference):
         """A co-complainant confirms the draft."""
         return _service().confirm(auth.current(), reference)
@@ -219,8 +210,7 @@ class Confirm(MethodView):
 
 @blp.route("/complaints/<reference>/submit")
 class Submit(MethodView):
-    @blp.response(200, TrackSchema)
-    @auth.require("complainant")
+    @operation(blp, 200, TrackSchema, "complainant")
     def post(self, reference):
         """File the complaint (all co-complainants must have confirmed)."""
         return _service().submit(auth.current(), reference)
@@ -257,14 +247,15 @@ class Payments(MethodView):
         raw = request.get_data(cache=True)
         payments.verify(settings, principal.username, request.headers, raw)
         key = payments.idempotency_key(request.headers)
-        view, repeated = payments.confirm(_service(), principal, reference, body, key=key, body=raw)
+        view, repeated = payments.confirm(
+            _service(), principal, reference, body, key=key, arguments=raw
+        )
         return view, 200, {payments.REPLAYED_HEADER: "true" if repeated else "false"}
 
 
 @blp.route("/complaints/<reference>/withdraw")
 class Withdraw(MethodView):
-    @blp.response(200, TrackSchema)
-    @auth.require("complainant")
+    @operation(blp, 200, TrackSchema, "complainant")
     def post(self, reference):
         """The complainant withdraws the complaint (until the board decides)."""
         return _service().withdraw(auth.current(), reference)

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from engine import InvalidData, NotFound
 
 from .. import auth
+from .operation import operation
 from .schemas import (
     DefinitionSchema,
     DeployFormSchema,
@@ -29,15 +30,14 @@ def _engine():
 
 @blp.route("")
 class Definitions(MethodView):
-    @blp.response(200, DefinitionSchema(many=True))
-    @auth.require(*READERS)
+    @operation(blp, 200, DefinitionSchema(many=True), *READERS)
     def get(self):
         """The latest version of every process key."""
         return _engine().definitions()
 
-    @blp.arguments(DeployFormSchema, location="files")
-    @blp.response(201, DeployResponseSchema)
-    @auth.require("designer")
+    @operation(
+        blp, 201, DeployResponseSchema, "designer", arguments=DeployFormSchema, location="files"
+    )
     def post(self, _files):
         """Deploy BPMN/DMN/form files (multipart, field `files`) as a new version.
 
@@ -58,8 +58,7 @@ class Definitions(MethodView):
 
 @blp.route("/<key>")
 class DefinitionVersions(MethodView):
-    @blp.response(200, DefinitionSchema(many=True))
-    @auth.require(*READERS)
+    @operation(blp, 200, DefinitionSchema(many=True), *READERS)
     def get(self, key):
         """Every version of one process key, newest first."""
         return _engine().definition_versions(key)
@@ -67,9 +66,9 @@ class DefinitionVersions(MethodView):
 
 @blp.route("/<key>/migrations")
 class DefinitionMigrations(MethodView):
-    @blp.arguments(MigrationRequestSchema)
-    @blp.response(200, MigrationResponseSchema)
-    @auth.require("designer", "admin")
+    @operation(
+        blp, 200, MigrationResponseSchema, "designer", "admin", arguments=MigrationRequestSchema
+    )
     def post(self, body, key):
         """Move the unfinished instances of one version to another (or, with `dry_run`, say
         which can move and why not).
@@ -90,8 +89,7 @@ class DefinitionMigrations(MethodView):
 
 @blp.route("/<key>/versions/<int:version>/files/<path:filename>")
 class DefinitionFile(MethodView):
-    @blp.response(200)
-    @auth.require(*READERS)
+    @operation(blp, 200, None, *READERS)
     def get(self, key, version, filename):
         """One deployed file of a version (the BPMN XML, a DMN table, a form, a letter)."""
         definition = _engine().definition(key, version)
@@ -110,8 +108,7 @@ class DefinitionFile(MethodView):
 
 @blp.route("/<key>/versions/<int:version>/bpmn")
 class DefinitionBpmn(MethodView):
-    @blp.response(200)
-    @auth.require(*READERS)
+    @operation(blp, 200, None, *READERS)
     def get(self, key, version):
         """The BPMN XML of a version (the file that defines the process key)."""
         definition = _engine().definition(key, version)

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import auth
+from .operation import operation
 from .schemas import (
     CorrelatedMessageSchema,
     InstanceSummarySchema,
@@ -24,9 +25,7 @@ def _engine():
 
 @blp.route("/messages")
 class Messages(MethodView):
-    @blp.arguments(CorrelatedMessageSchema)
-    @blp.response(200, InstanceSummarySchema)
-    @auth.require("admin")
+    @operation(blp, 200, InstanceSummarySchema, "admin", arguments=CorrelatedMessageSchema)
     def post(self, body):
         """Deliver a message by name: to the one instance waiting for it with `correlation`,
         or, without correlation, to the process whose message start event catches it (a new
@@ -38,9 +37,7 @@ class Messages(MethodView):
 
 @blp.route("/signals")
 class Signals(MethodView):
-    @blp.arguments(SignalSchema)
-    @blp.response(200, SignalReportSchema)
-    @auth.require("admin")
+    @operation(blp, 200, SignalReportSchema, "admin", arguments=SignalSchema)
     def post(self, body):
         """Throw a signal to every instance waiting for it and to signal start events; each
         delivery is its own step, exactly once. Lists the deliveries."""

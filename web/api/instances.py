@@ -10,6 +10,7 @@ from engine import NotFound
 
 from .. import auth, case_access
 from ..access import can_view_instance
+from .operation import operation
 from .schemas import (
     IncidentSchema,
     InstanceSchema,
@@ -34,9 +35,7 @@ def visible_instance(instance_id: str) -> None:
 
 @blp.route("")
 class Instances(MethodView):
-    @blp.arguments(StartInstanceSchema)
-    @blp.response(201, InstanceSummarySchema)
-    @auth.require("designer", "admin")
+    @operation(blp, 201, InstanceSummarySchema, "designer", "admin", arguments=StartInstanceSchema)
     def post(self, body):
         """Start an instance of a deployed process (complaints start through /complaints)."""
         return _services().engine.start_summary(
@@ -50,8 +49,7 @@ class Instances(MethodView):
 
 @blp.route("/<instance_id>")
 class Instance(MethodView):
-    @blp.response(200, InstanceSchema)
-    @auth.require()
+    @operation(blp, 200, InstanceSchema)
     def get(self, instance_id):
         """Status, active and completed elements, data, open tasks, incidents and history.
 
@@ -74,9 +72,7 @@ class Instance(MethodView):
 
 @blp.route("/<instance_id>/messages")
 class InstanceMessages(MethodView):
-    @blp.arguments(MessageSchema)
-    @blp.response(200, InstanceSummarySchema)
-    @auth.require("admin")
+    @operation(blp, 200, InstanceSummarySchema, "admin", arguments=MessageSchema)
     def post(self, body, instance_id):
         """Deliver a message to an instance that waits for it (409 if it does not)."""
         return _services().engine.send_message(
@@ -86,8 +82,7 @@ class InstanceMessages(MethodView):
 
 @blp.route("/incidents")
 class Incidents(MethodView):
-    @blp.response(200, IncidentSchema(many=True))
-    @auth.require("admin")
+    @operation(blp, 200, IncidentSchema(many=True), "admin")
     def get(self):
         """Open incidents, newest first."""
         return _services().engine.incidents()
@@ -95,8 +90,7 @@ class Incidents(MethodView):
 
 @blp.route("/incidents/<int:incident_id>/retry")
 class IncidentRetry(MethodView):
-    @blp.response(200, InstanceSummarySchema)
-    @auth.require("admin")
+    @operation(blp, 200, InstanceSummarySchema, "admin")
     def post(self, incident_id):
         """Retry the step an incident recorded."""
         return _services().engine.retry_incident(incident_id, actor=auth.current().username)

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import auth
+from .operation import operation
 from .schemas import LoginSchema, PrincipalSchema
 
 PREFIX = "/session"
@@ -44,8 +45,7 @@ class SessionResource(MethodView):
         """Log out: this and every other session of the user end."""
         auth.end_session()
 
-    @blp.response(200, PrincipalSchema)
-    @auth.require()
+    @operation(blp, 200, PrincipalSchema)
     def get(self):
         """The logged-in user (by session or bearer token)."""
         return principal_dict(auth.current())

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from engine import NotFound, PermissionDenied, TaskFilter, TaskInfo
 
 from .. import auth
+from .operation import operation
 from .schemas import (
     CompleteTaskSchema,
     InstanceSummarySchema,
@@ -45,9 +46,7 @@ def _task_for_caller(task_id: str) -> TaskInfo:
 
 @blp.route("")
 class Tasks(MethodView):
-    @blp.arguments(TaskQuerySchema, location="query")
-    @blp.response(200, TaskPageSchema)
-    @auth.require(*WORKERS)
+    @operation(blp, 200, TaskPageSchema, *WORKERS, arguments=TaskQuerySchema, location="query")
     def get(self, query):
         """Open tasks of my groups (or one of them), overdue and soonest due first; paginated."""
         flt = TaskFilter(
@@ -68,8 +67,7 @@ class Tasks(MethodView):
 
 @blp.route("/<task_id>")
 class Task(MethodView):
-    @blp.response(200, TaskSchema)
-    @auth.require(*WORKERS)
+    @operation(blp, 200, TaskSchema, *WORKERS)
     def get(self, task_id):
         """One task, with the form definition it names."""
         return _task_for_caller(task_id)
@@ -77,8 +75,7 @@ class Task(MethodView):
 
 @blp.route("/<task_id>/claim")
 class Claim(MethodView):
-    @blp.response(200, TaskSchema)
-    @auth.require(*WORKERS)
+    @operation(blp, 200, TaskSchema, *WORKERS)
     def post(self, task_id):
         """Take the task (409 if someone else has it)."""
         _task_for_caller(task_id)
@@ -92,8 +89,7 @@ class Claim(MethodView):
 
 @blp.route("/<task_id>/unclaim")
 class Unclaim(MethodView):
-    @blp.response(200, TaskSchema)
-    @auth.require(*WORKERS)
+    @operation(blp, 200, TaskSchema, *WORKERS)
     def post(self, task_id):
         """Give the task back (administrators may release anyone's)."""
         _task_for_caller(task_id)
@@ -103,9 +99,7 @@ class Unclaim(MethodView):
 
 @blp.route("/<task_id>/complete")
 class Complete(MethodView):
-    @blp.arguments(CompleteTaskSchema)
-    @blp.response(200, InstanceSummarySchema)
-    @auth.require(*WORKERS)
+    @operation(blp, 200, InstanceSummarySchema, *WORKERS, arguments=CompleteTaskSchema)
     def post(self, body, task_id):
         """Complete the task with its form data (422 with field errors; 409 if already done)."""
         _task_for_caller(task_id)
