@@ -170,19 +170,12 @@ class EventTriggers:
             return self._start_by(definition, trigger, data, actor, in_transaction)
         text = correlation_text(correlation)
         with self.db.read() as session:
-            ids = sorted(
-                set(
-                    session.scalars(
-                        select(EventSubscription.instance_id)
-                        .join(ProcessInstance, ProcessInstance.id == EventSubscription.instance_id)
-                        .where(
-                            EventSubscription.kind == "message",
-                            EventSubscription.name == name,
-                            EventSubscription.correlation == text,
-                            ProcessInstance.status == "running",
-                        )
-                    )
-                )
+            ids = _waiting(
+                session,
+                "message",
+                name,
+                EventSubscription.correlation == text,
+                ProcessInstance.status == "running",
             )
         described = ", ".join(f"{k}={v}" for k, v in sorted(correlation.items()))
         if not ids:
@@ -215,19 +208,12 @@ class EventTriggers:
                 raise Conflict(f"instance {instance_id} no longer waits for message {name!r}")
             correlations = deepcopy(waiting[0].task.workflow.correlations or {})
             event = BpmnEvent(MessageEventDefinition(name), deepcopy(data), correlations)
-            try:
-                ctx.workflow.send_event(event)
-            except WorkflowException:
-                raise Conflict(
-                    f"instance {instance_id} is not waiting for message {name!r}"
-                ) from None
+            _send(ctx, event, f"instance {instance_id} is not waiting for message {name!r}")
             ctx.audit("message_received", None, name=name, data=data, correlation=correlation)
             if in_transaction is not None:
                 ctx.on_write(lambda session: in_transaction(session, instance_id))
 
-        result = self.runtime.run_step(instance_id, action, actor=actor, action_record=record)
-        assert result is not None and result.summary is not None
-        return result.summary
+        return self._step_summary(instance_id, action, actor, record)
 
     # -- signals ----------------------------------------------------------------------------
 
@@ -254,19 +240,7 @@ class EventTriggers:
             broadcast = SignalBroadcast(name=name, data=data, sent_by=actor, sent_at=clock.now())
             session.add(broadcast)
             session.flush()
-            waiting = sorted(
-                set(
-                    session.scalars(
-                        select(EventSubscription.instance_id)
-                        .join(ProcessInstance, ProcessInstance.id == EventSubscription.instance_id)
-                        .where(
-                            EventSubscription.kind == "signal",
-                            EventSubscription.name == name,
-                            ProcessInstance.status != "completed",
-                        )
-                    )
-                )
-            )
+            waiting = _waiting(session, "signal", name, ProcessInstance.status != "completed")
             rows = [
                 SignalDelivery(signal_id=broadcast.id, instance_id=i, status="pending")
                 for i in waiting
@@ -401,16 +375,18 @@ class EventTriggers:
         def action(ctx: StepContext):
             if ctx.instance.status != "running":
                 raise Conflict(f"instance {instance_id} is {ctx.instance.status}")
-            try:
-                ctx.workflow.send_event(BpmnEvent(SignalEventDefinition(name), deepcopy(data)))
-            except WorkflowException:
-                raise Conflict(
-                    f"instance {instance_id} no longer waits for signal {name!r}"
-                ) from None
+            event = BpmnEvent(SignalEventDefinition(name), deepcopy(data))
+            _send(ctx, event, f"instance {instance_id} no longer waits for signal {name!r}")
             ctx.audit("signal_received", None, name=name, data=data)
             if mark is not None:
                 ctx.on_write(lambda session: mark(session, instance_id))
 
+        return self._step_summary(instance_id, action, actor, record)
+
+    def _step_summary(
+        self, instance_id: str, action: Callable[[StepContext], None], actor: Any, record: dict
+    ) -> InstanceSummary:
+        """Run `action` as a step on the instance; its summary afterwards."""
         result = self.runtime.run_step(instance_id, action, actor=actor, action_record=record)
         assert result is not None and result.summary is not None
         return result.summary
@@ -565,6 +541,28 @@ class EventTriggers:
             due.isoformat(),
         )
         return timer_id, summary.id
+
+
+def _waiting(session: Session, kind: str, name: str, *where: Any) -> list[str]:
+    """The ids, sorted, of the instances subscribed to the `kind` event `name` (and meeting
+    `where`)."""
+    return sorted(
+        set(
+            session.scalars(
+                select(EventSubscription.instance_id)
+                .join(ProcessInstance, ProcessInstance.id == EventSubscription.instance_id)
+                .where(EventSubscription.kind == kind, EventSubscription.name == name, *where)
+            )
+        )
+    )
+
+
+def _send(ctx: StepContext, event: BpmnEvent, refusal: str) -> None:
+    """Send `event` into the step's workflow; a Conflict saying `refusal` when nothing catches it."""
+    try:
+        ctx.workflow.send_event(event)
+    except WorkflowException:
+        raise Conflict(refusal) from None
 
 
 def _advance_timer(
