@@ -172,3 +172,12 @@ def test_the_designer_sees_when_a_timer_start_event_starts_its_next_instance(app
     assert '<th scope="col">Næste start</th>' in page
     row = page[page.index("Weekly overdue report") :]
     assert 'data-title="Næste start">12.01.2026' in row
+
+
+def test_the_process_page_counts_one_running_case_in_the_singular(app, client, deployed):
+    deployed.start("approval", {"applicant_type": "private"}, business_key="KP-2025-000001")
+    log_in(client, "dorte")
+    page = client.get("/processer/approval").get_data(as_text=True)
+    assert "(1 kørende sag)" in page
+    deployed.start("approval", {"applicant_type": "private"}, business_key="KP-2025-000002")
+    assert "(2 kørende sager)" in client.get("/processer/approval").get_data(as_text=True)

@@ -180,6 +180,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "process": ("Proces", "Process"),
     "version": ("Version", "Version"),
     "running": ("Kørende sager", "Running cases"),
+    "running_one": ("kørende sag", "running case"),
+    "running_many": ("kørende sager", "running cases"),
     "deployed": ("Udrullet", "Deployed"),
     "next_start": ("Næste start", "Next start"),
     "documents": ("Dokumenter", "Documents"),
