@@ -12,4 +12,6 @@ trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 KLAGEFLOW_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir" "$port")
 export KLAGEFLOW_TEST_POSTGRES_URL
 
-.venv/bin/python -m pytest -q --durations=30 "$@"
+# Two workers (CI has two cores); each test file stays on one worker, so a module's server
+# and browser are started once. KLAGEFLOW_TEST_WORKERS=0 runs everything in this process.
+.venv/bin/python -m pytest -q --durations=30 -n "${KLAGEFLOW_TEST_WORKERS:-2}" --dist loadfile "$@"

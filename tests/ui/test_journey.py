@@ -144,22 +144,9 @@ def system(tmp_path_factory):
         raise AssertionError(f"did not stop: {log_path.read_text()[-3000:]}") from None
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+def page(browser):  # the session's Chromium (tests/ui/conftest.py): one Playwright at a time
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
     yield context.new_page()
     context.close()
