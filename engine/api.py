@@ -599,7 +599,9 @@ class Engine(EventTriggers):
                         ProcessInstance.definition_id == source.id,
                         ProcessInstance.status != "completed",
                     )
-                    .order_by(ProcessInstance.created_at, ProcessInstance.id)
+                    .order_by(
+                        ProcessInstance.created_at, ProcessInstance.business_key, ProcessInstance.id
+                    )
                 )
             )
         return [

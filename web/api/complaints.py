@@ -248,7 +248,7 @@ class Payments(MethodView):
         payments.verify(settings, principal.username, request.headers, raw)
         key = payments.idempotency_key(request.headers)
         view, repeated = payments.confirm(
-            _service(), principal, reference, body, key=key, arguments=raw
+            _service(), principal, reference, body, key=key, body=raw
         )
         return view, 200, {payments.REPLAYED_HEADER: "true" if repeated else "false"}
 
