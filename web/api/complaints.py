@@ -247,9 +247,7 @@ class Payments(MethodView):
         raw = request.get_data(cache=True)
         payments.verify(settings, principal.username, request.headers, raw)
         key = payments.idempotency_key(request.headers)
-        view, repeated = payments.confirm(
-            _service(), principal, reference, body, key=key, body=raw
-        )
+        view, repeated = payments.confirm(_service(), principal, reference, body, key=key, body=raw)
         return view, 200, {payments.REPLAYED_HEADER: "true" if repeated else "false"}
 
 
