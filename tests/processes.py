@@ -134,7 +134,7 @@ def wait_for(condition, timeout: float = 90.0, what: str = "") -> float:
     while not condition():
         if time.monotonic() - started > timeout:
             raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.1)
+        time.sleep(0.05)
     return time.monotonic() - started
 
 

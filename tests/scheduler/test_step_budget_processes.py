@@ -5,11 +5,8 @@ after too many attempts, put in an incident that no restarted scheduler claims."
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +17,7 @@ from sqlalchemy import select
 from engine.config import load_settings
 from engine.models import StepAttempt
 from tests.conftest import ROOT
-from tests.processes import NO_SMTP, stop
+from tests.processes import scheduler_process, stop, wait_for
 from web.accounts import Accounts
 from web.app import create_app
 from web.bootstrap import build_engine
@@ -33,31 +30,6 @@ PASSWORD = "correct horse battery"
 def due_in(seconds: float) -> str:
     """A timer value `seconds` from now in real time (the scheduler runs on the system clock)."""
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
-
-
-def scheduler(database_url: str, log: Path, **settings: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "KLAGEFLOW_DATABASE_URL": database_url,
-        "KLAGEFLOW_SCHEDULER_POLL_SECONDS": "0.2",
-        **NO_SMTP,
-        **{f"KLAGEFLOW_{name.upper()}": value for name, value in settings.items()},
-    }
-    with log.open("a") as stream:
-        return subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "scheduler"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stream,
-        )  # fmt: skip
-
-
-def wait_for(condition, timeout: float = 60.0, what: str = "") -> float:
-    """Wait until `condition()` holds; return the seconds it took."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def attempts(engine, instance_id: str) -> int:
@@ -76,7 +48,7 @@ def test_an_endless_timer_script_becomes_an_incident_and_the_scheduler_goes_on(
 ):
     engine.deploy_paths(BUDGET)
     log = tmp_path / "scheduler.log"
-    first = scheduler(database_url, log, step_seconds="2", memory_limit_mb="1024")
+    first = scheduler_process(database_url, log, step_seconds="2", memory_limit_mb="1024")
     try:
         wait_for(lambda: "scheduler started" in log.read_text(), what="the scheduler")
         unforeseen = engine.start("budget", {"behaviour": "format", "deadline_at": due_in(1.5)})
@@ -100,7 +72,7 @@ def test_an_endless_timer_script_becomes_an_incident_and_the_scheduler_goes_on(
     assert "MemoryError" in engine.show(unforeseen).incidents[0].message
 
     # A restarted scheduler leaves the instance in its incident.
-    second = scheduler(database_url, log, step_seconds="2")
+    second = scheduler_process(database_url, log, step_seconds="2")
     try:
         time.sleep(3)
     finally:
@@ -121,7 +93,7 @@ def test_a_step_whose_process_is_killed_is_tried_again_then_put_in_an_incident(
     # Twice a scheduler claims the step and is killed during it (as the OOM killer would);
     # the second claim waits for the first's lease to run out.
     for attempt in (1, 2):
-        process = scheduler(database_url, log, **settings)
+        process = scheduler_process(database_url, log, **settings)
         try:
             wait_for(lambda a=attempt: attempts(engine, poisoned) == a, 40, f"attempt {attempt}")
         finally:
@@ -131,7 +103,7 @@ def test_a_step_whose_process_is_killed_is_tried_again_then_put_in_an_incident(
 
     # The third claim puts it in an incident instead, and the scheduler goes on.
     healthy = engine.start("budget", {"behaviour": "none", "deadline_at": due_in(12)})
-    third = scheduler(database_url, log, **settings)
+    third = scheduler_process(database_url, log, **settings)
     try:
         wait_for(lambda: engine.show(poisoned).status == "incident", 40, "the poison incident")
         wait_for(lambda: engine.show(healthy).active_elements == ["check"], 40, "the next timer")
