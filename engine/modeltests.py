@@ -164,11 +164,13 @@ def _script_tests(
         for unit in task.xpath(UNIT_TESTS, namespaces=NS):
             data, _ = _json_object(unit.findtext("spiffworkflow:inputJson", None, NS))
             expected, _ = _json_object(unit.findtext("spiffworkflow:expectedOutputJson", None, NS))
-            stub = SimpleNamespace(data=data, task_spec=SimpleNamespace(bpmn_id=task.get("id")))
+            script_task = SimpleNamespace(
+                data=data, task_spec=SimpleNamespace(bpmn_id=task.get("id"))
+            )
             error = None
             try:
                 with step_budget(seconds):
-                    engine.execute(stub, script)
+                    engine.execute(script_task, script)
             except BudgetExceeded:
                 error = _over_budget(seconds)
             except ProcessError as exc:
@@ -176,7 +178,7 @@ def _script_tests(
             results.append(
                 _result(
                     unit.get("id"), "script", name, task.get("id"), unit.sourceline,
-                    expected, None if error else stub.data, error,
+                    expected, None if error else script_task.data, error,
                 )
             )  # fmt: skip
     return results

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -19,18 +18,12 @@ from pathlib import Path
 import pytest
 
 from engine.config import PROJECT_ROOT
-from tests.processes import NO_SMTP, stop
+from tests.processes import NO_SMTP, free_port, stop
 from web.accounts import Accounts
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
 PASSWORD = "correct horse battery"
 STEP_SECONDS = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(base: str, method: str, path: str, body=None, token: str | None = None):
