@@ -1,5 +1,6 @@
 """Legal bases, screening of standing, and whether a permit may be used."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -7,9 +8,11 @@ import pytest
 from workflows.complaint.deadlines import COPENHAGEN, complaint_deadline
 from workflows.complaint.standing import (
     LEGAL_BASES,
+    LEGAL_BASES_FILE,
     legal_basis,
     may_complain,
     permit_state,
+    read_legal_bases,
 )
 
 GAMMELDAM_DEADLINE = complaint_deadline(date(2025, 7, 11), "digital", published=True)
@@ -62,6 +65,98 @@ def test_no_permit_may_be_used_before_the_complaint_deadline():
 def test_an_unknown_legal_basis_is_refused_with_the_known_codes():
     with pytest.raises(ValueError, match="planloven-35"):
         legal_basis("byggeloven-16")
+
+
+# -- the legal bases file -----------------------------------------------------------------
+
+SHIPPED = LEGAL_BASES_FILE.read_text(encoding="utf-8")
+BYGGELOVEN = """
+[byggeloven-16]
+act = "planloven"
+provision = "byggeloven § 16"
+complaint_provision = "byggeloven § 23"
+label_da = "Byggetilladelse (byggeloven § 16)"
+label_en = "Building permit (Building Act s. 16)"
+board = "PKN"
+legal_questions_only = true
+national_associations_may_complain = false
+usable_before_deadline = true
+suspensive_by_default = false
+suspensive_basis = "byggeloven § 23: test entry"
+permit_validity_years = 1
+"""
+
+
+def test_a_legal_basis_added_to_the_file_is_read_with_every_field(tmp_path):
+    path = tmp_path / "legal_bases.toml"
+    path.write_text(SHIPPED + BYGGELOVEN, encoding="utf-8")
+    bases = read_legal_bases(path)
+    assert list(bases) == [*LEGAL_BASES, "byggeloven-16"]
+    added = bases["byggeloven-16"]
+    assert added.code == "byggeloven-16"
+    assert added.provision == "byggeloven § 16"
+    assert added.usable_before_deadline
+    assert added.permit_validity_years == 1
+    assert {code: bases[code] for code in LEGAL_BASES} == LEGAL_BASES
+
+
+@pytest.mark.parametrize(
+    ("written", "instead", "message"),
+    [
+        ("permit_validity_years = 1\n", "", "lacks field\\(s\\) permit_validity_years"),
+        ("board = ", "boards = ", "lacks field\\(s\\) board"),
+        (
+            'suspensive_basis = "',
+            'source = "x"\nsuspensive_basis = "',
+            "unknown field\\(s\\) source",
+        ),
+        ('board = "PKN"', 'board = "Planklagenævnet"', "board must be PKN or MFKN, got 'Plan"),
+        (
+            'act = "planloven"',
+            'act = "byggeloven"',
+            "act must be planloven or naturbeskyttelsesloven",
+        ),
+        (
+            "legal_questions_only = true",
+            'legal_questions_only = "yes"',
+            "legal_questions_only must be true or false, got 'yes'",
+        ),
+        (
+            "permit_validity_years = 1",
+            "permit_validity_years = true",
+            "permit_validity_years must be a whole number, got True",
+        ),
+        (
+            "permit_validity_years = 1",
+            'permit_validity_years = "1"',
+            "permit_validity_years must be a whole number, got '1'",
+        ),
+        (
+            'label_en = "Building permit (Building Act s. 16)"',
+            "label_en = 16",
+            "label_en must be text, got 16",
+        ),
+    ],
+)
+def test_a_field_missing_unknown_or_of_the_wrong_kind_is_refused_naming_file_and_code(
+    tmp_path, written, instead, message
+):
+    path = tmp_path / "legal_bases.toml"
+    path.write_text(SHIPPED + BYGGELOVEN.replace(written, instead), encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as refused:
+        read_legal_bases(path)
+    assert str(refused.value).startswith(f"{path}: legal basis 'byggeloven-16'")
+
+
+def test_a_file_that_is_not_toml_or_holds_no_basis_is_refused_naming_the_file(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(SHIPPED.replace('board = "PKN"', "board = PKN", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{broken}: not valid TOML")):
+        read_legal_bases(broken)
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{empty} holds no legal basis")):
+        read_legal_bases(empty)
 
 
 # -- standing under the Planning Act ------------------------------------------------------

@@ -3,13 +3,16 @@
 Klageberettigelse (standing) is for the board to decide; `may_complain` is a screening aid
 that says what the Act's wording suggests and when only the board can tell. Opsættende
 virkning (suspensive effect) means the permit may not be used while the complaint runs.
+The legal bases themselves are data a lawyer reviews: `legal_bases.toml` beside this module.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, get_args
+from pathlib import Path
+from typing import Any, Literal, get_args, get_type_hints
 
 from .deadlines import expired_at, require_aware
 
@@ -38,7 +41,8 @@ class LegalBasis:
 
     `legal_questions_only`: only legal questions (retlige spørgsmål) may be complained
     about, not the authority's discretion. `national_associations_may_complain`: planloven
-    § 59, stk. 2 lets national associations complain about this kind of decision.
+    § 59, stk. 2 lets national associations complain about this kind of decision. One
+    record per table of `legal_bases.toml`, the table's name being the code.
     """
 
     code: str
@@ -56,67 +60,55 @@ class LegalBasis:
     permit_validity_years: int
 
 
-LEGAL_BASES: dict[str, LegalBasis] = {
-    basis.code: basis
-    for basis in (
-        LegalBasis(
-            code="planloven-35",
-            act="planloven",
-            provision="planloven § 35, stk. 1",
-            complaint_provision="planloven § 58, stk. 1, nr. 1",
-            label_da="Landzonetilladelse (planloven § 35, stk. 1)",
-            label_en="Rural zone permit (Planning Act s. 35(1))",
-            board="PKN",
-            legal_questions_only=False,
-            national_associations_may_complain=True,
-            usable_before_deadline=False,
-            suspensive_by_default=True,
-            suspensive_basis=(
-                "bekendtgørelse nr. 130/2017 § 5, stk. 1: a timely complaint suspends the "
-                "permit unless Planklagenævnet decides otherwise (whether the order is "
-                "still current was not checked)"
-            ),
-            permit_validity_years=5,
-        ),
-        LegalBasis(
-            code="planloven-19",
-            act="planloven",
-            provision="planloven § 19",
-            complaint_provision="planloven § 58, stk. 1, nr. 3",
-            label_da="Dispensation fra lokalplan (planloven § 19)",
-            label_en="Dispensation from a local plan (Planning Act s. 19)",
-            board="PKN",
-            legal_questions_only=True,
-            national_associations_may_complain=True,
-            usable_before_deadline=False,
-            suspensive_by_default=False,
-            suspensive_basis=(
-                "lov om Planklagenævnet § 7: no suspensive effect unless the board grants it "
-                "for special reasons. Seed 001 says the dispensation may not be used either "
-                "once a complaint arrives; that basis was NOT FOUND"
-            ),
-            permit_validity_years=3,
-        ),
-        LegalBasis(
-            code="naturbeskyttelsesloven-65",
-            act="naturbeskyttelsesloven",
-            provision="naturbeskyttelsesloven § 65",
-            complaint_provision="naturbeskyttelsesloven §§ 78-88",
-            label_da="Dispensation fra beskyttelseslinje (naturbeskyttelsesloven § 65)",
-            label_en="Dispensation from a protection line (Nature Protection Act s. 65)",
-            board="MFKN",
-            legal_questions_only=False,
-            national_associations_may_complain=True,
-            usable_before_deadline=False,
-            suspensive_by_default=True,
-            suspensive_basis=(
-                "naturbeskyttelsesloven § 87, stk. 7: no use before the deadline. Seed 001 "
-                "treats a timely complaint as suspending; that statutory basis is NOT FOUND"
-            ),
-            permit_validity_years=3,
-        ),
-    )
-}
+LEGAL_BASES_FILE = Path(__file__).resolve().parent / "legal_bases.toml"
+
+
+def read_legal_bases(path: Path) -> dict[str, LegalBasis]:
+    """The legal bases in a TOML file: one table per code, holding every other field.
+
+    ValueError naming the file and the code for a malformed file, a missing or unknown
+    field, or a value of the wrong kind (text for a flag, a board that is not PKN or MFKN).
+    """
+    try:
+        with path.open("rb") as file:
+            tables = tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not valid TOML: {error}") from None
+    fields = get_type_hints(LegalBasis)
+    del fields["code"]  # the table's name
+    bases: dict[str, LegalBasis] = {}
+    for code, values in tables.items():
+        where = f"{path}: legal basis {code!r}"
+        if not isinstance(values, dict):
+            raise ValueError(f"{where} must be a table of fields")
+        if missing := [name for name in fields if name not in values]:
+            raise ValueError(f"{where} lacks field(s) {', '.join(missing)}")
+        if unknown := [name for name in values if name not in fields]:
+            raise ValueError(f"{where} has unknown field(s) {', '.join(unknown)}")
+        for name, value in values.items():
+            if not _fits(value, fields[name]):
+                raise ValueError(f"{where}: {name} must be {_kind(fields[name])}, got {value!r}")
+        bases[code] = LegalBasis(code=code, **values)
+    if not bases:
+        raise ValueError(f"{path} holds no legal basis")
+    return bases
+
+
+def _fits(value: object, field_type: Any) -> bool:
+    """Whether a value read from TOML is of the field's type (true is no number, 1 no flag)."""
+    choices = get_args(field_type)
+    return value in choices if choices else type(value) is field_type
+
+
+_KINDS = {str: "text", bool: "true or false", int: "a whole number"}
+
+
+def _kind(field_type: Any) -> str:
+    choices = get_args(field_type)
+    return " or ".join(choices) if choices else _KINDS[field_type]
+
+
+LEGAL_BASES: dict[str, LegalBasis] = read_legal_bases(LEGAL_BASES_FILE)
 
 
 def legal_basis(code: str) -> LegalBasis:
