@@ -79,15 +79,6 @@ WAITING_LABELS: dict[str, tuple[str, str]] = {
     "board": ("Afventer nævnet", "Waiting for the board"),
 }
 
-OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "stadfaestelse": ("Stadfæstet", "Confirmed"),
-    "aendring": ("Ændret", "Changed"),
-    "ophaevelse": ("Ophævet", "Annulled"),
-    "ophaevelse_hjemvisning": ("Ophævet og hjemvist", "Annulled and sent back"),
-    "afvisning": ("Afvist", "Rejected"),
-    "tilbagetraekning": ("Trukket tilbage", "Withdrawn"),
-}
-
 
 # Where the six months to bring a decision before the courts are laid down, by act.
 LAWSUIT_PROVISIONS: dict[str, str] = {
@@ -418,7 +409,7 @@ def case_timeline(
     entries = timeline(events, aliases)
     reported = {item["kind"] for item in entries}
     words = outcome_text(facts.outcome, facts.rejection_reason)
-    outcome = (words.label_da, words.label_en) if words else OUTCOME_LABELS.get(facts.outcome or "")
+    outcome = (words.label_da, words.label_en) if words else None
     for name, kind in _MILESTONES:
         at = getattr(facts, name)
         if at is not None and kind not in reported:
@@ -458,11 +449,7 @@ def track_and_trace(
         outcome = facts.outcome_note or "authority_changed"
     reason = facts.rejection_reason if outcome == "afvisning" else None
     words = outcome_text(outcome, reason)
-    outcome_labels = (
-        (words.label_da, words.label_en)
-        if words
-        else OUTCOME_LABELS.get(outcome or "", (None, None))
-    )
+    outcome_labels = (words.label_da, words.label_en) if words else (None, None)
     hope = expected(facts, status, times, policy)
     lawsuit = _lawsuit_due(facts)
     basis = LEGAL_BASES.get(facts.legal_basis or "")
