@@ -148,11 +148,17 @@ def test_a_field_missing_unknown_or_of_the_wrong_kind_is_refused_naming_file_and
     assert str(refused.value).startswith(f"{path}: legal basis 'byggeloven-16'")
 
 
-def test_a_file_that_is_not_toml_or_holds_no_basis_is_refused_naming_the_file(tmp_path):
+def test_a_malformed_or_empty_file_is_refused_naming_the_file(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text(SHIPPED.replace('board = "PKN"', "board = PKN", 1), encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(f"{broken}: not valid TOML")):
         read_legal_bases(broken)
+    loose = tmp_path / "loose.toml"
+    loose.write_text('board = "PKN"\n' + SHIPPED, encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=re.escape(f"{loose}: legal basis 'board' must be a table")
+    ):
+        read_legal_bases(loose)
     empty = tmp_path / "empty.toml"
     empty.write_text("# nothing yet\n", encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(f"{empty} holds no legal basis")):
