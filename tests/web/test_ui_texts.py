@@ -65,64 +65,87 @@ def texts(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def test_a_key_missing_in_english_stops_the_start_naming_the_file_and_the_key(texts):
-    edit(texts / "en.toml", 'login_needed = "Log in to continue."\n', "")
-    with pytest.raises(
-        TextsError, match=r"en\.toml: \[messages\] lacks login_needed, which .*da\.toml has"
-    ):
-        i18n.load(texts)
-
-
-def test_a_key_only_english_has_stops_the_start_naming_the_file_and_the_key(texts):
-    edit(texts / "en.toml", 'nav_api = "API"\n', 'nav_api = "API"\nnav_help = "Help"\n')
-    with pytest.raises(
-        TextsError, match=r"en\.toml: \[messages\] has nav_help, which .*da\.toml lacks"
-    ):
-        i18n.load(texts)
-
-
-def test_an_error_pattern_changed_in_danish_only_stops_the_start(texts):
-    edit(texts / "da.toml", "'no such invitation' = ", "'no such invitations' = ")
-    with pytest.raises(
-        TextsError, match=r"en\.toml: \[error_messages\] lacks no such invitations, which "
-    ):
-        i18n.load(texts)
-
-
-def test_a_placeholder_that_differs_between_the_languages_stops_the_start(texts):
-    edit(texts / "en.toml", "Try again in {minutes} min.", "Try again in {minute} min.")
-    with pytest.raises(
-        TextsError,
-        match=r"en\.toml: \[messages\] login_locked: has the placeholders \{minute\}, "
+# How a texts file is broken: (the files edited, the text replaced, its replacement), and
+# what the refusal says.
+BREAKAGES = [
+    pytest.param(
+        ["en"],
+        'login_needed = "Log in to continue."\n',
+        "",
+        r"en\.toml: \[messages\] lacks login_needed, which .*da\.toml has",
+        id="a key missing in English",
+    ),
+    pytest.param(
+        ["en"],
+        'nav_api = "API"\n',
+        'nav_api = "API"\nnav_help = "Help"\n',
+        r"en\.toml: \[messages\] has nav_help, which .*da\.toml lacks",
+        id="a key only English has",
+    ),
+    pytest.param(
+        ["da"],
+        "'no such invitation' = ",
+        "'no such invitations' = ",
+        r"en\.toml: \[error_messages\] lacks no such invitations, which .*da\.toml has",
+        id="an error pattern changed in Danish only",
+    ),
+    pytest.param(
+        ["en"],
+        "Try again in {minutes} min.",
+        "Try again in {minute} min.",
+        r"en\.toml: \[messages\] login_locked: has the placeholders \{minute\}, "
         r".*da\.toml has \{minutes\}",
-    ):
-        i18n.load(texts)
+        id="a placeholder renamed in English",
+    ),
+    pytest.param(
+        ["en"],
+        "Try again in {minutes} min.",
+        "Try again later.",
+        r"en\.toml: \[messages\] login_locked: has the placeholders none, .* \{minutes\}",
+        id="a placeholder dropped from English",
+    ),
+    pytest.param(
+        ["da", "en"],
+        "{names}.",
+        "{name}.",
+        r"da\.toml: \[error_messages\] waiting for .*\{name\}, which no named group",
+        id="an error text naming a group its pattern lacks",
+    ),
+    pytest.param(
+        ["en"],
+        'nav_api = "API"\n',
+        'nav_api = "API\n',
+        r"en\.toml: cannot be read",
+        id="a file that is not TOML",
+    ),
+    pytest.param(
+        ["da"],
+        'nav_api = "API"\n',
+        "nav_api = 1\n",
+        r"da\.toml: \[messages\] nav_api: is not a string",
+        id="a text that is not a string",
+    ),
+    pytest.param(
+        ["da", "en"],
+        "\n422 = ",
+        "\nunprocessable = ",
+        r"da\.toml: \[error_by_status\] unprocessable: is not an HTTP status",
+        id="a status that is not an HTTP status",
+    ),
+]
 
 
-def test_a_placeholder_dropped_from_a_translation_stops_the_start(texts):
-    edit(texts / "en.toml", "Try again in {minutes} min.", "Try again later.")
-    with pytest.raises(
-        TextsError, match=r"login_locked: has the placeholders none, .* \{minutes\}"
-    ):
-        i18n.load(texts)
-
-
-def test_an_error_text_naming_a_group_its_pattern_lacks_stops_the_start(texts):
-    for lang in i18n.LANGUAGES:
-        edit(texts / f"{lang}.toml", "{names}.", "{name}.")
-    with pytest.raises(TextsError, match=r"da\.toml: \[error_messages\] waiting for .*\{name\}"):
-        i18n.load(texts)
-
-
-def test_a_file_that_is_not_toml_stops_the_start_naming_the_file(texts):
-    edit(texts / "en.toml", 'nav_api = "API"\n', 'nav_api = "API\n')
-    with pytest.raises(TextsError, match=r"en\.toml: cannot be read"):
+@pytest.mark.parametrize(("languages", "old", "new", "refusal"), BREAKAGES)
+def test_texts_that_do_not_agree_stop_the_start_naming_the_file_and_the_key(
+    texts, languages, old, new, refusal
+):
+    i18n.load(texts)  # the copies load before they are broken
+    for lang in languages:
+        path = texts / f"{lang}.toml"
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(TextsError, match=refusal):
         i18n.load(texts)
 
 
@@ -132,31 +155,15 @@ def test_a_missing_language_file_stops_the_start_naming_the_file(texts):
         i18n.load(texts)
 
 
-def test_a_text_that_is_not_a_string_stops_the_start(texts):
-    edit(texts / "da.toml", 'nav_api = "API"\n', "nav_api = 1\n")
-    with pytest.raises(TextsError, match=r"da\.toml: \[messages\] nav_api: is not a string"):
-        i18n.load(texts)
-
-
-def test_a_status_that_is_not_an_http_status_stops_the_start(texts):
-    for lang in i18n.LANGUAGES:
-        edit(texts / f"{lang}.toml", "\n422 = ", "\nunprocessable = ")
-    with pytest.raises(
-        TextsError, match=r"\[error_by_status\] unprocessable: is not an HTTP status"
-    ):
-        i18n.load(texts)
-
-
 def test_lookups_in_every_language_go_in_the_source_languages_order(texts):
     english = texts / "en.toml"
-    edit(
-        english,
-        '"Must be one of" = "Choose one of the options."\n"one of " = "Choose one of the options."\n',
-        '"one of " = "Choose one of the options."\n"Must be one of" = "Choose one of the options."\n',
-    )
+    first, second = '"Must be one of" = ', '"one of " = '
+    lines = english.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.startswith((first, second))]
+    assert len(at) == 2
+    lines[at[0]], lines[at[1]] = lines[at[1]], lines[at[0]]
+    english.write_text("".join(lines), encoding="utf-8")
+    assert list(tomllib.loads("".join(lines))["field_messages"])[3] == "one of "
     loaded = i18n.load(texts)
-    assert (
-        list(tomllib.loads(english.read_text(encoding="utf-8"))["field_messages"])[3] == "one of "
-    )
     assert list(loaded["en"].field_messages) == list(loaded["da"].field_messages)
     assert list(loaded["en"].field_messages)[3] == "Must be one of"
