@@ -36,8 +36,8 @@ from .. import auth
 from ..accounts import Principal, TooManyAttempts
 from ..redirects import safe_next
 from . import formats
+from .feedback import CITIZENS, refusal
 from .i18n import LANGUAGES, error_message, language, pick, t
-from .outcomes import CITIZENS, refusal
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ui")  # fmt: skip

@@ -15,8 +15,8 @@ from ..inputs import page_number
 from ..models import ROLES
 from ..redirects import safe_next
 from . import PAGE_SIZE, bp, current_user, login_required, services
+from .feedback import flash_outcome, unreadable_fields
 from .i18n import t
-from .outcomes import flash_outcome, unreadable_fields
 
 ORG_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 # The boards the legal bases send complaints to (`klageflow create-board --code`).

@@ -17,8 +17,8 @@ from ..downloads import content_disposition
 from ..inputs import id_or_none, page_number
 from ..redirects import safe_next
 from . import PAGE_SIZE, bp, bpmn_file_of, case_documents, current_user, login_required, services
+from .feedback import flash_outcome, unreadable_fields
 from .i18n import error_message, field_message, language, pick, t
-from .outcomes import flash_outcome, unreadable_fields
 
 
 def basis_label(code: str) -> str:

@@ -12,8 +12,8 @@ from .. import case_access
 from ..inputs import page_number
 from ..redirects import safe_next
 from . import CASEWORKERS, PAGE_SIZE, bp, case_documents, current_user, login_required, services
+from .feedback import flash_outcome, unreadable_fields
 from .i18n import field_message, language, t
-from .outcomes import flash_outcome, unreadable_fields
 
 
 @bp.get("/opgaver")

@@ -1,4 +1,4 @@
-"""What a page tells the user about a posted form: a refusal in the reader's words, field
+"""What a page tells the user about what they did: a refusal in the reader's words, field
 errors beside the fields, and the flash message a finished action leaves."""
 
 from __future__ import annotations
