@@ -8,7 +8,6 @@ refused step keeps what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -35,16 +34,15 @@ from workflows.complaint import standing
 
 from .. import auth
 from ..accounts import Principal, TooManyAttempts
-from ..inputs import unreadable_form_fields
 from ..redirects import safe_next
 from . import formats
-from .i18n import LANGUAGES, error_message, field_messages, language, pick, t
+from .feedback import CITIZENS, refusal
+from .i18n import LANGUAGES, error_message, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ui")  # fmt: skip
 PAGE_SIZE = 25
 CASEWORKERS = ("authority_caseworker", "board_caseworker")
-COMPLAINANT_TYPES = ("private", "company", "organisation", "authority")
 
 
 def services():
@@ -76,49 +74,6 @@ def login_required(*roles: str):
         return wrapper
 
     return decorate
-
-
-def unreadable_fields(names: tuple[str, ...] | None = None) -> dict[str, list[str]]:
-    """Posted fields (all, or `names`) whose text is not valid UTF-8, with the message.
-
-    Such text is refused beside the field instead of being stored changed.
-    """
-    return {
-        name: [t("error_unreadable")]
-        for name in sorted(unreadable_form_fields())
-        if names is None or name in names
-    }
-
-
-CITIZENS = ("complainant", "permit_holder")
-
-
-def refusal(exc: KlageflowError) -> str:
-    """A refusal as the user reads it: always in their language for citizens and visitors;
-    staff see an unknown refusal's own detail."""
-    principal = current_user()
-    citizen = principal is None or principal.role in CITIZENS
-    return error_message(exc.message, exc.status, general=citizen)
-
-
-def flash_outcome(action: Callable[[], object], done: str, about: str = "") -> bool:
-    """Run `action`; flash its refusal (and its field problems) as an error, or `done`.
-
-    `about` names what the refusal concerns when the page lists several (an authority).
-    """
-    try:
-        action()
-    except KlageflowError as exc:
-        message = refusal(exc)
-        fields = field_messages(getattr(exc, "fields", None) or {})
-        problems = "; ".join(
-            f"{name}: {', '.join(map(str, texts))}" for name, texts in fields.items()
-        )
-        message = f"{message}: {problems}" if problems else message
-        flash(f"{about}: {message}" if about else message, "error")
-        return False
-    flash(t(done), "success")
-    return True
 
 
 def local(value: str | datetime | None, with_time: bool = True) -> str:

@@ -14,15 +14,8 @@ from .. import case_access
 from ..inputs import page_number
 from ..models import ROLES
 from ..redirects import safe_next
-from . import (
-    PAGE_SIZE,
-    bp,
-    current_user,
-    flash_outcome,
-    login_required,
-    services,
-    unreadable_fields,
-)
+from . import PAGE_SIZE, bp, current_user, login_required, services
+from .feedback import flash_outcome, unreadable_fields
 from .i18n import t
 
 ORG_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")

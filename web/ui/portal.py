@@ -5,38 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from engine import Conflict, InvalidData, KlageflowError, NotFound, clock
 from workflows.complaint import parties, standing
 from workflows.complaint.deadlines import is_filed_in_time, parse_instant
-from workflows.complaint.fees import refund_due
+from workflows.complaint.fees import COMPLAINANT_TYPES, refund_due
 
 from .. import auth, case_access
 from ..downloads import content_disposition
 from ..inputs import id_or_none, page_number
 from ..redirects import safe_next
-from . import (
-    COMPLAINANT_TYPES,
-    PAGE_SIZE,
-    bp,
-    bpmn_file_of,
-    case_documents,
-    current_user,
-    flash_outcome,
-    login_required,
-    services,
-    unreadable_fields,
-)
+from . import PAGE_SIZE, bp, bpmn_file_of, case_documents, current_user, login_required, services
+from .feedback import flash_outcome, unreadable_fields
 from .i18n import error_message, field_message, language, pick, t
 
 

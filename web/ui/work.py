@@ -11,17 +11,8 @@ from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 from .. import case_access
 from ..inputs import page_number
 from ..redirects import safe_next
-from . import (
-    CASEWORKERS,
-    PAGE_SIZE,
-    bp,
-    case_documents,
-    current_user,
-    flash_outcome,
-    login_required,
-    services,
-    unreadable_fields,
-)
+from . import CASEWORKERS, PAGE_SIZE, bp, case_documents, current_user, login_required, services
+from .feedback import flash_outcome, unreadable_fields
 from .i18n import field_message, language, t
 
 
