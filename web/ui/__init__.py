@@ -41,7 +41,6 @@ from .i18n import LANGUAGES, error_message, language, pick, t
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ui")  # fmt: skip
-PAGE_SIZE = 25
 CASEWORKERS = ("authority_caseworker", "board_caseworker")
 
 

@@ -14,9 +14,10 @@ from .. import case_access
 from ..inputs import page_number
 from ..models import ROLES
 from ..redirects import safe_next
-from . import PAGE_SIZE, bp, current_user, login_required, services
+from . import bp, current_user, login_required, services
 from .feedback import flash_outcome, unreadable_fields
 from .i18n import t
+from .paging import PAGE_SIZE, offset, page_count
 
 ORG_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 # The boards the legal bases send complaints to (`klageflow create-board --code`).
@@ -154,12 +155,12 @@ def mails():
     view = request.args.get("status") or None
     if view not in MAIL_VIEWS:
         view = None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     total = outbox.count(view)
     return render_template(
         "ui/mails.html", view=view, views=MAIL_VIEWS, page=page, total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        mails=outbox.mails(status=view, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+        pages=page_count(total),
+        mails=outbox.mails(status=view, limit=PAGE_SIZE, offset=offset(page)),
         counts={name: outbox.count(name) for name in MAIL_VIEWS},
     )  # fmt: skip
 
@@ -183,12 +184,12 @@ def cancel_mail(mail_id: int):
 def incidents():
     """Open incidents (steps that failed inside a process), newest first, a page at a time."""
     engine = services().engine
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     total = engine.count_incidents()
     return render_template(
         "ui/incidents.html", page=page, total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        incidents=engine.incidents(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+        pages=page_count(total),
+        incidents=engine.incidents(limit=PAGE_SIZE, offset=offset(page)),
     )  # fmt: skip
 
 
@@ -215,6 +216,6 @@ def access_log():
     )  # fmt: skip
     return render_template(
         "ui/access_log.html", log=log, page=page,
-        pages=max((log["total"] + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=page_count(log["total"]),
         username=username or "", reference=reference or "", actions=case_access.ACTIONS,
     )  # fmt: skip

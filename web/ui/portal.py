@@ -16,9 +16,10 @@ from .. import auth, case_access
 from ..downloads import content_disposition
 from ..inputs import id_or_none, page_number
 from ..redirects import safe_next
-from . import PAGE_SIZE, bp, bpmn_file_of, case_documents, current_user, login_required, services
+from . import bp, bpmn_file_of, case_documents, current_user, login_required, services
 from .feedback import flash_outcome, unreadable_fields
 from .i18n import error_message, field_message, language, pick, t
+from .paging import PAGE_SIZE, offset, page_count
 
 
 def basis_label(code: str) -> str:
@@ -32,8 +33,9 @@ def basis_label(code: str) -> str:
 def cases():
     everything = services().complaints.mine(current_user())
     page = page_number()
-    pages = max((len(everything) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    rows = everything[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    pages = page_count(len(everything))
+    start = offset(page)
+    rows = everything[start : start + PAGE_SIZE]
     groups = {"draft": [], "ongoing": [], "closed": []}
     for row in rows:
         if row["status"] in ("draft", "awaiting_co_complainant"):

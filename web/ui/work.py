@@ -11,9 +11,10 @@ from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 from .. import case_access
 from ..inputs import page_number
 from ..redirects import safe_next
-from . import CASEWORKERS, PAGE_SIZE, bp, case_documents, current_user, login_required, services
+from . import CASEWORKERS, bp, case_documents, current_user, login_required, services
 from .feedback import flash_outcome, unreadable_fields
 from .i18n import field_message, language, t
+from .paging import PAGE_SIZE, offset, page_count
 
 
 @bp.get("/opgaver")
@@ -29,11 +30,11 @@ def tasks():
         search=search,
     )
     engine = services().engine
-    items = engine.tasks(flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    items = engine.tasks(flt, limit=PAGE_SIZE, offset=offset(page))
     total = engine.count_tasks(flt)
     return render_template(
         "ui/tasks.html", items=items, page=page, total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), search=search or "",
+        pages=page_count(total), search=search or "",
     )  # fmt: skip
 
 
