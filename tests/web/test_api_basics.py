@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from engine import DefinitionInfo, InstanceView, TaskInfo
 from engine import runtime as runtime_module
 from engine.models import ProcessDefinition
 from tests.conftest import EXAMPLES
@@ -36,6 +38,22 @@ def test_the_openapi_document_is_served_and_the_docs_need_no_cdn(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/vendor/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+
+
+def test_the_openapi_document_shows_every_field_of_the_engine_records_the_api_returns(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    for name, record in (("Definition", DefinitionInfo), ("Task", TaskInfo)):
+        assert list(schemas[name]["properties"]) == [f.name for f in dataclasses.fields(record)]
+    instance = schemas["Instance"]["properties"]
+    assert list(instance) == [f.name for f in dataclasses.fields(InstanceView)] + ["case"]
+    for field, nested in (("open_tasks", "Task"), ("incidents", "Incident"), ("history", "Event")):
+        assert instance[field]["items"] == {"$ref": f"#/components/schemas/{nested}"}
+    assert instance["completed_at"]["nullable"] is True and "nullable" not in instance["id"]
+    assert schemas["Task"]["properties"]["due_at"] == {
+        "type": "string",
+        "format": "date-time",
+        "nullable": True,
+    }
 
 
 def test_anonymous_calls_get_401_problem_json(client):

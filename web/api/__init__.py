@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from flask import current_app
 from flask_smorest import Api
 
 from engine.config import Settings
+
+if TYPE_CHECKING:
+    from ..bootstrap import Services
+
+
+def services() -> Services:
+    """The services of the app serving the request: settings, engine, accounts, complaints."""
+    return current_app.extensions["klageflow"]
 
 
 def register_api(api: Api, settings: Settings) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from .. import case_access
+from . import services
 from .operation import operation
 from .schemas import (
     AccountSchema,
@@ -32,21 +32,17 @@ class UserOutSchema(AccountSchema):
     active = fields.Boolean()
 
 
-def _accounts():
-    return current_app.extensions["klageflow"].accounts
-
-
 @blp.route("/organisations")
 class Organisations(MethodView):
     @operation(blp, 200, OrganisationOutSchema(many=True), "admin")
     def get(self):
         """Authorities and boards."""
-        return _accounts().organisations()
+        return services().accounts.organisations()
 
     @operation(blp, 201, OrganisationOutSchema, "admin", arguments=OrganisationSchema)
     def post(self, body):
         """Create or update an authority or board (notification address included)."""
-        return _accounts().upsert_organisation(
+        return services().accounts.upsert_organisation(
             body["id"],
             kind=body["kind"],
             name=body["name"],
@@ -60,12 +56,12 @@ class Users(MethodView):
     @operation(blp, 200, UserOutSchema(many=True), "admin")
     def get(self):
         """All users."""
-        return _accounts().users()
+        return services().accounts.users()
 
     @operation(blp, 201, PrincipalSchema, "admin", arguments=UserCreateSchema)
     def post(self, body):
         """Create a user with a role (caseworkers name their authority or board)."""
-        return principal_dict(_accounts().create_user(**body))
+        return principal_dict(services().accounts.create_user(**body))
 
 
 @blp.route("/tokens")
@@ -73,7 +69,7 @@ class Tokens(MethodView):
     @operation(blp, 201, TokenSchema, "admin", arguments=TokenCreateSchema)
     def post(self, body):
         """Issue a bearer token for a user; the value is shown only in this response."""
-        return {"token": _accounts().create_token(body["username"], body["name"])}
+        return {"token": services().accounts.create_token(body["username"], body["name"])}
 
 
 @blp.route("/tokens/<int:token_id>")
@@ -81,7 +77,7 @@ class Token(MethodView):
     @operation(blp, 204, None, "admin")
     def delete(self, token_id):
         """Revoke a token."""
-        _accounts().revoke_token(token_id)
+        services().accounts.revoke_token(token_id)
 
 
 class CaseAccessQuerySchema(Schema):
@@ -119,7 +115,7 @@ class CaseAccessLog(MethodView):
     def get(self, query):
         """Who of the staff opened which case, when and what; newest first, paginated."""
         return case_access.entries(
-            current_app.extensions["klageflow"].engine.db,
+            services().engine.db,
             page=query["page"],
             page_size=query["page_size"],
             username=query["username"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from .. import auth, case_access, payments
 from ..complaints.decisions import DECISION_TYPES
 from ..inputs import MAX_ID
+from . import services
 from .operation import operation
 
 PREFIX = ""
@@ -138,10 +139,6 @@ class PaymentSchema(Schema):
     paid_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
-def _service():
-    return current_app.extensions["klageflow"].complaints
-
-
 @blp.route("/decisions")
 class Decisions(MethodView):
     @operation(blp, 200, DecisionSchema(many=True), arguments=DecisionQuerySchema, location="query")
@@ -150,7 +147,9 @@ class Decisions(MethodView):
 
         Staff see whom a decision concerns in full; everyone else by name only.
         """
-        found = _service().decisions(authority_id=query["authority"], open_only=query["open"])
+        found = services().complaints.decisions(
+            authority_id=query["authority"], open_only=query["open"]
+        )
         return [case_access.public_decision(auth.current(), decision) for decision in found]
 
     @operation(
@@ -158,7 +157,7 @@ class Decisions(MethodView):
     )
     def post(self, body):
         """An authority registers a decision; the response carries its complaint deadline."""
-        return _service().register_decision(auth.current(), body)
+        return services().complaints.register_decision(auth.current(), body)
 
 
 @blp.route("/decisions/<int:decision_id>")
@@ -166,7 +165,9 @@ class DecisionResource(MethodView):
     @operation(blp, 200, DecisionSchema)
     def get(self, decision_id):
         """One decision (whom it concerns: in full for staff, by name for everyone else)."""
-        return case_access.public_decision(auth.current(), _service().decision(decision_id))
+        return case_access.public_decision(
+            auth.current(), services().complaints.decision(decision_id)
+        )
 
 
 @blp.route("/complaints")
@@ -174,12 +175,12 @@ class Complaints(MethodView):
     @operation(blp, 200, TrackSchema(many=True))
     def get(self):
         """Mine (complainants) or my authority's / my board's cases (caseworkers)."""
-        return _service().mine(auth.current())
+        return services().complaints.mine(auth.current())
 
     @operation(blp, 201, TrackSchema, "complainant", arguments=ComplaintCreateSchema)
     def post(self, body):
         """Start a complaint as a draft (not filed until submitted)."""
-        return _service().create_draft(auth.current(), body)
+        return services().complaints.create_draft(auth.current(), body)
 
 
 @blp.route("/complaints/<reference>")
@@ -190,14 +191,16 @@ class ComplaintResource(MethodView):
 
         Parties see the case's public view; staff also its parties (the access is logged).
         """
-        view = _service().track(auth.current(), reference)
-        case_access.record(_service().db, auth.current(), "view_case", "api", reference=reference)
+        view = services().complaints.track(auth.current(), reference)
+        case_access.record(
+            services().complaints.db, auth.current(), "view_case", "api", reference=reference
+        )
         return view
 
     @operation(blp, 200, TrackSchema, "complainant", arguments=ComplaintUpdateSchema)
     def patch(self, body, reference):
         """Change a draft."""
-        return _service().update_draft(auth.current(), reference, body)
+        return services().complaints.update_draft(auth.current(), reference, body)
 
 
 @blp.route("/complaints/<reference>/confirm")
@@ -205,7 +208,7 @@ class Confirm(MethodView):
     @operation(blp, 200, TrackSchema, "complainant")
     def post(self, reference):
         """A co-complainant confirms the draft."""
-        return _service().confirm(auth.current(), reference)
+        return services().complaints.confirm(auth.current(), reference)
 
 
 @blp.route("/complaints/<reference>/submit")
@@ -213,7 +216,7 @@ class Submit(MethodView):
     @operation(blp, 200, TrackSchema, "complainant")
     def post(self, reference):
         """File the complaint (all co-complainants must have confirmed)."""
-        return _service().submit(auth.current(), reference)
+        return services().complaints.submit(auth.current(), reference)
 
 
 _CALLBACK_HEADERS = [
@@ -243,11 +246,13 @@ class Payments(MethodView):
         stands and the header `Idempotent-Replayed: true`; nothing is paid twice.
         """
         principal = auth.current()
-        settings = current_app.extensions["klageflow"].settings
+        settings = services().settings
         raw = request.get_data(cache=True)
         payments.verify(settings, principal.username, request.headers, raw)
         key = payments.idempotency_key(request.headers)
-        view, repeated = payments.confirm(_service(), principal, reference, body, key=key, body=raw)
+        view, repeated = payments.confirm(
+            services().complaints, principal, reference, body, key=key, body=raw
+        )
         return view, 200, {payments.REPLAYED_HEADER: "true" if repeated else "false"}
 
 
@@ -256,4 +261,4 @@ class Withdraw(MethodView):
     @operation(blp, 200, TrackSchema, "complainant")
     def post(self, reference):
         """The complainant withdraws the complaint (until the board decides)."""
-        return _service().withdraw(auth.current(), reference)
+        return services().complaints.withdraw(auth.current(), reference)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine import InvalidData, NotFound
 
 from .. import auth
+from . import services
 from .operation import operation
 from .schemas import (
     DefinitionSchema,
@@ -24,16 +25,12 @@ MAX_FILES = 50
 READERS = ("designer", "admin", "authority_caseworker", "board_caseworker")
 
 
-def _engine():
-    return current_app.extensions["klageflow"].engine
-
-
 @blp.route("")
 class Definitions(MethodView):
     @operation(blp, 200, DefinitionSchema(many=True), *READERS)
     def get(self):
         """The latest version of every process key."""
-        return _engine().definitions()
+        return services().engine.definitions()
 
     @operation(
         blp, 201, DeployResponseSchema, "designer", arguments=DeployFormSchema, location="files"
@@ -51,7 +48,7 @@ class Definitions(MethodView):
         if len(uploads) > MAX_FILES:
             raise InvalidData(f"at most {MAX_FILES} files per deployment", {"files": ["too many"]})
         files = {upload.filename or "unnamed": upload.read() for upload in uploads}
-        results = _engine().deploy(files, deployed_by=auth.current().username)
+        results = services().engine.deploy(files, deployed_by=auth.current().username)
         status = 201 if any(r.created for r in results) else 200
         return {"deployed": results}, status
 
@@ -61,7 +58,7 @@ class DefinitionVersions(MethodView):
     @operation(blp, 200, DefinitionSchema(many=True), *READERS)
     def get(self, key):
         """Every version of one process key, newest first."""
-        return _engine().definition_versions(key)
+        return services().engine.definition_versions(key)
 
 
 @blp.route("/<key>/migrations")
@@ -77,7 +74,7 @@ class DefinitionMigrations(MethodView):
         the new version; each moves in a step of its own, audited. 404 for an unknown key
         or version, 422 for the same version twice.
         """
-        outcomes = _engine().migrate_instances(
+        outcomes = services().engine.migrate_instances(
             key,
             body["from_version"],
             body["to_version"],
@@ -92,7 +89,7 @@ class DefinitionFile(MethodView):
     @operation(blp, 200, None, *READERS)
     def get(self, key, version, filename):
         """One deployed file of a version (the BPMN XML, a DMN table, a form, a letter)."""
-        definition = _engine().definition(key, version)
+        definition = services().engine.definition(key, version)
         if filename not in definition.files:
             raise NotFound(f"version {version} of {key!r} has no file {filename!r}")
         mimetype = (
@@ -111,7 +108,7 @@ class DefinitionBpmn(MethodView):
     @operation(blp, 200, None, *READERS)
     def get(self, key, version):
         """The BPMN XML of a version (the file that defines the process key)."""
-        definition = _engine().definition(key, version)
+        definition = services().engine.definition(key, version)
         for name, text in sorted(definition.files.items()):
             if name.endswith(".bpmn") and f'id="{key}"' in text:
                 return Response(text, mimetype="application/xml")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import auth
+from . import services
 from .operation import operation
 from .schemas import (
     CorrelatedMessageSchema,
@@ -19,10 +19,6 @@ PREFIX = ""
 blp = Blueprint("events", __name__, description="Messages by name and correlation, signals")
 
 
-def _engine():
-    return current_app.extensions["klageflow"].engine
-
-
 @blp.route("/messages")
 class Messages(MethodView):
     @operation(blp, 200, InstanceSummarySchema, "admin", arguments=CorrelatedMessageSchema)
@@ -30,7 +26,7 @@ class Messages(MethodView):
         """Deliver a message by name: to the one instance waiting for it with `correlation`,
         or, without correlation, to the process whose message start event catches it (a new
         instance). 404 when nothing takes it; 409 listing them when more than one would."""
-        return _engine().correlate_message(
+        return services().engine.correlate_message(
             body["name"], body["correlation"], body["data"], actor=auth.current().username
         )
 
@@ -41,4 +37,4 @@ class Signals(MethodView):
     def post(self, body):
         """Throw a signal to every instance waiting for it and to signal start events; each
         delivery is its own step, exactly once. Lists the deliveries."""
-        return _engine().signal(body["name"], body["data"], actor=auth.current().username)
+        return services().engine.signal(body["name"], body["data"], actor=auth.current().username)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -10,6 +9,7 @@ from engine import NotFound
 
 from .. import auth, case_access
 from ..access import can_view_instance
+from . import services
 from .operation import operation
 from .schemas import (
     IncidentSchema,
@@ -23,13 +23,9 @@ PREFIX = "/instances"
 blp = Blueprint("instances", __name__, description="Running and finished process instances")
 
 
-def _services():
-    return current_app.extensions["klageflow"]
-
-
 def visible_instance(instance_id: str) -> None:
     """404 unless the caller may see the instance (existence must not leak)."""
-    if not can_view_instance(_services(), auth.current(), instance_id):
+    if not can_view_instance(services(), auth.current(), instance_id):
         raise NotFound(f"process instance {instance_id} does not exist")
 
 
@@ -38,7 +34,7 @@ class Instances(MethodView):
     @operation(blp, 201, InstanceSummarySchema, "designer", "admin", arguments=StartInstanceSchema)
     def post(self, body):
         """Start an instance of a deployed process (complaints start through /complaints)."""
-        return _services().engine.start_summary(
+        return services().engine.start_summary(
             body["key"],
             body["data"],
             business_key=body["business_key"],
@@ -57,16 +53,16 @@ class Instance(MethodView):
         it stands and the case's public view in `case` (what the case page shows).
         """
         visible_instance(instance_id)
-        services, principal = _services(), auth.current()
-        view = services.engine.show(instance_id)
+        principal = auth.current()
+        view = services().engine.show(instance_id)
         if case_access.is_staff(principal):
             case_access.record(
-                services.engine.db, principal, "view_instance", "api", instance_id=instance_id
+                services().engine.db, principal, "view_instance", "api", instance_id=instance_id
             )
             return view
         track = None
         if view.business_key and view.process_key == "complaint":
-            track = services.complaints.track(principal, view.business_key)
+            track = services().complaints.track(principal, view.business_key)
         return case_access.public_instance(view, track)
 
 
@@ -75,7 +71,7 @@ class InstanceMessages(MethodView):
     @operation(blp, 200, InstanceSummarySchema, "admin", arguments=MessageSchema)
     def post(self, body, instance_id):
         """Deliver a message to an instance that waits for it (409 if it does not)."""
-        return _services().engine.send_message(
+        return services().engine.send_message(
             instance_id, body["name"], body["data"], actor=auth.current().username
         )
 
@@ -85,7 +81,7 @@ class Incidents(MethodView):
     @operation(blp, 200, IncidentSchema(many=True), "admin")
     def get(self):
         """Open incidents, newest first."""
-        return _services().engine.incidents()
+        return services().engine.incidents()
 
 
 @blp.route("/incidents/<int:incident_id>/retry")
@@ -93,4 +89,4 @@ class IncidentRetry(MethodView):
     @operation(blp, 200, InstanceSummarySchema, "admin")
     def post(self, incident_id):
         """Retry the step an incident recorded."""
-        return _services().engine.retry_incident(incident_id, actor=auth.current().username)
+        return services().engine.retry_incident(incident_id, actor=auth.current().username)

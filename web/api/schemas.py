@@ -1,25 +1,91 @@
-"""Marshmallow schemas of the JSON API (they also describe it in the OpenAPI document)."""
+"""Marshmallow schemas of the JSON API (they also describe it in the OpenAPI document).
+
+A response that is one of the engine's typed records has a schema made from the record's
+fields (`record_schema`): the record's docstring says what each field means.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
+from datetime import datetime
+from typing import Any
+
 from marshmallow import Schema, fields, validate
+
+from engine import (
+    DefinitionInfo,
+    HistoryEntry,
+    IncidentInfo,
+    InstanceSummary,
+    InstanceView,
+    MigrationOutcome,
+    TaskInfo,
+)
 
 from ..inputs import MAX_ID
 
-
-class DefinitionSchema(Schema):
-    id = fields.Integer()
-    key = fields.String()
-    version = fields.Integer()
-    name = fields.String(allow_none=True)
-    content_hash = fields.String()
-    files = fields.List(fields.String())
-    deployed_by = fields.String(allow_none=True)
-    deployed_at = fields.DateTime(format="iso")
-    running_instances = fields.Integer()
-    next_start_at = fields.DateTime(format="iso", allow_none=True)
+_SIMPLE: dict[Any, type[fields.Field]] = {
+    str: fields.String,
+    int: fields.Integer,
+    bool: fields.Boolean,
+}
+_RECORD_SCHEMAS: dict[type, type[Schema]] = {}
 
 
+def record_schema(
+    record: type,
+    name: str,
+    descriptions: dict[str, str] | None = None,
+    **extra: fields.Field,
+) -> type[Schema]:
+    """A response schema named `name` with one field per field of the dataclass `record`,
+    in the record's order, then the `extra` fields.
+
+    `descriptions` documents fields in the OpenAPI document. A list of records nests the
+    schema made earlier for that record (so make the inner record's schema first).
+    """
+    hints = typing.get_type_hints(record)
+    made = {
+        field.name: _field(hints[field.name], (descriptions or {}).get(field.name))
+        for field in dataclasses.fields(record)
+    }
+    schema = Schema.from_dict({**made, **extra}, name=name)
+    schema.__module__ = __name__
+    _RECORD_SCHEMAS[record] = schema
+    return schema
+
+
+def _field(hint: Any, description: str | None = None) -> fields.Field:
+    """The marshmallow field that dumps a record field of type `hint` (`X | None`: nullable)."""
+    options: dict[str, Any] = {}
+    if description:
+        options["metadata"] = {"description": description}
+    arguments = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in arguments:
+        (hint,) = (argument for argument in arguments if argument is not type(None))
+        options["allow_none"] = True
+    origin = typing.get_origin(hint)
+    if hint is datetime:
+        return fields.DateTime(format="iso", **options)
+    if hint in _SIMPLE:
+        return _SIMPLE[hint](**options)
+    if origin is dict:
+        return fields.Dict(**options)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        inner = fields.Nested(_RECORD_SCHEMAS[item]) if item in _RECORD_SCHEMAS else _field(item)
+        return fields.List(inner, **options)
+    if dataclasses.is_dataclass(hint):
+        raise TypeError(f"make the schema of {hint.__name__} before a schema that nests it")
+    raise TypeError(f"record_schema has no API field for the type {hint!r}")
+
+
+DefinitionSchema = record_schema(DefinitionInfo, "DefinitionSchema")
+
+
+# Not made from DeployResult: the API shows a deployment's versions, not definition ids.
 class DeployResultSchema(Schema):
     key = fields.String()
     version = fields.Integer()
@@ -50,21 +116,14 @@ class MigrationRequestSchema(Schema):
     )
 
 
-class MigrationOutcomeSchema(Schema):
-    instance_id = fields.String()
-    business_key = fields.String(allow_none=True)
-    status = fields.String()
-    active_elements = fields.List(fields.String())
-    migratable = fields.Boolean()
-    migrated = fields.Boolean()
-    reasons = fields.List(
-        fields.String(),
-        metadata={"description": "each element it completed or waits at that changed or vanished"},
-    )
-    obstacles = fields.List(
-        fields.Dict(),
-        metadata={"description": "those elements as data: element_id, state, change, attributes"},
-    )
+MigrationOutcomeSchema = record_schema(
+    MigrationOutcome,
+    "MigrationOutcomeSchema",
+    descriptions={
+        "reasons": "each element it completed or waits at that changed or vanished",
+        "obstacles": "those elements as data: element_id, state, change, attributes",
+    },
+)
 
 
 class MigrationResponseSchema(Schema):
@@ -115,25 +174,7 @@ class SignalReportSchema(Schema):
     deliveries = fields.List(fields.Nested(SignalDeliverySchema))
 
 
-class TaskSchema(Schema):
-    id = fields.String()
-    instance_id = fields.String()
-    process_key = fields.String()
-    business_key = fields.String(allow_none=True)
-    element_id = fields.String()
-    name = fields.String(allow_none=True)
-    documentation = fields.String(allow_none=True)
-    lane = fields.String(allow_none=True)
-    candidate_group = fields.String(allow_none=True)
-    assignee = fields.String(allow_none=True)
-    form_key = fields.String(allow_none=True)
-    due_at = fields.DateTime(format="iso", allow_none=True)
-    overdue = fields.Boolean()
-    state = fields.String()
-    created_at = fields.DateTime(format="iso")
-    completed_at = fields.DateTime(format="iso", allow_none=True)
-    completed_by = fields.String(allow_none=True)
-    form = fields.Dict(allow_none=True)
+TaskSchema = record_schema(TaskInfo, "TaskSchema")
 
 
 class TaskPageSchema(Schema):
@@ -156,50 +197,20 @@ class CompleteTaskSchema(Schema):
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 
-class InstanceSummarySchema(Schema):
-    id = fields.String()
-    process_key = fields.String()
-    version = fields.Integer()
-    business_key = fields.String(allow_none=True)
-    status = fields.String()
-    active_elements = fields.List(fields.String())
-    completed_elements = fields.List(fields.String())
-    data = fields.Dict()
-    next_timer_due_at = fields.DateTime(format="iso", allow_none=True)
-    open_tasks = fields.List(fields.Nested(TaskSchema))
-
-
-class IncidentSchema(Schema):
-    id = fields.Integer()
-    instance_id = fields.String()
-    element_id = fields.String(allow_none=True)
-    message = fields.String()
-    created_at = fields.DateTime(format="iso")
-    resolved_at = fields.DateTime(format="iso", allow_none=True)
-    resolved_by = fields.String(allow_none=True)
-
-
-class EventSchema(Schema):
-    at = fields.DateTime(format="iso")
-    actor = fields.String(allow_none=True)
-    kind = fields.String()
-    element_id = fields.String(allow_none=True)
-    details = fields.Dict()
-
-
-class InstanceSchema(InstanceSummarySchema):
-    definition_id = fields.Integer()
-    incidents = fields.List(fields.Nested(IncidentSchema))
-    history = fields.List(fields.Nested(EventSchema))
-    created_at = fields.DateTime(format="iso")
-    updated_at = fields.DateTime(format="iso", allow_none=True)
-    completed_at = fields.DateTime(format="iso", allow_none=True)
-    row_version = fields.Integer()
-    case = fields.Dict(
+InstanceSummarySchema = record_schema(InstanceSummary, "InstanceSummarySchema")
+IncidentSchema = record_schema(IncidentInfo, "IncidentSchema")
+EventSchema = record_schema(HistoryEntry, "EventSchema")
+InstanceSchema = record_schema(
+    InstanceView,
+    "InstanceSchema",
+    case=fields.Dict(
         allow_none=True,
-        metadata={"description": "parties only (instead of data, tasks and history): the "
-                  "case's public view, as GET /complaints/{reference}"},
-    )  # fmt: skip
+        metadata={
+            "description": "parties only (instead of data, tasks and history): the case's "
+            "public view, as GET /complaints/{reference}"
+        },
+    ),
+)
 
 
 class LoginSchema(Schema):

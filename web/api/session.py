@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import auth
+from . import services
 from .operation import operation
 from .schemas import LoginSchema, PrincipalSchema
 
@@ -35,7 +36,7 @@ class SessionResource(MethodView):
     @blp.response(200, PrincipalSchema)
     def post(self, body):
         """Log in; sets the session cookie. Failed attempts are rate-limited."""
-        accounts = current_app.extensions["klageflow"].accounts
+        accounts = services().accounts
         principal = accounts.authenticate(body["username"], body["password"], request.remote_addr)
         auth.start_session(principal)
         return principal_dict(principal)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine import NotFound, PermissionDenied, TaskFilter, TaskInfo
 
 from .. import auth
+from . import services
 from .operation import operation
 from .schemas import (
     CompleteTaskSchema,
@@ -23,10 +23,6 @@ blp = Blueprint("tasks", __name__, description="User tasks waiting for caseworke
 WORKERS = ("authority_caseworker", "board_caseworker", "complainant", "permit_holder", "admin")
 
 
-def _engine():
-    return current_app.extensions["klageflow"].engine
-
-
 def _groups_filter(group: str | None) -> tuple[str, ...] | None:
     principal = auth.current()
     if principal.role == "admin":
@@ -37,7 +33,7 @@ def _groups_filter(group: str | None) -> tuple[str, ...] | None:
 
 
 def _task_for_caller(task_id: str) -> TaskInfo:
-    task = _engine().task(task_id)
+    task = services().engine.task(task_id)
     principal = auth.current()
     if principal.role != "admin" and task.candidate_group not in principal.groups:
         raise NotFound(f"task {task_id} does not exist")
@@ -56,12 +52,12 @@ class Tasks(MethodView):
             search=query["search"],
         )
         size, page = query["page_size"], query["page"]
-        items = _engine().tasks(flt, limit=size, offset=(page - 1) * size)
+        items = services().engine.tasks(flt, limit=size, offset=(page - 1) * size)
         return {
             "items": items,
             "page": page,
             "page_size": size,
-            "total": _engine().count_tasks(flt),
+            "total": services().engine.count_tasks(flt),
         }
 
 
@@ -80,7 +76,7 @@ class Claim(MethodView):
         """Take the task (409 if someone else has it)."""
         _task_for_caller(task_id)
         principal = auth.current()
-        return _engine().claim(
+        return services().engine.claim(
             task_id,
             principal.username,
             actor_groups=None if principal.role == "admin" else principal.groups,
@@ -94,7 +90,9 @@ class Unclaim(MethodView):
         """Give the task back (administrators may release anyone's)."""
         _task_for_caller(task_id)
         principal = auth.current()
-        return _engine().unclaim(task_id, principal.username, force=principal.role == "admin")
+        return services().engine.unclaim(
+            task_id, principal.username, force=principal.role == "admin"
+        )
 
 
 @blp.route("/<task_id>/complete")
@@ -104,6 +102,6 @@ class Complete(MethodView):
         """Complete the task with its form data (422 with field errors; 409 if already done)."""
         _task_for_caller(task_id)
         principal = auth.current()
-        return _engine().complete_task(
+        return services().engine.complete_task(
             task_id, body["data"], actor=principal.username, actor_groups=principal.groups
         )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine import clock, testclock
 
+from . import services
 from .schemas import ClockSchema
 
 PREFIX = "/test"
@@ -25,6 +25,4 @@ class Clock(MethodView):
     @blp.response(200, ClockSchema)
     def put(self, body):
         """Move the clock to `now` for every process on this database (it runs on from there)."""
-        return {
-            "now": testclock.set_shared(current_app.extensions["klageflow"].engine.db, body["now"])
-        }
+        return {"now": testclock.set_shared(services().engine.db, body["now"])}
