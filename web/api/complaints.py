@@ -7,6 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from workflows.complaint.fees import COMPLAINANT_TYPES
+
 from .. import auth, case_access, payments
 from ..complaints.decisions import DECISION_TYPES
 from ..inputs import MAX_ID
@@ -15,7 +17,6 @@ from .operation import operation
 
 PREFIX = ""
 blp = Blueprint("complaints", __name__, description="Decisions and complaints (track and trace)")
-COMPLAINANT_TYPES = ["private", "company", "organisation", "authority"]
 
 
 class PartySchema(Schema):

@@ -23,6 +23,7 @@ from engine import (
     MigrationOutcome,
     TaskInfo,
 )
+from workflows.complaint.fees import BOARDS
 
 from ..inputs import MAX_ID
 
@@ -245,9 +246,7 @@ class OrganisationSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["authority", "board"]))
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     notification_email = fields.Email(required=True)
-    board_code = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(["PKN", "MFKN"])
-    )
+    board_code = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(BOARDS))
 
 
 class UserCreateSchema(Schema):

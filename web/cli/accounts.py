@@ -8,12 +8,11 @@ from typing import Any
 
 import click
 
+from workflows.complaint.fees import BOARDS, COMPLAINANT_TYPES
+
 from ..accounts import Accounts
 from ..models import ROLES
 from .core import Invocation, Output, command
-
-COMPLAINANT_TYPES = ["private", "company", "organisation", "authority"]
-BOARD_CODES = ["PKN", "MFKN"]
 
 
 def _accounts(run: Invocation) -> Accounts:
@@ -120,7 +119,7 @@ def create_authority(run: Invocation, org_id: str, name: str, email: str) -> Out
 @click.argument("org_id", metavar="ID")
 @click.option("--name", required=True, help="e.g. Planklagenævnet.")
 @click.option("--email", required=True, help="Notification e-mail address.")
-@click.option("--code", required=True, type=click.Choice(BOARD_CODES), help="The board's code.")
+@click.option("--code", required=True, type=click.Choice(BOARDS), help="The board's code.")
 def create_board(run: Invocation, org_id: str, name: str, email: str, code: str) -> Output:
     """Create or update a board (nævn).
 

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine import InvalidData, KlageflowError
 from engine.outbox import VIEWS as MAIL_VIEWS
-from workflows.complaint import standing
+from workflows.complaint.fees import BOARDS
 
 from .. import case_access
 from ..inputs import page_number
@@ -21,7 +21,6 @@ from .paging import PAGE_SIZE, offset, page_count
 
 ORG_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 # The boards the legal bases send complaints to (`klageflow create-board --code`).
-BOARD_CODES = frozenset(basis.board for basis in standing.LEGAL_BASES.values())
 
 
 @bp.get("/admin")
@@ -121,8 +120,8 @@ def _organisation_problem(org_id: str, kind: str, values: dict, *, new: bool) ->
         return t("notification_email_invalid")
     if kind == "board":
         code = values["board_code"]
-        if code not in BOARD_CODES:
-            return t("board_code_invalid").format(codes=", ".join(sorted(BOARD_CODES)))
+        if code not in BOARDS:
+            return t("board_code_invalid").format(codes=", ".join(BOARDS))
         if any(o.board_code == code and o.id != org_id for o in accounts.organisations("board")):
             return t("board_code_taken").format(code=code)
     return None
