@@ -11,6 +11,7 @@ from engine.config import PROJECT_ROOT, Settings, load_settings
 
 from . import auth, headers, inputs, migrate, problems, startup
 from .bootstrap import build_services
+from .context import EXTENSION
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 NODE_MODULES = PROJECT_ROOT / "node_modules"
@@ -58,7 +59,7 @@ def create_app(
             "security": [{"bearer": []}],
         },
     )
-    app.extensions["klageflow"] = services
+    app.extensions[EXTENSION] = services
     headers.init_app(app)
     inputs.init_app(app)
     app.before_request(auth.load_principal)

@@ -6,18 +6,19 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, g, request, session
+from flask import g, request, session
 
 from engine import PermissionDenied
 
 from .accounts import NotAuthenticated, Principal
+from .context import services
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def load_principal() -> None:
     """Resolve the caller before each request; stores it in `g.principal` (or None)."""
-    accounts = current_app.extensions["klageflow"].accounts
+    accounts = services().accounts
     g.principal = None
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -38,7 +39,7 @@ def load_principal() -> None:
 
 def start_session(principal: Principal) -> None:
     """Begin a fresh session for `principal` (keeping only the chosen language)."""
-    accounts = current_app.extensions["klageflow"].accounts
+    accounts = services().accounts
     lang = session.get("lang")
     session.clear()
     session["user_id"] = principal.id
@@ -52,7 +53,7 @@ def end_session() -> None:
     """Log out: end this and every other session of the user, keeping the language."""
     principal = current()
     if principal is not None and g.get("auth_kind") == "session":
-        current_app.extensions["klageflow"].accounts.end_sessions(principal.id)
+        services().accounts.end_sessions(principal.id)
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -47,7 +47,7 @@ def build_engine(settings: Settings, *, db: Database | None = None) -> Engine:
 
 @dataclass(frozen=True)
 class Services:
-    """What request handlers reach through `current_app.extensions["klageflow"]`."""
+    """What request handlers reach through `web.context.services()`."""
 
     settings: Settings
     engine: Engine

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from flask import current_app
 from flask_smorest import Api
 
 from engine.config import Settings
 
-if TYPE_CHECKING:
-    from ..bootstrap import Services
+from ..context import services
 
-
-def services() -> Services:
-    """The services of the app serving the request: settings, engine, accounts, complaints."""
-    return current_app.extensions["klageflow"]
+__all__ = ["register_api", "services"]
 
 
 def register_api(api: Api, settings: Settings) -> None:

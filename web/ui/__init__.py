@@ -18,7 +18,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -34,6 +33,7 @@ from workflows.complaint import standing
 
 from .. import auth
 from ..accounts import Principal, TooManyAttempts
+from ..context import services
 from ..redirects import safe_next
 from . import formats
 from .feedback import CITIZENS, refusal
@@ -42,11 +42,6 @@ from .i18n import LANGUAGES, error_message, language, pick, t
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ui")  # fmt: skip
 CASEWORKERS = ("authority_caseworker", "board_caseworker")
-
-
-def services():
-    """The app's services (settings, engine, accounts, complaints)."""
-    return current_app.extensions["klageflow"]
 
 
 def current_user() -> Principal | None:

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
-from flask import current_app, has_app_context
+from flask import has_app_context
+
+from ..context import services
 
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 
@@ -24,7 +26,7 @@ DEFAULT_ZONE = ZoneInfo("Europe/Copenhagen")
 def _zone() -> ZoneInfo:
     """The configured zone (KLAGEFLOW_TIMEZONE) inside the app; Copenhagen outside it."""
     if has_app_context():
-        return current_app.extensions["klageflow"].settings.zone
+        return services().settings.zone
     return DEFAULT_ZONE
 
 

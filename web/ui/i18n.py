@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, session
+from flask import session
+
+from ..context import services
 
 LANGUAGES = ("da", "en")
 # The language the texts are written in first; the others' files follow its keys and order.
@@ -166,7 +168,7 @@ def language() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    default = current_app.extensions["klageflow"].settings.language
+    default = services().settings.language
     return default if default in LANGUAGES else "da"
 
 
