@@ -31,6 +31,7 @@ $(STAMP): pyproject.toml constraints.txt
 $(NODE_STAMP): package.json package-lock.json
 	command -v npm >/dev/null || scripts/install-system-packages.sh nodejs npm
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	npm run --silent bundle
 	touch $(NODE_STAMP) $(NODE_RUN_STAMP)
 
 # What the running system needs, without the test tools (pytest, Playwright, axe-core, ...).
@@ -44,6 +45,7 @@ $(RUN_STAMP): pyproject.toml constraints.txt
 $(NODE_RUN_STAMP): package.json package-lock.json
 	command -v npm >/dev/null || scripts/install-system-packages.sh nodejs npm
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	npm run --silent bundle
 	touch $(NODE_RUN_STAMP)
 
 run: $(RUN_STAMP) $(NODE_RUN_STAMP)

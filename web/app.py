@@ -97,4 +97,6 @@ VENDOR_PACKAGES = {
     "bpmn-js": "bpmn-js/dist",
     "form-js": "@bpmn-io/form-js/dist",
     "dkfds": "dkfds/dist",
+    # No browser build in the package: `npm run bundle` (make setup) makes one with esbuild.
+    "bpmn-auto-layout": ".bundles/bpmn-auto-layout",
 }

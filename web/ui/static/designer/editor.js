@@ -9,11 +9,11 @@
   const descriptor = await (await fetch(data.descriptorUrl)).json();
   const modeler = new BpmnJS({
     container: canvasElement,
-    keyboard: { bindTo: document },
     moddleExtensions: { spiffworkflow: descriptor },
   });
   const xml = await (await fetch(data.xmlUrl, { credentials: "same-origin" })).text();
-  await modeler.importXML(xml);
+  // Without a drawing, the laid-out one is what the editor saves and deploys.
+  await modeler.importXML(await drawableDiagram(xml));
   const canvas = modeler.get("canvas");
   // Fit the diagram into the part of the canvas right of the palette, so no element hides
   // under the palette's tools.

@@ -5,7 +5,7 @@
   const counts = JSON.parse(canvasElement.dataset.counts || "{}");
   const viewer = new BpmnJS({ container: canvasElement });
   const response = await fetch(canvasElement.dataset.xmlUrl, { credentials: "same-origin" });
-  await viewer.importXML(await response.text());
+  await viewer.importXML(await drawableDiagram(await response.text()));
   viewer.get("canvas").zoom("fit-viewport");
   const overlays = viewer.get("overlays");
   const registry = viewer.get("elementRegistry");
