@@ -2,7 +2,8 @@
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
+RUN SCARF_ANALYTICS=false npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && npm run --silent bundle
 
 FROM python:3.11-slim
 WORKDIR /app
