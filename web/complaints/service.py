@@ -454,6 +454,20 @@ class ComplaintService:
                 "status": view["status"],
             }
 
+    def owner(self, reference: str) -> str | None:
+        """The username of the complainant who created the complaint (None: no such complaint)."""
+        with self.engine.db.read() as session:
+            row = session.get(Complaint, reference)
+            return row.complainant_username if row else None
+
+    def co_complainant_usernames(self, reference: str) -> list[str]:
+        """The co-complainants of a complaint who have an account, by username (the party view
+        shows names only)."""
+        with self.engine.db.read() as session:
+            row = session.get(Complaint, reference)
+            invited = row.co_complainants if row else []
+            return [c["username"] for c in invited if c.get("username")]
+
     # -- after filing ------------------------------------------------------------------------
 
     def track(self, principal: Principal, reference: str) -> dict[str, Any]:

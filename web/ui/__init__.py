@@ -33,6 +33,7 @@ from workflows.complaint import standing
 
 from .. import auth
 from ..accounts import Principal, TooManyAttempts
+from ..complaints.documents import Documents
 from ..context import services
 from ..redirects import safe_next
 from . import formats
@@ -239,8 +240,6 @@ def logout():
 
 def case_documents():
     """The case documents, stored under the data folder."""
-    from ..complaints.documents import Documents
-
     app_services = services()
     return Documents(
         app_services.engine.db,

@@ -13,6 +13,7 @@ from workflows.complaint.deadlines import is_filed_in_time, parse_instant
 from workflows.complaint.fees import COMPLAINANT_TYPES, refund_due
 
 from .. import auth, case_access
+from ..complaints.documents import KINDS_BY_ROLE, may_add
 from ..downloads import content_disposition
 from ..inputs import id_or_none, page_number
 from ..redirects import safe_next
@@ -158,12 +159,12 @@ def edit_case(reference: str):
     """Change a draft until it is filed: text, legal basis, complainant type, co-complainants."""
     service = services().complaints
     draft = service.track(current_user(), reference)
-    if draft["status"] != "draft" or current_user().username != _owner(draft):
+    if draft["status"] != "draft" or current_user().username != service.owner(reference):
         flash(error_message(f"complaint {reference} is filed and can no longer be changed",
                             409), "error")  # fmt: skip
         return redirect(url_for("ui.case", reference=reference))
     decisions = _decision_choices([service.decision(draft["decision"])])
-    co_names = "\n".join(_co_usernames(reference))
+    co_names = "\n".join(service.co_complainant_usernames(reference))
     values: dict[str, Any] = {
         "decision": draft["decision"], "legal_basis": draft["legal_basis"],
         "complainant_type": draft["complainant_type"], "text": draft["text"],
@@ -225,6 +226,7 @@ def receipt(reference: str):
 def case(reference: str):
     track = services().complaints.track(current_user(), reference)
     case_access.record(services().engine.db, current_user(), "view_case", "ui", reference=reference)
+    is_owner = current_user().username == services().complaints.owner(reference)
     active: list[str] = []
     staff = current_user().role not in ("complainant", "permit_holder")
     migrations = []
@@ -232,11 +234,9 @@ def case(reference: str):
         active = services().engine.show(track["instance_id"]).active_elements
         if staff:
             migrations = services().engine.instance_migrations(track["instance_id"])
-    from ..complaints.documents import KINDS_BY_ROLE, may_add
-
     return render_template(
         "ui/case.html", case=track, receipt=request.args.get("receipt"),
-        is_owner=current_user().username == _owner(track), active=active,
+        is_owner=is_owner, active=active,
         steps=citizen_steps(track["status"]),
         show_diagram=staff, migrations=migrations,
         authority_name=_organisation_name(track.get("authority")),
@@ -256,7 +256,7 @@ def case(reference: str):
             if may_add(current_user(), track["status"]) else ()
         ),
         statement_sent=any(e.get("kind") == "statement_sent" for e in track.get("timeline", [])),
-        is_complainant=current_user().username == _owner(track) or any(
+        is_complainant=is_owner or any(
             c.get("username") == current_user().username
             for c in parties.active_co_complainants(track.get("co_complainants") or [])
         ),
@@ -276,8 +276,6 @@ def add_document(reference: str):
     A file and a comment sent together are stored as two documents; the flash says which
     was stored and which was refused, and a refused comment comes back in the form.
     """
-    from ..complaints.documents import KINDS_BY_ROLE
-
     back = safe_next(request.form.get("next"), url_for("ui.case", reference=reference))
     kinds = KINDS_BY_ROLE.get(current_user().role) or ("",)
     kind = request.form.get("kind") or kinds[0]
@@ -377,23 +375,6 @@ def _organisation_name(org_id: str | None) -> str | None:
         return org_id
 
 
-def _co_usernames(reference: str) -> list[str]:
-    """The co-complainants of the owner's draft by username (the party view hides them)."""
-    from ..complaints.models import Complaint
-
-    with services().engine.db.read() as db_session:
-        row = db_session.get(Complaint, reference)
-        return [c["username"] for c in (row.co_complainants if row else []) if c.get("username")]
-
-
-def _owner(track: dict[str, Any]) -> str | None:
-    from ..complaints.models import Complaint
-
-    with services().engine.db.read() as db_session:
-        row = db_session.get(Complaint, track["reference"])
-        return row.complainant_username if row else None
-
-
 @bp.post("/sager/<reference>/indsend")
 @login_required("complainant")
 def submit_case(reference: str):
@@ -426,7 +407,7 @@ def withdraw(reference: str):
     track = services().complaints.track(current_user(), reference)
     refused = (
         error_message("only the complainant who filed the complaint may do this", 403)
-        if _owner(track) != current_user().username
+        if services().complaints.owner(reference) != current_user().username
         else error_message("a draft is not filed; delete it instead of withdrawing it", 409)
         if track["status"] == "draft"
         else t("withdraw_not_possible")

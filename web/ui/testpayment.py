@@ -23,9 +23,7 @@ bp = Blueprint("testpayment", __name__)
 def _payable(reference: str) -> dict[str, Any]:
     """The case of the complainant who filed it, with a fee still due (404/403 otherwise)."""
     track = services().complaints.track(current_user(), reference)  # NotFound unless visible
-    from .portal import _owner
-
-    if _owner(track) != current_user().username:
+    if services().complaints.owner(reference) != current_user().username:
         abort(403)
     return track
 

@@ -9,9 +9,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from engine import InvalidData, KlageflowError, TaskFilter, TaskInfo
 
 from .. import case_access
+from ..complaints.documents import KINDS_BY_ROLE
 from ..inputs import page_number
 from ..redirects import safe_next
 from . import CASEWORKERS, bp, case_documents, current_user, login_required, services
+from .decisions import decision_register
 from .feedback import flash_outcome, unreadable_fields
 from .i18n import field_message, language, t
 from .paging import PAGE_SIZE, offset, page_count
@@ -103,8 +105,6 @@ def task(task_id: str):
             if not errors:
                 flash(t("completed"), "success")
                 return redirect(url_for("ui.tasks"))
-    from ..complaints.documents import KINDS_BY_ROLE
-
     case_view = _case_for_task(item)
     if request.method == "GET":
         case_access.record(
@@ -139,8 +139,6 @@ def _ends_case(item: TaskInfo, values: dict[str, Any]) -> str | None:
 
 def case_file(view: dict[str, Any]) -> dict[str, Any]:
     """The caseworker's case file beyond track and trace: parties, fee, deadlines, statement."""
-    from .decisions import decision_register
-
     engine = services().engine
     data = engine.instance_data([view["instance_id"]]).get(view["instance_id"], {})
     complainant = data.get("complainant") or {}
