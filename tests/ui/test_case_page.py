@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 
 from tests.ui.conftest import screenshot
 from tests.ui.test_accessibility import axe_violations, horizontal_overflow
+from web import formats
 from web.demo import DEMO_PASSWORD
-from web.ui import formats
 from workflows.complaint import deadlines
 from workflows.complaint.facts import CaseFacts
 from workflows.complaint.fees import fee_for

@@ -42,9 +42,8 @@ from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Page, expect
 
 from engine.config import PROJECT_ROOT
-from web import demo
+from web import demo, formats
 from web.complaints.decisions import deadline_of
-from web.ui import formats
 from workflows.complaint import deadlines, fees
 from workflows.complaint.standing import LEGAL_BASES
 from workflows.complaint.status import DEFAULT_TIMES

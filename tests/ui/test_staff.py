@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 from tests.processes import KLAGEFLOW, free_port, start, stop
 from tests.ui.conftest import Server, screenshot
 from web.demo import DEMO_PASSWORD
-from web.ui.formats import long_date
+from web.formats import long_date
 from workflows.complaint import deadlines
 
 pytestmark = pytest.mark.slow

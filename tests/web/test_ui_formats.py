@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from web.ui import formats
+from web import formats
 
 
 @pytest.mark.parametrize(

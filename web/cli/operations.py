@@ -13,12 +13,11 @@ from engine.budget import limit_memory
 from engine.config import PROJECT_ROOT, Settings
 from engine.scheduler import Scheduler
 
-from .. import demo, migrate
+from .. import demo, formats, migrate
 from ..app import create_app
 from ..bootstrap import Services, build_services
 from ..mailcatcher import LOOPBACK, MailCatcher, MailFolder, folder_of
 from ..startup import UnsafeConfiguration, is_loopback
-from ..ui import formats
 from .core import Invocation, Output, command, emit_now
 from .output import mail_text
 

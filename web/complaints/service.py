@@ -24,7 +24,7 @@ from engine.db import get_by_id
 from workflows.complaint import deadlines, parties, references, standing, status, timeline
 from workflows.complaint.timeline import SOURCE_KINDS
 
-from .. import case_access
+from .. import case_access, formats
 from ..accounts import Accounts, Principal
 from ..models import Organisation
 from . import access, decisions
@@ -755,8 +755,6 @@ def _check_invitees(invitees: list[dict[str, Any]], own_email: str | None) -> No
 
 def _when(value: str | datetime, with_time: bool = True) -> dict[str, str]:
     """An instant as mails write it, in Danish and English (8. august 2025 kl. 23.59)."""
-    from ..ui import formats
-
     if with_time:
         return {lang: formats.date_time(value, lang) for lang in ("da", "en")}
     return {lang: formats.long_date(value, lang) for lang in ("da", "en")}

@@ -31,12 +31,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from engine import KlageflowError
 from workflows.complaint import standing
 
-from .. import auth
+from .. import auth, formats
 from ..accounts import Principal, TooManyAttempts
 from ..complaints.documents import Documents
 from ..context import services
 from ..redirects import safe_next
-from . import formats
 from .feedback import CITIZENS, refusal
 from .i18n import LANGUAGES, error_message, language, pick, t
 

@@ -15,7 +15,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import has_app_context
 
-from ..context import services
+from .context import services
 
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 
