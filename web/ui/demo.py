@@ -20,7 +20,7 @@ from engine.scheduler import Scheduler
 
 from ..mailcatcher import MailFolder, folder_of
 from ..redirects import safe_next
-from . import current_user, login_required, services
+from . import current_user, local, login_required, services
 from .i18n import t
 
 bp = Blueprint("demo", __name__)
@@ -109,8 +109,6 @@ def _next_deadline() -> datetime | None:
 
 
 def _moved_message(moved_to: datetime, fired: int) -> str:
-    from . import local
-
     when = local(moved_to)
     if fired == 0:
         return t("demo_time_moved_none").format(when=when)
