@@ -4,21 +4,18 @@ within the step budget with a problem naming the element, and other clients' wri
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from engine.config import PROJECT_ROOT
-from tests.processes import NO_SMTP, free_port, stop
+from tests.processes import NO_SMTP, free_port, http, stop
 from web.accounts import Accounts
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
@@ -28,20 +25,9 @@ STEP_SECONDS = 8
 
 def call(base: str, method: str, path: str, body=None, token: str | None = None):
     """(status, JSON body, seconds taken) of one request."""
-    request = urllib.request.Request(
-        base + path,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"}
-        | ({"Authorization": f"Bearer {token}"} if token else {}),
-    )
     started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            status, payload = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, payload = error.code, error.read()
-    return status, json.loads(payload or b"null"), time.monotonic() - started
+    status, payload = http(base, method, path, body, token)
+    return status, payload, time.monotonic() - started
 
 
 @pytest.fixture
